@@ -1,0 +1,28 @@
+"""Build time and Russian dates (Babel)."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+
+from babel.dates import format_date, format_datetime
+
+LOCALE = "ru"
+
+
+def build_time() -> datetime:
+    """``SOURCE_DATE_EPOCH`` when set (reproducible builds), otherwise now; aware, UTC."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    return datetime.now(tz=timezone.utc).replace(microsecond=0)
+
+
+def russian_date(value: datetime) -> str:
+    """``21 ноября 2026``."""
+    return format_date(value, "d MMMM y", locale=LOCALE)
+
+
+def russian_datetime(value: datetime) -> str:
+    """``21 ноября 2026, 10:30`` in the value's own zone."""
+    return format_datetime(value, "d MMMM y, HH:mm", tzinfo=value.tzinfo, locale=LOCALE)

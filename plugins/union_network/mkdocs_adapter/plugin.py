@@ -1,0 +1,104 @@
+"""The ``union-network`` MkDocs plugin: MkDocs event hooks over a core SitePlan.
+
+When our builder runs MkDocs it hands the plugin the plan of the site being
+built. Under a plain ``mkdocs build``/``mkdocs serve`` the plugin loads the
+network itself and builds the root organisation's site.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from ..dates import build_time
+from ..feeds import write_feeds
+from ..load import load_network
+from ..sites import MEMBERS_TITLE, ListPage, Planner, SitePlan
+from .config import UnionNetworkConfig
+
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
+#: generated page -> the template that renders it
+TEMPLATE_LIST = "un-list.html"
+TEMPLATE_MEMBERS = "un-members.html"
+TEMPLATE_HOME = "un-home.html"
+TEMPLATE_POST = "un-post.html"
+
+
+class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
+    supports_multiple_instances = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.plan: SitePlan | None = None
+        self._lists: dict[str, ListPage] = {}
+
+    # -- configuration -----------------------------------------------------
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
+        if self.plan is None:
+            self.plan = self._standalone_plan(config)
+        plan = self.plan
+        config.site_url = plan.site_url
+        config.site_name = plan.org.short_name
+        config.docs_dir = str(plan.source_dir)
+        if not config.nav:
+            config.nav = [{title: src} if title else src for title, src in plan.nav]
+        # Our templates come after the network's theme/ (custom_dir) and before Material's.
+        dirs = config.theme.dirs
+        if str(TEMPLATES) not in dirs:
+            dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES))
+        self._lists = {page.src_uri: page for page in plan.lists}
+        return config
+
+    @staticmethod
+    def _standalone_plan(config: MkDocsConfig) -> SitePlan:
+        network, problems = load_network(Path(config.config_file_path), build_time())
+        if problems or network is None:
+            raise PluginError("\n".join(str(p) for p in problems))
+        return Planner(network).plan(network.registry.root.slug)
+
+    # -- files and pages -----------------------------------------------------
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
+        plan = self.plan
+        for file in list(files):
+            if file.src_uri in plan.exclude:
+                files.remove(file)
+        for src_uri in plan.generated_pages:
+            files.append(File.generated(config, src_uri, content=""))
+        return files
+
+    def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        src = page.file.src_uri
+        plan = self.plan
+        if src in self._lists:
+            page.meta.setdefault("template", TEMPLATE_LIST)
+            page.meta["title"] = self._lists[src].title
+        elif src == "orgs/index.md" and plan.members:
+            page.meta.setdefault("template", TEMPLATE_MEMBERS)
+            page.meta["title"] = MEMBERS_TITLE
+        elif src == "index.md":
+            page.meta.setdefault("template", TEMPLATE_HOME)
+            if not plan.has_home_page:
+                page.meta["title"] = html.escape(plan.org.short_name, quote=False)
+        elif src in plan.own_posts:
+            page.meta.setdefault("template", TEMPLATE_POST)
+            # The title is plain text from the index; escape it because MkDocs templates do not.
+            page.meta["title"] = html.escape(plan.own_posts[src].title, quote=False)
+        return markdown
+
+    def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
+        src = page.file.src_uri
+        context["un"] = self.plan
+        context["un_list"] = self._lists.get(src)
+        context["un_item"] = self.plan.own_posts.get(src)
+        return context
+
+    # -- output --------------------------------------------------------------
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        write_feeds(self.plan, Path(config.site_dir))

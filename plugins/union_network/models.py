@@ -1,0 +1,179 @@
+"""Typed models of the input: the registry card (org.yml), post front matter, moderation.
+
+These models are the single source of the rules in DESIGN §3–§4; the JSON
+Schemas in ``schema/`` that editors' IDEs use are generated from them
+(``python -m union_network.schema``).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+SLUG_RE = re.compile(r"^[a-z0-9-]{2,40}$")
+RESERVED_SLUGS = frozenset({"www"})
+_URL_RE = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+Kind = Literal["federation", "territorial", "sectoral", "primary"]
+Reach = Literal["self", "parent", "federation"]
+
+KIND_LABELS = {
+    "federation": "Федерация",
+    "territorial": "Территориальная организация",
+    "sectoral": "Отраслевая организация",
+    "primary": "Первичная организация",
+}
+
+
+def check_slug(value: str) -> str:
+    if not SLUG_RE.match(value or ""):
+        raise ValueError(f"недопустимый slug {value!r}: только строчные латинские буквы, цифры и дефис, от 2 до 40 символов")
+    if value in RESERVED_SLUGS:
+        raise ValueError(f"slug {value!r} зарезервирован")
+    return value
+
+
+def _url(value: str) -> str:
+    if not _URL_RE.match(value):
+        raise ValueError(f"это не адрес сайта (нужен http:// или https://): {value!r}")
+    return value
+
+
+def _email(value: str) -> str:
+    if not _EMAIL_RE.match(value):
+        raise ValueError(f"это не адрес электронной почты: {value!r}")
+    return value
+
+
+def _text(value: Any) -> Any:
+    """Numbers and dates typed bare in YAML (``phone: 88005553535``) are fine as text."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return value
+
+
+Url = Annotated[str, AfterValidator(_url)]
+Email = Annotated[str, AfterValidator(_email)]
+Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Contacts(_Strict):
+    address: Text | None = None
+    phone: Text | None = None
+    email: Email | None = None
+    hotline: Text | None = None
+    feedback_url: Url | None = None
+
+
+class InfoOfficer(_Strict):
+    name: Text
+    email: Email | None = None
+    phone: Text | None = None
+
+
+class Social(_Strict):
+    vk: Url | None = None
+    telegram: Url | None = None
+    ok: Url | None = None
+    dzen: Url | None = None
+    max: Url | None = None
+    youtube: Url | None = None
+    rutube: Url | None = None
+
+
+SOCIAL_LABELS = {
+    "vk": "ВКонтакте",
+    "telegram": "Telegram",
+    "ok": "Одноклассники",
+    "dzen": "Дзен",
+    "max": "MAX",
+    "youtube": "YouTube",
+    "rutube": "Rutube",
+}
+
+
+class OrgCard(_Strict):
+    """``org.yml``: the registry card of one organisation (DESIGN §3)."""
+
+    slug: Annotated[str, AfterValidator(check_slug)] | None = Field(None, description="root only; members: the folder name")
+    name: Text
+    short_name: Text | None = None
+    kind: Kind
+    parent: str | None = None
+    members: int | None = Field(None, ge=0, strict=True)
+    contacts: Contacts = Contacts()
+    info_officer: InfoOfficer | None = None
+    social: Social = Social()
+    news_reach: Reach = "parent"
+    moderation: Literal["auto", "review"] = "auto"
+
+
+class Event(_Strict):
+    start: datetime
+    end: datetime | None = None
+    place: Text | None = None
+
+    @model_validator(mode="after")
+    def _order(self) -> "Event":
+        if self.end is not None and _cmp(self.end) < _cmp(self.start):
+            raise ValueError("конец события раньше его начала")
+        return self
+
+
+def _cmp(value: datetime) -> datetime:
+    return value if value.tzinfo else value.replace(tzinfo=ZoneInfo("UTC"))
+
+
+class FrontMatter(_Strict):
+    """Front matter of a news post (DESIGN §4)."""
+
+    title: Text
+    date: datetime | date
+    summary: Text | None = None
+    categories: list[str] = []
+    tags: list[Text] = []
+    reach: Reach | None = None
+    support: bool = False
+    broadcast: bool = False
+    draft: bool = False
+    event: Event | None = None
+
+    @field_validator("date", mode="before")
+    @classmethod
+    def _date_text(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
+            except ValueError:
+                raise ValueError(f"дата {value!r} не в формате ГГГГ-ММ-ДД или ISO 8601 (2026-03-14T10:30:00+03:00)") from None
+        return value
+
+    @field_validator("categories", "tags", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+
+class Moderation(_Strict):
+    """``moderation.yml``: an ancestor's decisions on news from below (DESIGN §5.3)."""
+
+    hide: list[str] = []
+    promote: list[str] = []
+
+
+def aware(value: datetime | date, tz: ZoneInfo) -> datetime:
+    """Make a front-matter date time-zone aware: a bare date is midnight, a naive time is local to ``tz``."""
+    if not isinstance(value, datetime):
+        value = datetime.combine(value, time(0, 0))
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=tz)
+    return value

@@ -1,0 +1,72 @@
+"""Problems found in the input, reported as ``path:line: message``.
+
+Every reader appends to one :class:`Problems` collection instead of raising, so
+that a single run reports everything an editor got wrong.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str
+    line: int | None
+    message: str
+    severity: str = ERROR
+
+    def __str__(self) -> str:
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        prefix = "" if self.severity == ERROR else "предупреждение: "
+        return f"{where}: {prefix}{self.message}"
+
+
+@dataclass
+class Problems:
+    """An ordered collection of problems; paths are shown relative to ``root``."""
+
+    root: Path | None = None
+    items: list[Problem] = field(default_factory=list)
+
+    def _rel(self, path: Path | str) -> str:
+        p = Path(path)
+        if self.root is not None:
+            try:
+                return p.resolve().relative_to(self.root.resolve()).as_posix()
+            except ValueError:
+                pass
+        return p.as_posix()
+
+    def error(self, path: Path | str, line: int | None, message: str) -> None:
+        self.items.append(Problem(self._rel(path), line, message, ERROR))
+
+    def warning(self, path: Path | str, line: int | None, message: str) -> None:
+        self.items.append(Problem(self._rel(path), line, message, WARNING))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.severity == WARNING]
+
+    def __bool__(self) -> bool:
+        return bool(self.errors)
+
+    def __iter__(self) -> Iterator[Problem]:
+        return iter(sorted(set(self.items), key=lambda p: (p.path, p.line or 0, p.message)))
+
+
+class InputError(Exception):
+    """Raised when the input has errors; carries every problem found."""
+
+    def __init__(self, problems: Problems):
+        super().__init__(f"{len(problems.errors)} error(s) in the input")
+        self.problems = problems

@@ -1,0 +1,1 @@
+"""Readers: files on disk -> domain objects, reporting every problem found."""

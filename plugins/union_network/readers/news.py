@@ -1,0 +1,94 @@
+"""The news index: front matter of every post (no bodies kept), validated (DESIGN §4, §8)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import frontmatter
+
+from ..models import FrontMatter, aware
+from ..network import Post, Registry
+from ..options import NetworkOptions
+from ..problems import Problems
+from ..text import plain_text, summary_of
+from ..yamlsrc import YamlDoc
+from .yamlfile import parse_model, read_text
+
+NEWS_FOLDER = "news"
+RESERVED_STEMS = {"index", "page", "feed", "atom"}
+_HANDLER = frontmatter.YAMLHandler()
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """(front matter text or None, body, line of the first front-matter line) via python-frontmatter."""
+    if not _HANDLER.detect(text):
+        return None, text, 1
+    try:
+        fm, body = _HANDLER.split(text)
+    except ValueError:
+        return None, text, 1
+    first_line = text[: text.index(fm)].count("\n") + 1 if fm.strip() else 2
+    return fm, body, first_line
+
+
+def read_post(
+    org_slug: str, path: Path, options: NetworkOptions, default_reach: str, problems: Problems
+) -> tuple[Post, YamlDoc] | None:
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    fm_text, body, first_line = split_front_matter(text)
+    if fm_text is None:
+        problems.error(path, 1, "у новости нет блока front matter между строками «---» (нужны title и date)")
+        return None
+    meta, doc = parse_model(FrontMatter, fm_text, path, problems, line_offset=first_line - 1)
+    if meta is None:
+        return None
+    ok = True
+    for i, key in enumerate(meta.categories):
+        if key not in options.categories:
+            known = ", ".join(options.categories)
+            problems.error(path, doc.line_of(("categories", i)), f"неизвестная категория {key!r}; допустимы: {known}")
+            ok = False
+    if not ok:
+        return None
+    tz = options.tz
+    event = meta.event
+    if event is not None:
+        event = event.model_copy(update={"start": aware(event.start, tz), "end": aware(event.end, tz) if event.end else None})
+    return Post(
+        org=org_slug,
+        stem=path.stem,
+        path=path,
+        title=plain_text(meta.title) or path.stem,
+        date=aware(meta.date, tz),
+        summary=summary_of(meta.summary, body),
+        categories=tuple(meta.categories),
+        tags=tuple(meta.tags),
+        reach=meta.reach or default_reach,
+        support=meta.support,
+        broadcast=meta.broadcast,
+        draft=meta.draft,
+        event=event,
+    ), doc
+
+
+def read_news(registry: Registry, options: NetworkOptions, problems: Problems) -> list[Post]:
+    posts: list[Post] = []
+    for org in registry:
+        folder = org.folder / NEWS_FOLDER
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.md")):
+            if path.stem in RESERVED_STEMS:
+                problems.error(path, None, f"имя {path.name!r} зарезервировано для страниц, которые строятся сами; переименуйте файл")
+                continue
+            result = read_post(org.slug, path, options, org.card.news_reach, problems)
+            if result is None:
+                continue
+            post, doc = result
+            if post.broadcast and not registry.has_members(org.slug):
+                problems.error(path, doc.line_of(("broadcast",)), "«broadcast» возможен только у организации, в которую входят другие организации")
+                continue
+            posts.append(post)
+    return posts
