@@ -68,8 +68,10 @@ def build_network(
     renderer: Renderer,
     out_dir: Path | None = None,
     progress: Progress | None = None,
+    strict: bool = False,
 ) -> BuildResult:
-    """Build every site. Raises :class:`InputError` or :class:`SiteFailure`; the old output then stays."""
+    """Build every site. Raises :class:`InputError` or :class:`SiteFailure` (with ``strict``, also on
+    warnings); the previous output then stays as it was."""
     started = time.monotonic()
     config_file = Path(config_file).resolve()
     network, problems = load_network(config_file, build_time())
@@ -98,6 +100,8 @@ def build_network(
             result.feeds += plan.counts["feeds"]
             if progress:
                 progress(index, len(plans), plan, time.monotonic() - site_started)
+        if strict and result.warnings:
+            raise SiteFailure("*", "strict", result.warnings)
         replace_dir(staging, out_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)

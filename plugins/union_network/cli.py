@@ -67,14 +67,15 @@ def build(config_file: Path, out_dir: Path | None, quiet: bool, strict: bool) ->
         click.echo(f"[{index:>{width}}/{total}] {plan.slug:<28} {seconds:5.2f} с", err=True)
 
     try:
-        result = build_network(config_file, MkDocsRenderer(config_file), out_dir, progress)
+        result = build_network(config_file, MkDocsRenderer(config_file), out_dir, progress, strict=strict)
     except InputError as exc:
         report(exc.problems)
         click.echo(f"Сборка остановлена: ошибок — {len(exc.problems.errors)}. Опубликованный сайт не изменён.", err=True)
         sys.exit(1)
     except SiteFailure as exc:
         click.echo(str(exc), err=True)
-        click.echo(f"Сборка остановлена на сайте «{exc.slug}». Опубликованный сайт не изменён.", err=True)
+        where = "из-за предупреждений (--strict)" if exc.slug == "*" else f"на сайте «{exc.slug}»"
+        click.echo(f"Сборка остановлена {where}. Опубликованный сайт не изменён.", err=True)
         sys.exit(1)
     for warning in result.warnings:
         click.echo(warning, err=True)
@@ -83,8 +84,6 @@ def build(config_file: Path, out_dir: Path | None, quiet: bool, strict: bool) ->
         f"предупреждений — {len(result.warnings)}, время — {result.seconds:.1f} с → {result.out_dir}",
         err=True,
     )
-    if strict and result.warnings:
-        sys.exit(1)
 
 
 @main.command()

@@ -57,8 +57,9 @@ def _text(value: Any) -> Any:
     return value
 
 
-Url = Annotated[str, AfterValidator(_url)]
-Email = Annotated[str, AfterValidator(_email)]
+Url = Annotated[str, AfterValidator(_url), Field(json_schema_extra={"format": "uri", "pattern": "^https?://"})]
+Email = Annotated[str, AfterValidator(_email), Field(json_schema_extra={"format": "email"})]
+Slug = Annotated[str, AfterValidator(check_slug), Field(json_schema_extra={"pattern": SLUG_RE.pattern, "not": {"const": "www"}})]
 Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
 
 
@@ -104,11 +105,11 @@ SOCIAL_LABELS = {
 class OrgCard(_Strict):
     """``org.yml``: the registry card of one organisation (DESIGN §3)."""
 
-    slug: Annotated[str, AfterValidator(check_slug)] | None = Field(None, description="root only; members: the folder name")
+    slug: Slug | None = Field(None, description="root only; members: the folder name")
     name: Text
     short_name: Text | None = None
     kind: Kind
-    parent: str | None = None
+    parent: str | None = Field(None, description="slug of the parent organisation (members only)")
     members: int | None = Field(None, ge=0, strict=True)
     contacts: Contacts = Contacts()
     info_officer: InfoOfficer | None = None

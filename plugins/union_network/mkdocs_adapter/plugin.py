@@ -99,6 +99,11 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
         context["un_item"] = self.plan.own_posts.get(src)
         return context
 
+    def on_template_context(self, context, *, template_name: str, config: MkDocsConfig):
+        """Static templates (404.html) get the site plan too: feeds, card, breadcrumb."""
+        context["un"] = self.plan
+        return context
+
     # -- output --------------------------------------------------------------
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         write_feeds(self.plan, Path(config.site_dir))

@@ -1,0 +1,29 @@
+import os
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from union_network.cli import main  # noqa: E402
+
+#: 2026-06-01T12:00:00Z — the build time of every test build
+EPOCH = "1780315200"
+
+
+@pytest.fixture(autouse=True)
+def _fixed_build_time(monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", os.environ.get("UN_TEST_EPOCH", EPOCH))
+
+
+def run_cli(*args: str, epoch: str = EPOCH):
+    """Run the CLI in-process; returns click's Result (exit_code, output with stderr)."""
+    result = CliRunner().invoke(main, list(args), env={"SOURCE_DATE_EPOCH": epoch}, catch_exceptions=True)
+    return result
+
+
+@pytest.fixture
+def cli():
+    return run_cli
