@@ -18,7 +18,8 @@ from typing import Protocol
 from .dates import build_time
 from .load import load_network
 from .problems import InputError
-from .sites import Planner, SitePlan
+from .plan import SitePlan
+from .sites import Planner
 
 
 class Renderer(Protocol):

@@ -8,12 +8,11 @@ time for an empty feed), so an unchanged network gives unchanged feeds.
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 from feedgen.feed import FeedGenerator
 
 from . import __version__
-from .sites import Feed, SitePlan
+from .plan import Feed, SitePlan
 
 LANGUAGE = "ru"
 
@@ -50,20 +49,9 @@ def _generator(plan: SitePlan, feed: Feed, self_href: str, self_type: str) -> Fe
     return fg
 
 
-def render_feed(plan: SitePlan, feed: Feed, fmt: str) -> bytes:
-    """The feed as bytes; ``fmt`` is ``rss`` or ``atom``."""
-    if fmt == "rss":
-        return _generator(plan, feed, plan.site_url + feed.rss, "application/rss+xml").rss_str(pretty=True)
+def render_rss(plan: SitePlan, feed: Feed) -> bytes:
+    return _generator(plan, feed, plan.site_url + feed.rss, "application/rss+xml").rss_str(pretty=True)
+
+
+def render_atom(plan: SitePlan, feed: Feed) -> bytes:
     return _generator(plan, feed, plan.site_url + feed.atom, "application/atom+xml").atom_str(pretty=True)
-
-
-def write_feeds(plan: SitePlan, site_dir: Path) -> int:
-    """Write every feed of a site into ``site_dir``; returns how many files were written."""
-    count = 0
-    for feed in plan.feeds:
-        for fmt, rel in (("rss", feed.rss), ("atom", feed.atom)):
-            target = site_dir / rel
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(render_feed(plan, feed, fmt))
-            count += 1
-    return count

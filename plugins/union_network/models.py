@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
 SLUG_RE = re.compile(r"^[a-z0-9-]{2,40}$")
 RESERVED_SLUGS = frozenset({"www"})
@@ -122,16 +122,6 @@ class Event(_Strict):
     start: datetime
     end: datetime | None = None
     place: Text | None = None
-
-    @model_validator(mode="after")
-    def _order(self) -> "Event":
-        if self.end is not None and _cmp(self.end) < _cmp(self.start):
-            raise ValueError("конец события раньше его начала")
-        return self
-
-
-def _cmp(value: datetime) -> datetime:
-    return value if value.tzinfo else value.replace(tzinfo=ZoneInfo("UTC"))
 
 
 class FrontMatter(_Strict):

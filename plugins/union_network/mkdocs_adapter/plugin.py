@@ -17,18 +17,13 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from ..dates import build_time
-from ..feeds import write_feeds
 from ..load import load_network
-from ..sites import MEMBERS_TITLE, ListPage, Planner, SitePlan
+from ..outputs import write_outputs
+from ..plan import SitePlan
+from ..sites import TEMPLATE_HOME, TEMPLATE_POST, Planner
 from .config import UnionNetworkConfig
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
-
-#: generated page -> the template that renders it
-TEMPLATE_LIST = "un-list.html"
-TEMPLATE_MEMBERS = "un-members.html"
-TEMPLATE_HOME = "un-home.html"
-TEMPLATE_POST = "un-post.html"
 
 
 class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
@@ -37,7 +32,6 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
     def __init__(self) -> None:
         super().__init__()
         self.plan: SitePlan | None = None
-        self._lists: dict[str, ListPage] = {}
 
     # -- configuration -----------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -53,7 +47,6 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
         dirs = config.theme.dirs
         if str(TEMPLATES) not in dirs:
             dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES))
-        self._lists = {page.src_uri: page for page in plan.lists}
         return config
 
     @staticmethod
@@ -69,33 +62,30 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
         for file in list(files):
             if file.src_uri in plan.exclude:
                 files.remove(file)
-        for src_uri in plan.generated_pages:
+        for src_uri in plan.pages:
             files.append(File.generated(config, src_uri, content=""))
         return files
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         src = page.file.src_uri
         plan = self.plan
-        if src in self._lists:
-            page.meta.setdefault("template", TEMPLATE_LIST)
-            page.meta["title"] = self._lists[src].title
-        elif src == "orgs/index.md" and plan.members:
-            page.meta.setdefault("template", TEMPLATE_MEMBERS)
-            page.meta["title"] = MEMBERS_TITLE
+        generated = plan.pages.get(src)
+        if generated is not None:
+            page.meta["template"] = generated.template
+            # Titles come from org data; MkDocs templates do not escape, so we do.
+            page.meta["title"] = html.escape(generated.title, quote=False)
         elif src == "index.md":
             page.meta.setdefault("template", TEMPLATE_HOME)
-            if not plan.has_home_page:
-                page.meta["title"] = html.escape(plan.org.short_name, quote=False)
         elif src in plan.own_posts:
             page.meta.setdefault("template", TEMPLATE_POST)
-            # The title is plain text from the index; escape it because MkDocs templates do not.
             page.meta["title"] = html.escape(plan.own_posts[src].title, quote=False)
         return markdown
 
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
         src = page.file.src_uri
+        generated = self.plan.pages.get(src)
         context["un"] = self.plan
-        context["un_list"] = self._lists.get(src)
+        context["un_page"] = generated.data if generated else None
         context["un_item"] = self.plan.own_posts.get(src)
         return context
 
@@ -106,4 +96,4 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
 
     # -- output --------------------------------------------------------------
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        write_feeds(self.plan, Path(config.site_dir))
+        write_outputs(self.plan, Path(config.site_dir))

@@ -9,7 +9,7 @@ from mkdocs.commands.build import build
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
-from ..sites import SitePlan
+from ..plan import SitePlan
 
 PLUGIN = "union-network"
 

@@ -50,12 +50,15 @@ def read_post(
             known = ", ".join(options.categories)
             problems.error(path, doc.line_of(("categories", i)), f"неизвестная категория {key!r}; допустимы: {known}")
             ok = False
-    if not ok:
-        return None
     tz = options.tz
     event = meta.event
     if event is not None:
         event = event.model_copy(update={"start": aware(event.start, tz), "end": aware(event.end, tz) if event.end else None})
+        if event.end is not None and event.end < event.start:
+            problems.error(path, doc.line_of(("event", "end")), "«event.end»: конец события раньше его начала")
+            ok = False
+    if not ok:
+        return None
     return Post(
         org=org_slug,
         stem=path.stem,
