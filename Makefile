@@ -4,7 +4,10 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 
-.PHONY: install build check test schemas clean
+NODE_STAMP   := node_modules/.installed
+SYSTEM_STAMP := .venv/.system-deps
+
+.PHONY: install build check test test-deps schemas clean
 
 # The virtualenv, with the package (editable) and its test extras; redone when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -23,8 +26,19 @@ build: $(STAMP)
 check: $(STAMP)
 	$(PY) build.py check
 
-## test: run the whole test suite
-test: $(STAMP)
+# Test-only tools: Debian's chromium and nginx, axe-core and vnu-jar from npm.
+$(SYSTEM_STAMP): tests/setup/system-deps.sh | $(STAMP)
+	bash tests/setup/system-deps.sh
+	touch $(SYSTEM_STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $(NODE_STAMP)
+
+test-deps: $(STAMP) $(SYSTEM_STAMP) $(NODE_STAMP)
+
+## test: run the whole test suite (installs what it needs first)
+test: test-deps
 	$(PY) -m pytest
 
 ## schemas: regenerate the JSON Schemas for editors' IDEs from the models

@@ -9,8 +9,8 @@ from .network import Network
 from .options import read_options
 from .problems import Problems
 from .readers.moderation import read_moderation
-from .readers.news import read_news
-from .readers.registry import read_registry
+from .readers.news import check_unplaced_news, read_news
+from .readers.registry import ORGS_FOLDER, read_registry
 
 
 def load_network(config_file: Path, build_time: datetime | None = None) -> tuple[Network | None, Problems]:
@@ -25,6 +25,10 @@ def load_network(config_file: Path, build_time: datetime | None = None) -> tuple
     registry = read_registry(root_dir, problems)
     if registry is None:
         return None, problems
+    placed = {org.folder.resolve() for org in registry}
+    orgs_dir = root_dir / ORGS_FOLDER
+    unplaced = [p for p in sorted(orgs_dir.glob("*/")) if p.resolve() not in placed] if orgs_dir.is_dir() else []
+    check_unplaced_news(unplaced, options, problems)
     posts = read_news(registry, options, problems)
     moderation = read_moderation(registry, posts, problems)
     network = Network(root_dir, options, registry, posts, moderation, build_time)

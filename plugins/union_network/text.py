@@ -15,6 +15,8 @@ import markdown
 import nh3
 
 _SPACE = re.compile(r"\s+")
+# Characters XML 1.0 forbids (feeds would refuse them); a title is never the worse without them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _NOT_PROSE = ("#", "!", "<", "```", "~~~", "|", "---", "***", "___", ":::", "[TOC]", "{", "*[")
 
 
@@ -24,7 +26,7 @@ def plain_text(value: str) -> str:
     Repeated until stable, so that escaped markup (``&lt;script&gt;``) cannot
     turn back into a tag when a template later unescapes (e.g. ``striptags``).
     """
-    text = value
+    text = _CONTROL.sub(" ", value)
     for _ in range(5):
         cleaned = html.unescape(nh3.clean(text, tags=set(), attributes={}))
         if cleaned == text:

@@ -76,16 +76,31 @@ def read_post(
     ), doc
 
 
+def _post_paths(folder: Path, problems: Problems) -> list[Path]:
+    paths = []
+    for path in sorted(folder.glob("*.md")):
+        if path.stem in RESERVED_STEMS:
+            problems.error(path, None, f"имя {path.name!r} зарезервировано для страниц, которые строятся сами; переименуйте файл")
+        else:
+            paths.append(path)
+    return paths
+
+
+def check_unplaced_news(folders: list[Path], options: NetworkOptions, problems: Problems) -> None:
+    """Validate posts of org folders left out of the registry (a broken card), so that
+    one run reports everything; such posts are not published."""
+    for folder in folders:
+        for path in _post_paths(folder / NEWS_FOLDER, problems):
+            read_post(folder.name, path, options, "parent", problems)
+
+
 def read_news(registry: Registry, options: NetworkOptions, problems: Problems) -> list[Post]:
     posts: list[Post] = []
     for org in registry:
         folder = org.folder / NEWS_FOLDER
         if not folder.is_dir():
             continue
-        for path in sorted(folder.glob("*.md")):
-            if path.stem in RESERVED_STEMS:
-                problems.error(path, None, f"имя {path.name!r} зарезервировано для страниц, которые строятся сами; переименуйте файл")
-                continue
+        for path in _post_paths(folder, problems):
             result = read_post(org.slug, path, options, org.card.news_reach, problems)
             if result is None:
                 continue
