@@ -1,30 +1,43 @@
-"""The build pipeline: load -> plan -> render each site -> write feeds -> swap output in.
+"""The build pipeline: load -> plan -> fingerprint -> render changed sites -> swap them in.
 
-The renderer is passed in (the CLI wires the MkDocs one), so the pipeline
-knows nothing of MkDocs. Output goes to a staging folder beside the target and
-replaces the previous output only when every site built.
+Each site has a fingerprint (:mod:`fingerprint`); only sites whose fingerprint
+changed since the output folder's manifest are rendered, in worker processes
+when ``jobs > 1``. Rendered sites go to a staging folder; only when every one
+succeeded are they moved into the output, so a failed build leaves the
+published output as it was. The renderer is passed in as a factory (the CLI
+wires the MkDocs one), so this module knows nothing of MkDocs.
 """
 
 from __future__ import annotations
 
+import json
+import multiprocessing
 import os
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from .dates import build_time
-from .load import load_network
-from .problems import InputError
+from .fingerprint import Fingerprinter, environment_digest
+from .load import default_cache_dir, load_network
 from .plan import SitePlan
+from .problems import InputError
 from .sites import Planner
+
+MANIFEST_DIR = ".union-network"  # inside the output folder, beside (never inside) the sites
+MANIFEST = "manifest.json"
 
 
 class Renderer(Protocol):
     def render(self, plan: SitePlan, site_dir: Path) -> list[str]:
         """Render one site into ``site_dir``; return warnings, raise on failure."""
+
+
+RendererFactory = Callable[[Path], Renderer]
 
 
 @dataclass
@@ -40,11 +53,15 @@ class SiteFailure(Exception):
 @dataclass
 class BuildResult:
     out_dir: Path
-    sites: int = 0
+    sites: int = 0  # sites in the output
+    built: list[str] = field(default_factory=list)  # sites rendered this run
+    removed: list[str] = field(default_factory=list)
     posts: int = 0
     feeds: int = 0
     seconds: float = 0.0
     warnings: list[str] = field(default_factory=list)
+    cache_hits: int = 0
+    cache_misses: int = 0
 
 
 Progress = Callable[[int, int, SitePlan, float], None]
@@ -54,57 +71,216 @@ def default_out_dir(config_file: Path) -> Path:
     return Path(config_file).resolve().parent / "site"
 
 
-def replace_dir(staging: Path, target: Path) -> None:
-    """Put ``staging`` where ``target`` is, removing the old one only after the new one is in place."""
-    old = target.with_name(f".{target.name}.old-{os.getpid()}")
-    if target.exists():
-        target.rename(old)
-    staging.rename(target)
-    if old.exists():
-        shutil.rmtree(old)
+# -- manifest ----------------------------------------------------------------------
+def read_manifest(out_dir: Path) -> dict:
+    try:
+        return json.loads((out_dir / MANIFEST_DIR / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
+def write_manifest(out_dir: Path, manifest: dict) -> None:
+    folder = out_dir / MANIFEST_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".{MANIFEST}.{os.getpid()}"
+    tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.replace(folder / MANIFEST)
+
+
+# -- shards -------------------------------------------------------------------------
+def site_weight(plan: SitePlan) -> int:
+    """Roughly the number of pages a site renders: what its build time scales with."""
+    return 4 + len(plan.pages) + len(plan.own_posts)
+
+
+def assign_shards(plans: list[SitePlan], count: int) -> list[list[str]]:
+    """Deterministic balanced split (largest first, each to the lightest shard)."""
+    shards: list[list[str]] = [[] for _ in range(count)]
+    loads = [0] * count
+    for plan in sorted(plans, key=lambda p: (-site_weight(p), p.slug)):
+        target = min(range(count), key=lambda i: (loads[i], i))
+        shards[target].append(plan.slug)
+        loads[target] += site_weight(plan)
+    return shards
+
+
+# -- rendering, in this process or in workers ------------------------------------------
+_worker_renderer: Renderer | None = None
+
+
+def _init_worker(factory: RendererFactory, config_file: Path) -> None:
+    global _worker_renderer
+    _worker_renderer = factory(config_file)
+
+
+def _render_in_worker(plan: SitePlan, site_dir: Path) -> tuple[list[str], float]:
+    started = time.monotonic()
+    try:
+        warnings = _worker_renderer.render(plan, site_dir)
+    except Exception as exc:  # noqa: BLE001 - becomes a SiteFailure in the parent
+        raise _RenderFailed(getattr(exc, "messages", None) or [f"{type(exc).__name__}: {exc}"]) from None
+    return warnings, time.monotonic() - started
+
+
+class _RenderFailed(Exception):
+    def __init__(self, messages: list[str]):
+        super().__init__(messages)
+        self.messages = messages
+
+
+def _render_all(
+    plans: list[SitePlan], staging: Path, factory: RendererFactory, config_file: Path, jobs: int
+) -> Iterator[tuple[SitePlan, list[str], float]]:
+    """Render every plan into ``staging/<slug>``; yields as sites finish; raises on the first failure."""
+    if jobs <= 1 or len(plans) <= 1:
+        renderer = factory(config_file)
+        for plan in plans:
+            started = time.monotonic()
+            try:
+                warnings = renderer.render(plan, staging / plan.slug)
+            except Exception as exc:  # noqa: BLE001
+                raise _Failed(plan, getattr(exc, "messages", None) or [f"{type(exc).__name__}: {exc}"]) from None
+            yield plan, warnings, time.monotonic() - started
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(factory, config_file)) as pool:
+        # Biggest sites first, so that the last ones to finish are small.
+        order = sorted(plans, key=lambda p: (-site_weight(p), p.slug))
+        futures = {pool.submit(_render_in_worker, plan, staging / plan.slug): plan for plan in order}
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                plan = futures[future]
+                exc = future.exception()
+                if exc is not None:
+                    for other in pending:
+                        other.cancel()
+                    raise _Failed(plan, getattr(exc, "messages", None) or [str(exc)])
+                warnings, seconds = future.result()
+                yield plan, warnings, seconds
+
+
+class _Failed(Exception):
+    def __init__(self, plan: SitePlan, messages: list[str]):
+        super().__init__(messages)
+        self.plan = plan
+        self.messages = messages
+
+
+# -- the build ------------------------------------------------------------------------
 def build_network(
     config_file: Path,
-    renderer: Renderer,
+    renderer_factory: RendererFactory,
     out_dir: Path | None = None,
     progress: Progress | None = None,
+    *,
     strict: bool = False,
+    jobs: int = 1,
+    shard: tuple[int, int] | None = None,
+    full: bool = False,
+    cache_dir: Path | None = None,
 ) -> BuildResult:
-    """Build every site. Raises :class:`InputError` or :class:`SiteFailure` (with ``strict``, also on
-    warnings); the previous output then stays as it was."""
+    """Build the network (or shard ``(k, n)`` of it) into ``out_dir``.
+
+    Raises :class:`InputError` or :class:`SiteFailure` (with ``strict``, also on
+    warnings); the output then stays as it was. ``full`` ignores fingerprints.
+    """
     started = time.monotonic()
     config_file = Path(config_file).resolve()
-    network, problems = load_network(config_file, build_time())
+    root_dir = config_file.parent
+    network, problems = load_network(config_file, build_time(), cache_dir=cache_dir or default_cache_dir(root_dir))
     if problems or network is None:
         raise InputError(problems)
     out_dir = Path(out_dir).resolve() if out_dir else default_out_dir(config_file)
     result = BuildResult(out_dir=out_dir, warnings=[str(p) for p in problems.warnings])
     plans = Planner(network).plans()
+    if shard is not None:
+        mine = set(assign_shards(plans, shard[1])[shard[0] - 1])
+        plans = [p for p in plans if p.slug in mine]
+
+    fingerprinter = Fingerprinter(environment_digest(root_dir, config_file), root_dir)
+    fingerprints = {plan.slug: fingerprinter.site(plan) for plan in plans}
+    previous = {} if full else read_manifest(out_dir).get("sites", {})
+    todo = [p for p in plans if previous.get(p.slug) != fingerprints[p.slug] or not (out_dir / p.slug).is_dir()]
+    stale = sorted(
+        {d.name for d in out_dir.iterdir() if d.is_dir() and d.name != MANIFEST_DIR} - set(fingerprints)
+    ) if out_dir.is_dir() else []
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = out_dir.with_name(f".{out_dir.name}.new-{os.getpid()}")
+    trash = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
     try:
-        for index, plan in enumerate(plans, start=1):
-            site_started = time.monotonic()
-            source = plan.source_dir.relative_to(network.root_dir).as_posix()
-            try:
-                warnings = renderer.render(plan, staging / plan.slug)
-            except Exception as exc:  # noqa: BLE001 - reported per site, never as a traceback
-                messages = getattr(exc, "messages", None) or [str(exc)]
-                raise SiteFailure(plan.slug, source, messages) from None
+        for index, (plan, warnings, seconds) in enumerate(
+            _render_all(todo, staging, renderer_factory, config_file, jobs), start=1
+        ):
+            source = plan.source_dir.relative_to(root_dir).as_posix()
             result.warnings.extend(f"{source}: {w}" for w in warnings)
-            result.sites += 1
-            result.posts += plan.counts["posts"]
-            result.feeds += plan.counts["feeds"]
+            result.built.append(plan.slug)
             if progress:
-                progress(index, len(plans), plan, time.monotonic() - site_started)
+                progress(index, len(todo), plan, seconds)
         if strict and result.warnings:
             raise SiteFailure("*", "strict", result.warnings)
-        replace_dir(staging, out_dir)
+        # Every site rendered: move them in, drop the sites that no longer exist, record fingerprints.
+        out_dir.mkdir(exist_ok=True)
+        trash.mkdir()
+        for slug in result.built:
+            if (out_dir / slug).exists():
+                (out_dir / slug).rename(trash / slug)
+            (staging / slug).rename(out_dir / slug)
+        for slug in stale:
+            (out_dir / slug).rename(trash / slug)
+        manifest = {"format": 1, "sites": fingerprints}
+        if shard is not None:
+            manifest["shard"] = f"{shard[0]}/{shard[1]}"
+        write_manifest(out_dir, manifest)
+    except _Failed as exc:
+        source = exc.plan.source_dir.relative_to(root_dir).as_posix()
+        raise SiteFailure(exc.plan.slug, source, exc.messages) from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(trash, ignore_errors=True)
+    result.removed = stale
+    result.built.sort()
+    result.sites = len(plans)
+    result.posts = sum(p.counts["posts"] for p in plans)
+    result.feeds = sum(p.counts["feeds"] for p in plans)
     result.seconds = time.monotonic() - started
     return result
+
+
+def merge_outputs(shard_dirs: list[Path], out_dir: Path) -> BuildResult:
+    """Assemble shard outputs into one output folder (replacing it only when all is well)."""
+    started = time.monotonic()
+    out_dir = Path(out_dir).resolve()
+    fingerprints: dict[str, str] = {}
+    sources: dict[str, Path] = {}
+    for shard_dir in shard_dirs:
+        shard_dir = Path(shard_dir)
+        manifest = read_manifest(shard_dir)
+        if not manifest.get("sites"):
+            raise ValueError(f"{shard_dir}: это не результат сборки union-network (нет {MANIFEST_DIR}/{MANIFEST})")
+        for slug, fp in manifest["sites"].items():
+            if slug in sources:
+                raise ValueError(f"{shard_dir}: сайт {slug!r} уже есть в {sources[slug]}")
+            if not (shard_dir / slug).is_dir():
+                raise ValueError(f"{shard_dir}: нет папки сайта {slug!r}")
+            sources[slug] = shard_dir
+            fingerprints[slug] = fp
+    staging = out_dir.with_name(f".{out_dir.name}.new-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        staging.mkdir(parents=True)
+        for slug, shard_dir in sorted(sources.items()):
+            shutil.copytree(shard_dir / slug, staging / slug, copy_function=shutil.copy2)
+        write_manifest(staging, {"format": 1, "sites": fingerprints})
+        old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
+        if out_dir.exists():
+            out_dir.rename(old)
+        staging.rename(out_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return BuildResult(out_dir=out_dir, sites=len(sources), built=sorted(sources), seconds=time.monotonic() - started)

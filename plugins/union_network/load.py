@@ -5,16 +5,32 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from .brandbook import load_brandbook
+from .cache import IndexCache
+from .layout import check_path_layout
 from .network import Network
 from .options import read_options
 from .problems import Problems
+from .readers.content_rules import check_content_rules
 from .readers.moderation import read_moderation
 from .readers.news import check_unplaced_news, read_news
 from .readers.registry import ORGS_FOLDER, read_registry
 
+INDEX_FILE = "news-index.sqlite"
 
-def load_network(config_file: Path, build_time: datetime | None = None) -> tuple[Network | None, Problems]:
-    """Read and validate everything; the network is None only when there is no usable root."""
+
+def default_cache_dir(root_dir: Path) -> Path:
+    """Where a network's build caches live: ``.cache/union-network/`` in the network root."""
+    return root_dir / ".cache" / "union-network"
+
+
+def load_network(
+    config_file: Path, build_time: datetime | None = None, *, cache_dir: Path | None = None
+) -> tuple[Network | None, Problems]:
+    """Read and validate everything; the network is None only when there is no usable root.
+
+    With ``cache_dir``, parsed posts are cached there (SQLite) between runs.
+    """
     config_file = Path(config_file).resolve()
     root_dir = config_file.parent
     problems = Problems(root=root_dir)
@@ -22,6 +38,7 @@ def load_network(config_file: Path, build_time: datetime | None = None) -> tuple
         problems.error(config_file, None, "нет файла конфигурации сети (mkdocs.yml)")
         return None, problems
     options = read_options(config_file, problems)
+    check_content_rules(root_dir, problems)  # one brandbook: no CSS, JS, overrides or raw script in org folders
     registry = read_registry(root_dir, problems)
     if registry is None:
         return None, problems
@@ -29,7 +46,12 @@ def load_network(config_file: Path, build_time: datetime | None = None) -> tuple
     orgs_dir = root_dir / ORGS_FOLDER
     unplaced = [p for p in sorted(orgs_dir.glob("*/")) if p.resolve() not in placed] if orgs_dir.is_dir() else []
     check_unplaced_news(unplaced, options, problems)
-    posts = read_news(registry, options, problems)
+    cache = IndexCache(cache_dir / INDEX_FILE) if cache_dir is not None else None
+    posts = read_news(registry, options, problems, cache)
+    if cache is not None:
+        cache.save()
     moderation = read_moderation(registry, posts, problems)
     network = Network(root_dir, options, registry, posts, moderation, build_time)
+    network.brandbook = load_brandbook(root_dir, problems)
+    check_path_layout(network, problems)
     return network, problems

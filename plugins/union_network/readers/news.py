@@ -6,6 +6,7 @@ from pathlib import Path
 
 import frontmatter
 
+from ..cache import IndexCache
 from ..models import FrontMatter, aware
 from ..network import Post, Registry
 from ..options import NetworkOptions
@@ -94,19 +95,27 @@ def check_unplaced_news(folders: list[Path], options: NetworkOptions, problems: 
             read_post(folder.name, path, options, "parent", problems)
 
 
-def read_news(registry: Registry, options: NetworkOptions, problems: Problems) -> list[Post]:
+def read_news(registry: Registry, options: NetworkOptions, problems: Problems, cache: IndexCache | None = None) -> list[Post]:
+    """Every valid post of every org; unchanged files come from ``cache`` without being read."""
     posts: list[Post] = []
+    options_key = (options.timezone, sorted(options.categories.items()))
     for org in registry:
         folder = org.folder / NEWS_FOLDER
         if not folder.is_dir():
             continue
+        has_members = registry.has_members(org.slug)
+        ctx = IndexCache.context(options_key, org.slug, org.card.news_reach, has_members)
         for path in _post_paths(folder, problems):
-            result = read_post(org.slug, path, options, org.card.news_reach, problems)
-            if result is None:
-                continue
-            post, doc = result
-            if post.broadcast and not registry.has_members(org.slug):
-                problems.error(path, doc.line_of(("broadcast",)), "«broadcast» возможен только у организации, в которую входят другие организации")
-                continue
+            post = cache.get(path, ctx) if cache is not None else None
+            if post is None:
+                result = read_post(org.slug, path, options, org.card.news_reach, problems)
+                if result is None:
+                    continue
+                post, doc = result
+                if post.broadcast and not has_members:
+                    problems.error(path, doc.line_of(("broadcast",)), "«broadcast» возможен только у организации, в которую входят другие организации")
+                    continue
+                if cache is not None:
+                    cache.put(path, ctx, post)
             posts.append(post)
     return posts

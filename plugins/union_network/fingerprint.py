@@ -1,0 +1,111 @@
+"""Fingerprints: a site is rebuilt only when the digest of everything it shows changed.
+
+A site's fingerprint covers its plan (every item, card and link it displays,
+which already reflects moderation, parents and renames), the files of its own
+folder (path, size, mtime), and the environment shared by all sites (the
+package version, mkdocs.yml, theme/ and the package templates). The build time
+is deliberately not part of it: a site whose content did not change keeps its
+output; what time changes (a post dated in the future becoming due) shows up
+in the plan.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from datetime import date, datetime
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from . import __version__
+from .plan import SitePlan
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def _feed(h: "hashlib._Hash", obj: Any, memo: dict[int, bytes]) -> None:
+    """Feed a stable encoding of ``obj`` into ``h``; dataclass instances are digested once (memo)."""
+    if obj is None or isinstance(obj, (bool, int, float, str)):
+        h.update(f"{type(obj).__name__}:{obj!r};".encode())
+    elif isinstance(obj, (datetime, date)):
+        h.update(f"dt:{obj.isoformat()};".encode())
+    elif isinstance(obj, Path):
+        h.update(f"path:{obj.as_posix()};".encode())
+    elif isinstance(obj, Enum):
+        h.update(f"enum:{obj.value!r};".encode())
+    elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        key = id(obj)
+        if key not in memo:
+            sub = hashlib.blake2b(digest_size=16)
+            sub.update(type(obj).__qualname__.encode())
+            for f in dataclasses.fields(obj):
+                sub.update(f.name.encode())
+                _feed(sub, getattr(obj, f.name), memo)
+            memo[key] = sub.digest()
+        h.update(memo[key])
+    elif isinstance(obj, BaseModel):
+        _feed(h, obj.model_dump(), memo)
+    elif isinstance(obj, dict):
+        h.update(b"{")
+        for k in sorted(obj, key=repr):
+            _feed(h, k, memo)
+            _feed(h, obj[k], memo)
+        h.update(b"}")
+    elif isinstance(obj, (list, tuple)):
+        h.update(b"[")
+        for v in obj:
+            _feed(h, v, memo)
+        h.update(b"]")
+    elif isinstance(obj, (set, frozenset)):
+        _feed(h, sorted(obj, key=repr), memo)
+    elif callable(obj):
+        h.update(f"fn:{obj.__module__}.{obj.__qualname__};".encode())
+    else:  # pragma: no cover - a new type in plans must be taught here
+        raise TypeError(f"cannot fingerprint {type(obj).__name__}")
+
+
+def files_digest(folder: Path, *, exclude_dirs: tuple[str, ...] = ()) -> str:
+    """Digest of the names, sizes and modification times of every file below ``folder``."""
+    h = hashlib.blake2b(digest_size=16)
+    if folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            rel = path.relative_to(folder)
+            if rel.parts and rel.parts[0] in exclude_dirs:
+                continue
+            if path.is_file():
+                st = path.stat()
+                h.update(f"{rel.as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def environment_digest(root_dir: Path, config_file: Path) -> str:
+    """What every site depends on: package version, mkdocs.yml, theme/, package templates."""
+    h = hashlib.blake2b(digest_size=16)
+    h.update(__version__.encode())
+    h.update(config_file.read_bytes())
+    h.update(files_digest(root_dir / "theme").encode())
+    h.update(files_digest(TEMPLATES).encode())
+    return h.hexdigest()
+
+
+class Fingerprinter:
+    """Fingerprints of many plans of one network; shared items are digested once."""
+
+    def __init__(self, environment: str, root_dir: Path):
+        self.environment = environment
+        self.root_dir = root_dir
+        self._memo: dict[int, bytes] = {}
+        self._keep: list[Any] = []  # keeps memoised objects alive so their id() is not reused
+
+    def site(self, plan: SitePlan) -> str:
+        h = hashlib.blake2b(digest_size=16)
+        h.update(self.environment.encode())
+        # The root's folder (content/) holds no other org's folder; members' folders are orgs/<slug>/.
+        h.update(files_digest(plan.source_dir).encode())
+        fields = {f.name: getattr(plan, f.name) for f in dataclasses.fields(plan) if f.name not in ("build_time", "counts")}
+        _feed(h, fields, self._memo)
+        self._keep.append(plan)
+        return h.hexdigest()

@@ -1,0 +1,190 @@
+"""Incremental, parallel and sharded builds give exactly what a clean build gives (issue 4)."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import run_cli
+from netfactory import write_network, write_post, write_yaml
+from union_network.builder import build_network, read_manifest
+from union_network.mkdocs_adapter.render import MkDocsRenderer
+
+TREE = {
+    "fed": (None, "federation"),
+    "terr": ("fed", "territorial"),
+    "prim": ("terr", "primary"),
+    "terr2": ("fed", "territorial"),
+    "prim2": ("terr2", "primary"),
+}
+POSTS = [
+    dict(org="prim", stem="2026-01-05-a", title="Собрание", date="2026-01-05", reach="federation"),
+    dict(org="prim2", stem="2026-01-06-b", title="Вторая", date="2026-01-06"),
+    dict(org="terr", stem="2026-02-01-c", title="Всем", date="2026-02-01", broadcast=True),
+    dict(org="fed", stem="2026-03-01-d", title="Федерация", date="2026-03-01"),
+]
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def build(cfg: Path, out: Path, *extra: str) -> None:
+    result = run_cli("build", "-q", "-j", "1", "-f", str(cfg), "--out", str(out), *extra)
+    assert result.exit_code == 0, result.output
+
+
+def rebuilt(cfg: Path, out: Path) -> list[str]:
+    return build_network(cfg, MkDocsRenderer, out).built
+
+
+def edit_post_title(root: Path) -> None:
+    path = root / "orgs/prim/news/2026-01-05-a.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("title: Собрание", "title: Общее собрание"), encoding="utf-8")
+
+
+def edit_post_body(root: Path) -> None:
+    path = root / "orgs/prim/news/2026-01-05-a.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nЕщё абзац в конце.\n", encoding="utf-8")
+
+
+def add_post(root: Path) -> None:
+    write_post(root / "orgs/prim2", "2026-04-01-new", title="Новая", date="2026-04-01")
+
+
+def delete_post(root: Path) -> None:
+    (root / "orgs/prim/news/2026-01-05-a.md").unlink()
+
+
+def rename_org(root: Path) -> None:
+    card = yaml.safe_load((root / "orgs/terr/org.yml").read_text(encoding="utf-8"))
+    card["short_name"] = "Теркомпрофсоюза"
+    write_yaml(root / "orgs/terr/org.yml", card)
+
+
+def move_org_folder(root: Path) -> None:
+    (root / "orgs/prim2").rename(root / "orgs/prim3")
+
+
+def change_parent(root: Path) -> None:
+    card = yaml.safe_load((root / "orgs/prim2/org.yml").read_text(encoding="utf-8"))
+    card["parent"] = "terr"
+    write_yaml(root / "orgs/prim2/org.yml", card)
+
+
+def change_moderation(root: Path) -> None:
+    write_yaml(root / "orgs/terr/moderation.yml", {"hide": ["prim/2026-01-05-a"]})
+
+
+def change_theme(root: Path) -> None:
+    (root / "theme").mkdir(exist_ok=True)
+    (root / "theme/main.html").write_text(
+        '{% extends "base.html" %}{% block extrahead %}<meta name="x-theme" content="2">{{ super() }}{% endblock %}',
+        encoding="utf-8",
+    )
+    cfg = root / "mkdocs.yml"
+    cfg.write_text(cfg.read_text(encoding="utf-8").replace("  name: material\n", "  name: material\n  custom_dir: theme\n"), encoding="utf-8")
+
+
+CHANGES = {
+    # change -> the sites that must be rebuilt (None: don't check, only compare with a clean build)
+    "edit a post's title": (edit_post_title, {"prim", "terr", "fed"}),
+    "edit a post's body only": (edit_post_body, {"prim"}),
+    "add a post": (add_post, {"prim2", "terr2", "fed"}),  # fed: its maturity dashboard counts posts
+    "delete a post": (delete_post, {"prim", "terr", "fed"}),
+    "rename an org": (rename_org, None),
+    "move an org's folder": (move_org_folder, None),
+    "change a parent": (change_parent, {"prim2", "terr", "terr2", "fed"}),
+    "change moderation": (change_moderation, {"terr", "fed"}),
+    "change the theme": (change_theme, set(TREE)),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_incremental_output_is_identical_to_a_clean_build(tmp_path, change):
+    apply, expected = CHANGES[change]
+    cfg = write_network(tmp_path / "net", TREE, POSTS)
+    incremental, clean = tmp_path / "inc", tmp_path / "clean"
+    build(cfg, incremental)
+    apply(tmp_path / "net")
+    built = rebuilt(cfg, incremental)
+    if expected is not None:
+        assert set(built) == expected
+    build(cfg, clean, "--full")
+    assert digest(incremental) == digest(clean)
+
+
+def test_no_change_rebuilds_nothing(tmp_path):
+    cfg = write_network(tmp_path / "net", TREE, POSTS)
+    build(cfg, tmp_path / "out")
+    before = digest(tmp_path / "out")
+    assert rebuilt(cfg, tmp_path / "out") == []
+    assert digest(tmp_path / "out") == before
+
+
+def test_a_deleted_site_folder_is_rebuilt(tmp_path):
+    cfg = write_network(tmp_path / "net", TREE, POSTS)
+    build(cfg, tmp_path / "out")
+    shutil.rmtree(tmp_path / "out/prim2")
+    assert rebuilt(cfg, tmp_path / "out") == ["prim2"]
+
+
+def test_the_news_index_cache_reads_only_changed_posts(tmp_path):
+    cfg = write_network(tmp_path / "net", TREE, POSTS)
+    first = build_network(cfg, MkDocsRenderer, tmp_path / "out")
+    assert first.cache_misses == len(POSTS) or first.cache_hits == 0
+    add_post(tmp_path / "net")
+    from union_network.load import default_cache_dir, load_network
+    from union_network.cache import IndexCache
+
+    network, _ = load_network(cfg, cache_dir=default_cache_dir(tmp_path / "net"))
+    cache = IndexCache(default_cache_dir(tmp_path / "net") / "news-index.sqlite")
+    assert len(cache._rows) == len(POSTS) + 1
+    assert len(network.posts) == len(POSTS) + 1
+
+
+def test_parallel_output_is_identical_to_one_job(tmp_path):
+    cfg = write_network(tmp_path / "net", TREE, POSTS)
+    build(cfg, tmp_path / "one", "--full")
+    result = run_cli("build", "-q", "-j", "2", "-f", str(cfg), "--out", str(tmp_path / "two"))
+    assert result.exit_code == 0, result.output
+    assert digest(tmp_path / "one") == digest(tmp_path / "two")
+
+
+def test_merged_shards_are_byte_identical_to_one_build(tmp_path):
+    cfg = write_network(tmp_path / "net", TREE, POSTS)
+    build(cfg, tmp_path / "one")
+    shards = []
+    for k in (1, 2, 3):
+        out = tmp_path / f"shard{k}"
+        build(cfg, out, "--shard", f"{k}/3")
+        shards.append(out)
+    sites = [set(read_manifest(s)["sites"]) for s in shards]
+    assert set().union(*sites) == set(TREE) and sum(len(s) for s in sites) == len(TREE)
+    result = run_cli("merge", *map(str, shards), "--out", str(tmp_path / "merged"))
+    assert result.exit_code == 0, result.output
+    assert digest(tmp_path / "merged") == digest(tmp_path / "one")
+
+
+def test_shards_are_balanced_and_deterministic(tmp_path):
+    from union_network.builder import assign_shards
+    from union_network.dates import build_time
+    from union_network.load import load_network
+    from union_network.sites import Planner
+
+    posts = [dict(org="prim", stem=f"2026-01-{d:02d}-p", date=f"2026-01-{d:02d}") for d in range(1, 29)]
+    cfg = write_network(tmp_path / "net", TREE, posts)
+    network, _ = load_network(cfg, build_time())
+    plans = Planner(network).plans()
+    a, b = assign_shards(plans, 2), assign_shards(list(reversed(plans)), 2)
+    assert a == b
+    assert sorted(a[0] + a[1]) == sorted(TREE)
+    assert "prim" in a[0] and len(a[0]) < len(a[1])  # the heavy site gets a shard with fewer sites
