@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 NODE_STAMP   := node_modules/.installed
 SYSTEM_STAMP := .venv/.system-deps
 
-.PHONY: install build check test test-deps schemas clean
+.PHONY: install build check test test-deps schemas bench clean
 
 # The virtualenv, with the package (editable) and its test extras; redone when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -21,6 +21,10 @@ install: $(STAMP)
 ## build: build the demo network into site/<slug>/
 build: $(STAMP)
 	$(PY) build.py build
+
+## serve: build the demo network and serve it live: http://localhost:8000/, http://<slug>.localhost:8000/
+serve: $(STAMP)
+	$(PY) build.py serve --port $(or $(PORT),8000)
 
 ## check: validate the registry and content, write nothing
 check: $(STAMP)
@@ -44,6 +48,17 @@ test: test-deps
 ## schemas: regenerate the JSON Schemas for editors' IDEs from the models
 schemas: $(STAMP)
 	$(PY) -m union_network.schemas
+
+## bench: time the build against plain MkDocs and Hugo on a synthetic network (bench/RESULTS.md)
+BENCH_STAMP := $(VENV)/.bench-installed
+BENCH_ARGS  ?= --orgs 200 --posts 40 --seed 1
+
+$(BENCH_STAMP): pyproject.toml | $(STAMP)
+	$(PY) -m pip install --quiet -e ".[test,bench]"
+	touch $(BENCH_STAMP)
+
+bench: $(STAMP) $(BENCH_STAMP)
+	$(PY) -m union_network.bench $(BENCH_ARGS)
 
 clean:
 	rm -rf site .site.* $(VENV)

@@ -27,6 +27,7 @@ from .load import default_cache_dir, load_network
 from .plan import SitePlan
 from .problems import InputError
 from .sites import Planner
+from .urls import UrlScheme
 
 MANIFEST_DIR = ".union-network"  # inside the output folder, beside (never inside) the sites
 MANIFEST = "manifest.json"
@@ -53,6 +54,7 @@ class SiteFailure(Exception):
 @dataclass
 class BuildResult:
     out_dir: Path
+    root: str | None = None  # the root org's slug
     sites: int = 0  # sites in the output
     built: list[str] = field(default_factory=list)  # sites rendered this run
     removed: list[str] = field(default_factory=list)
@@ -180,11 +182,14 @@ def build_network(
     shard: tuple[int, int] | None = None,
     full: bool = False,
     cache_dir: Path | None = None,
+    preview_host: str | None = None,
 ) -> BuildResult:
     """Build the network (or shard ``(k, n)`` of it) into ``out_dir``.
 
     Raises :class:`InputError` or :class:`SiteFailure` (with ``strict``, also on
     warnings); the output then stays as it was. ``full`` ignores fingerprints.
+    ``preview_host`` (``localhost:8000``) builds for the live preview: every org at
+    ``http://<slug>.<preview_host>/``, the root at ``http://<preview_host>/``.
     """
     started = time.monotonic()
     config_file = Path(config_file).resolve()
@@ -193,8 +198,9 @@ def build_network(
     if problems or network is None:
         raise InputError(problems)
     out_dir = Path(out_dir).resolve() if out_dir else default_out_dir(config_file)
-    result = BuildResult(out_dir=out_dir, warnings=[str(p) for p in problems.warnings])
-    plans = Planner(network).plans()
+    result = BuildResult(out_dir=out_dir, root=network.registry.root.slug, warnings=[str(p) for p in problems.warnings])
+    urls = UrlScheme(preview_host, network.registry.root.slug, scheme="http") if preview_host else None
+    plans = Planner(network, urls=urls).plans()
     if shard is not None:
         mine = set(assign_shards(plans, shard[1])[shard[0] - 1])
         plans = [p for p in plans if p.slug in mine]

@@ -48,11 +48,11 @@ Section = Callable[["Planner", SitePlan], None]
 class Planner:
     """Builds every site's plan from a loaded network, routing news once."""
 
-    def __init__(self, network: Network, sections: list[Section] | None = None):
+    def __init__(self, network: Network, sections: list[Section] | None = None, urls: UrlScheme | None = None):
         self.network = network
         self.options = network.options
         self.registry = network.registry
-        self.urls = UrlScheme(network.options.domain, network.registry.root.slug)
+        self.urls = urls or UrlScheme.for_network(network.options, network.registry.root.slug)
         self.published = network.published
         self.routes: Routes = route(self.registry, self.published, network.moderation)
         self.sections = sections if sections is not None else list(SECTIONS)
@@ -217,3 +217,16 @@ def paginate(kind: str, items: list[Item], feed: Feed, size: int) -> list[ListPa
 
 #: The sections every site runs, in navigation order. Feature modules add theirs here.
 SECTIONS: list[Section] = [pages_section, news_section, members_section]
+
+from .branding import brand_section  # noqa: E402
+from .bulletin import bulletin_section  # noqa: E402 - feature modules import plan types, not this module
+from .events import events_section  # noqa: E402
+from .jsonfeed import jsonfeed_section  # noqa: E402
+from .dashboard import maturity_section  # noqa: E402
+from .registry_export import registry_section  # noqa: E402
+
+SECTIONS.insert(SECTIONS.index(news_section) + 1, jsonfeed_section)  # feed.json beside each feed of news_section
+SECTIONS.insert(SECTIONS.index(members_section) + 1, registry_section)  # registry/ + downloads (orgs with members)
+SECTIONS.insert(SECTIONS.index(registry_section) + 1, maturity_section)  # maturity/ dashboard (orgs with members)
+SECTIONS += [events_section, bulletin_section]
+SECTIONS.append(brand_section)  # theme/brandbook.yml: logo, names, generated CSS, sharing card
