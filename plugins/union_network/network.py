@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from .models import Event, Moderation, OrgCard
 from .options import NetworkOptions
@@ -112,6 +113,7 @@ class Network:
     posts: list[Post] = field(default_factory=list)  # every valid post, drafts and future ones included
     moderation: dict[str, Moderation] = field(default_factory=dict)
     build_time: datetime | None = None
+    brandbook: Any = None  # brandbook.Brandbook of theme/brandbook.yml, None without one
 
     def is_published(self, post: Post) -> bool:
         return not post.draft and (self.build_time is None or post.date <= self.build_time)

@@ -137,6 +137,7 @@ class SitePlan:
     files: list[OutputFile] = field(default_factory=list)
     nav: list[tuple[str | None, str]] = field(default_factory=list)  # (title or None: the page's own, src_uri)
     counts: dict[str, int] = field(default_factory=dict)
+    brand: Any = None  # brandbook.BrandView: logo, names, footer, icons, card image; None without a brandbook
 
     @property
     def slug(self) -> str:

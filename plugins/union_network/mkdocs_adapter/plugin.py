@@ -22,6 +22,7 @@ from ..outputs import write_outputs
 from ..plan import SitePlan
 from ..sites import TEMPLATE_HOME, TEMPLATE_POST, Planner
 from .config import UnionNetworkConfig
+from .theme import apply_brand, drop_unpublished_theme_files, page_layout, valid_html
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -47,6 +48,7 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
         dirs = config.theme.dirs
         if str(TEMPLATES) not in dirs:
             dirs.insert(1 if config.theme.custom_dir else 0, str(TEMPLATES))
+        apply_brand(config, plan)  # theme/brandbook.yml -> fonts, palette, logo, stylesheets
         return config
 
     @staticmethod
@@ -59,6 +61,7 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
     # -- files and pages -----------------------------------------------------
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         plan = self.plan
+        drop_unpublished_theme_files(files)
         for file in list(files):
             if file.src_uri in plan.exclude:
                 files.remove(file)
@@ -79,6 +82,7 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
         elif src in plan.own_posts:
             page.meta.setdefault("template", TEMPLATE_POST)
             page.meta["title"] = html.escape(plan.own_posts[src].title, quote=False)
+        page_layout(page, plan)  # card pages (un-*.html) use the full width: no sidebars
         return markdown
 
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
@@ -93,6 +97,12 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
         """Static templates (404.html) get the site plan too: feeds, card, breadcrumb."""
         context["un"] = self.plan
         return context
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
+        return valid_html(output)
+
+    def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
+        return valid_html(output_content)
 
     # -- output --------------------------------------------------------------
     def on_post_build(self, *, config: MkDocsConfig) -> None:
