@@ -18,6 +18,8 @@ SLUG_RE = re.compile(r"^[a-z0-9-]{2,40}$")
 RESERVED_SLUGS = frozenset({"www"})
 _URL_RE = re.compile(r"^https?://[^\s/?#]+\.[^\s/?#]+(?:[/?#]\S*)?$", re.IGNORECASE)
 _EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+#: a Git hosting user or group: ``@ivanova``, ``@profsever/web-team`` (GitLab subgroups: ``@a/b/c``)
+OWNER_RE = re.compile(r"^@[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)*$")
 
 Kind = Literal["federation", "territorial", "sectoral", "primary"]
 Reach = Literal["self", "parent", "federation"]
@@ -50,6 +52,12 @@ def _email(value: str) -> str:
     return value
 
 
+def check_owner(value: str) -> str:
+    if not OWNER_RE.match(value or ""):
+        raise ValueError(f"{value!r} — не имя пользователя или группы Git: нужно @имя или @группа/команда")
+    return value
+
+
 def _text(value: Any) -> Any:
     """Numbers and dates typed bare in YAML (``phone: 88005553535``) are fine as text."""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -61,6 +69,7 @@ Url = Annotated[str, AfterValidator(_url), Field(json_schema_extra={"format": "u
 Email = Annotated[str, AfterValidator(_email), Field(json_schema_extra={"format": "email"})]
 Slug = Annotated[str, AfterValidator(check_slug), Field(json_schema_extra={"pattern": SLUG_RE.pattern, "not": {"const": "www"}})]
 Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
+Owner = Annotated[str, AfterValidator(check_owner), Field(json_schema_extra={"pattern": OWNER_RE.pattern})]
 
 
 class _Strict(BaseModel):
@@ -116,6 +125,9 @@ class OrgCard(_Strict):
     social: Social = Social()
     news_reach: Reach = "parent"
     moderation: Literal["auto", "review"] = "auto"
+    editors: list[Owner] = Field(
+        [], description="Git users or groups who edit this org's folder (CODEOWNERS): @ivanova, @profsever/web-team"
+    )
 
 
 class Event(_Strict):

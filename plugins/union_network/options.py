@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from .models import Owner
 from .problems import Problems
 from .yamlsrc import YamlDoc, YamlError, load_yaml
 
@@ -37,7 +38,10 @@ class NetworkOptions(BaseModel):
     feed_size: int = Field(50, ge=1, le=1000)
     per_page: int = Field(10, ge=1, le=200, description="items per page of news lists")
     home_items: int = Field(5, ge=1, le=50, description="items per block on home pages")
-    url_style: Literal["subdomain"] = "subdomain"
+    url_style: Literal["subdomain", "path"] = Field(
+        "subdomain", description="subdomain: members at https://<slug>.<domain>/; path: at https://<domain>/<slug>/"
+    )
+    web_team: Owner | None = Field(None, description="Git user or group of the federation's web team (CODEOWNERS)")
     categories: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_CATEGORIES))
 
     @field_validator("timezone")

@@ -14,5 +14,6 @@ class UnionNetworkConfig(Config):
     feed_size = c.Type(int, default=50)
     per_page = c.Type(int, default=10)
     home_items = c.Type(int, default=5)
-    url_style = c.Choice(["subdomain"], default="subdomain")
+    url_style = c.Choice(["subdomain", "path"], default="subdomain")
+    web_team = c.Optional(c.Type(str))
     categories = c.Type(dict, default=dict(DEFAULT_CATEGORIES))
