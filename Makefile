@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 NODE_STAMP   := node_modules/.installed
 SYSTEM_STAMP := .venv/.system-deps
 
-.PHONY: install build check test test-deps schemas bench clean
+.PHONY: install build check test test-deps schemas bench clean screenshots
 
 # The virtualenv, with the package (editable) and its test extras; redone when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -44,6 +44,10 @@ test-deps: $(STAMP) $(SYSTEM_STAMP) $(NODE_STAMP)
 ## test: run the whole test suite (installs what it needs first)
 test: test-deps
 	$(PY) -m pytest
+
+## screenshots: refresh docs/screenshots/*.png (and theme/assets/logo.png) from the demo in headless Chromium
+screenshots: $(STAMP) $(SYSTEM_STAMP)
+	$(PY) scripts/screenshots.py
 
 ## schemas: regenerate the JSON Schemas for editors' IDEs from the models
 schemas: $(STAMP)

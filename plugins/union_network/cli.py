@@ -130,6 +130,46 @@ def merge(shards: tuple[Path, ...], out_dir: Path) -> None:
 
 @main.command()
 @config_option
+@click.option("-p", "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to serve on.")
+@click.option("--bind", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Sites built at once (default: all cores).")
+def serve(config_file: Path, port: int, bind: str, jobs: int | None) -> None:
+    """Live preview: every org at http://<slug>.localhost:PORT/, the root at http://localhost:PORT/.
+
+    Rebuilds only the affected sites on a change; open pages reload by themselves.
+    """
+    import threading
+
+    from .mkdocs_adapter.render import MkDocsRenderer
+    from .serve import Preview
+    from .serve import serve as make_server
+
+    def echo(line: str) -> None:
+        click.echo(line, err=True)
+
+    preview = Preview(config_file, MkDocsRenderer, port, jobs=jobs or os.cpu_count() or 1, echo=echo)
+    try:
+        server = make_server(preview, bind, port)
+    except OSError as exc:
+        click.echo(f"Не удаётся открыть порт {port}: {exc.strerror}. Укажите другой: --port 8001", err=True)
+        sys.exit(1)
+    echo("Собираю сеть для предпросмотра…")
+    preview.rebuild()
+    watcher = threading.Thread(target=preview.watch, daemon=True)
+    watcher.start()
+    root = preview.state.root_slug or "<корень>"
+    echo(f"Предпросмотр: http://localhost:{port}/ ({root}); организации: http://<slug>.localhost:{port}/ — Ctrl+C, чтобы остановить.")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        echo("Остановлено.")
+    finally:
+        preview.stop()
+        server.server_close()
+
+
+@main.command()
+@config_option
 @click.option("--changed", "rev_range", metavar="BASE..HEAD", help="Also check that the commits in this range stay within what --as may edit.")
 @click.option("--as", "who", metavar="SLUG|@LOGIN", help="The organisation (or an editor listed in editors:) the change is made for.")
 def check(config_file: Path, rev_range: str | None, who: str | None) -> None:
@@ -322,7 +362,7 @@ def report_command(config_file: Path, scope: str | None, csv_out: Path | None, f
     """Digital maturity and activity of every organisation: score, status, what is missing.
 
     The indicators and the formula are those of the maturity/ dashboard (README,
-    «Цифровая зрелость»), relative to the build time (SOURCE_DATE_EPOCH or now).
+    "Registry and digital maturity"), relative to the build time (SOURCE_DATE_EPOCH or now).
     """
     from .dashboard import maturity_csv, report_text
     from .dates import build_time
@@ -337,9 +377,11 @@ def report_command(config_file: Path, scope: str | None, csv_out: Path | None, f
     assessments = assess(network)
     rows = [assessments[s] for s in scope_of(network.registry, scope)]
     if csv_out is not None and str(csv_out) == "-":
-        click.get_binary_stream("stdout").write(maturity_csv(rows))
+        sys.stdout.flush()
+        sys.stdout.buffer.write(maturity_csv(rows))
+        sys.stdout.buffer.flush()
     else:
-        click.echo(report_text(rows, network.build_time), nl=False)
+        click.echo(report_text(rows, network.build_time.astimezone(network.options.tz)), nl=False)
         if csv_out is not None:
             csv_out.write_bytes(maturity_csv(rows))
             click.echo(f"Записан {csv_out}: организаций — {len(rows)}.", err=True)

@@ -86,7 +86,9 @@ class Planner:
             event = None
             if post.event is not None:
                 e = post.event
-                event = EventView(e.start, e.end, e.place, russian_datetime(e.start), russian_datetime(e.end) if e.end else None)
+                tz = self.options.tz  # shown in the network's zone, as the calendar gives it
+                start, end = e.start.astimezone(tz), e.end.astimezone(tz) if e.end else None
+                event = EventView(start, end, e.place, russian_datetime(start), russian_datetime(end) if end else None)
             self._items[post.id] = Item(
                 id=post.id,
                 title=post.title,
