@@ -188,3 +188,51 @@ def test_shards_are_balanced_and_deterministic(tmp_path):
     assert a == b
     assert sorted(a[0] + a[1]) == sorted(TREE)
     assert "prim" in a[0] and len(a[0]) < len(a[1])  # the heavy site gets a shard with fewer sites
+
+
+# -- the no-change fast path ---------------------------------------------------------------
+def test_an_unchanged_network_is_not_even_read_again(tmp_path, monkeypatch):
+    cfg = write_network(tmp_path / "net", TREE, POSTS)
+    first = build_network(cfg, MkDocsRenderer, tmp_path / "out")
+    import union_network.builder as builder
+
+    def must_not_load(*args, **kwargs):
+        raise AssertionError("the network was read although nothing changed")
+
+    monkeypatch.setattr(builder, "load_network", must_not_load)
+    again = build_network(cfg, MkDocsRenderer, tmp_path / "out")
+    assert again.built == [] and (again.sites, again.posts, again.root) == (first.sites, first.posts, first.root)
+
+
+def test_a_post_falling_due_is_published_although_no_file_changed(tmp_path, monkeypatch):
+    posts = POSTS + [dict(org="prim", stem="2026-06-01-later", title="Позже", date="2026-06-01T18:00:00+03:00")]
+    cfg = write_network(tmp_path / "net", TREE, posts)
+    build_network(cfg, MkDocsRenderer, tmp_path / "out")  # 2026-06-01 15:00 in Moscow: not yet due
+    assert not (tmp_path / "out/prim/news/2026-06-01-later").exists()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(1780315200 + 4 * 3600))  # 19:00 in Moscow
+    result = build_network(cfg, MkDocsRenderer, tmp_path / "out")
+    assert "prim" in result.built
+    assert (tmp_path / "out/prim/news/2026-06-01-later/index.html").is_file()
+
+
+def test_next_change_is_the_next_due_post_event_or_midnight():
+    from datetime import datetime, timedelta, timezone
+
+    from union_network.dates import build_time
+    from union_network.load import load_network
+
+    posts = POSTS + [
+        dict(org="prim", stem="2026-06-03-due", title="Позже", date="2026-06-03"),
+        dict(org="terr", stem="2026-05-30-ev", title="Семинар", date="2026-05-30",
+             event={"start": "2026-06-01T16:00:00+03:00", "end": "2026-06-01T18:00:00+03:00"}),
+    ]
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        cfg = write_network(Path(tmp) / "net", TREE, posts)
+        network, _ = load_network(cfg, build_time())  # 2026-06-01 15:00 in Moscow
+        msk = timezone(timedelta(hours=3))
+        assert network.next_change() == datetime(2026, 6, 1, 16, 0, tzinfo=msk)  # the event starts
+        network.build_time = datetime(2026, 6, 1, 18, 30, tzinfo=msk)
+        network.__dict__.pop("published", None)
+        assert network.next_change() == datetime(2026, 6, 2, 0, 0, tzinfo=msk)  # midnight

@@ -199,12 +199,14 @@ def test_rose_share_counts_only_the_twelve_months():
 
 
 # -- windows, months, silence -------------------------------------------------------------------
-def test_30_and_90_day_windows_include_their_first_instant():
+def test_30_and_90_day_windows_count_whole_days_in_the_network_zone():
+    # NOW is 2026-06-01 15:00 in Moscow; 30 days back is 2026-05-02 (any time of that day counts).
+    start_of_day_30 = datetime(2026, 5, 2, 0, 0, tzinfo=MSK)
     posts = [
-        post("prim", "d30", days_ago(30)),
-        post("prim", "d30-late", days_ago(30) - timedelta(minutes=1)),
-        post("prim", "d90", days_ago(90)),
-        post("prim", "d91", days_ago(90) - timedelta(seconds=1)),
+        post("prim", "d30-morning", start_of_day_30),
+        post("prim", "d31-late", start_of_day_30 - timedelta(minutes=1)),
+        post("prim", "d90", datetime(2026, 3, 3, 0, 0, tzinfo=MSK)),
+        post("prim", "d91", datetime(2026, 3, 2, 23, 59, tzinfo=MSK)),
     ]
     act = assess(make_network(TREE, posts))["prim"].activity
     assert act.posts_30 == 1
@@ -213,7 +215,7 @@ def test_30_and_90_day_windows_include_their_first_instant():
 
 @pytest.mark.parametrize(
     "last, silent, days",
-    [(timedelta(days=90), False, 90), (timedelta(days=90, seconds=1), True, 90), (timedelta(days=91), True, 91),
+    [(timedelta(days=90), False, 90), (timedelta(days=90, hours=16), True, 91), (timedelta(days=91), True, 91),
      (timedelta(hours=1), False, 0)],
 )
 def test_silent_means_no_own_post_for_more_than_90_days(last, silent, days):

@@ -27,7 +27,7 @@ def site(tmp_path_factory):
     # The body's markup is refused by enforcement (test_enforcement.py); this checks the second line
     # of defence, so the fixture builds with the content rules switched off.
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("union_network.load.check_content_rules", lambda root_dir, problems: None)
+        mp.setattr("union_network.load.check_content_rules", lambda *args, **kwargs: None)
         result = run_cli("build", "-q", "-f", str(cfg))
     assert result.exit_code == 0, result.output
     return root / "site"

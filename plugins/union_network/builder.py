@@ -89,6 +89,55 @@ def write_manifest(out_dir: Path, manifest: dict) -> None:
     tmp.replace(folder / MANIFEST)
 
 
+# -- the no-change fast path -------------------------------------------------------------
+def _state_file(root_dir: Path, out_dir: Path) -> Path:
+    """Where the fast path's record of a build into ``out_dir`` lives: the network's cache, not the output."""
+    import hashlib
+
+    key = hashlib.blake2b(str(out_dir).encode(), digest_size=8).hexdigest()
+    return default_cache_dir(root_dir) / "builds" / f"{key}.json"
+
+
+def _inputs_digest(root_dir: Path, environment: str, shard, preview_host) -> str:
+    """Everything a build reads: the organisations' folders, theme, config, package; and how it was asked."""
+    from .fingerprint import tree_digest
+    from .readers.registry import ORGS_FOLDER, ROOT_FOLDER
+
+    digest = tree_digest(root_dir / ROOT_FOLDER, root_dir / ORGS_FOLDER)
+    return f"{environment}:{digest}:{shard}:{preview_host}"
+
+
+def _write_state(path: Path, state: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    tmp.write_text(json.dumps(state, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def _unchanged_output(state_file: Path, out_dir: Path, inputs: str, now) -> BuildResult | None:
+    """When no input changed since the last build into ``out_dir`` and no time-dependent output
+    (a post falling due, an event passing, a new day) can have changed, the output is current:
+    the build is skipped without reading the network."""
+    from datetime import datetime
+
+    try:
+        state = json.loads(state_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    sites = read_manifest(out_dir).get("sites", {})
+    if state.get("manifest") != sites:  # the output was replaced or changed since
+        return None
+    valid_until = state.get("valid_until")
+    if state.get("inputs") != inputs or not valid_until or now >= datetime.fromisoformat(valid_until):
+        return None
+    if not sites or any(not (out_dir / slug).is_dir() for slug in sites):
+        return None
+    return BuildResult(
+        out_dir=out_dir, root=state.get("root"), sites=state.get("sites", len(sites)), posts=state.get("posts", 0),
+        feeds=state.get("feeds", 0), warnings=list(state.get("warnings", [])),
+    )
+
+
 # -- shards -------------------------------------------------------------------------
 def site_weight(plan: SitePlan) -> int:
     """Roughly the number of pages a site renders: what its build time scales with."""
@@ -194,10 +243,19 @@ def build_network(
     started = time.monotonic()
     config_file = Path(config_file).resolve()
     root_dir = config_file.parent
-    network, problems = load_network(config_file, build_time(), cache_dir=cache_dir or default_cache_dir(root_dir))
+    out_dir = Path(out_dir).resolve() if out_dir else default_out_dir(config_file)
+    now = build_time()
+    environment = environment_digest(root_dir, config_file)
+    inputs = _inputs_digest(root_dir, environment, shard, preview_host)
+    if not full:
+        unchanged = _unchanged_output(_state_file(root_dir, out_dir), out_dir, inputs, now)
+        if unchanged is not None:
+            unchanged.seconds = time.monotonic() - started
+            return unchanged
+
+    network, problems = load_network(config_file, now, cache_dir=cache_dir or default_cache_dir(root_dir))
     if problems or network is None:
         raise InputError(problems)
-    out_dir = Path(out_dir).resolve() if out_dir else default_out_dir(config_file)
     result = BuildResult(out_dir=out_dir, root=network.registry.root.slug, warnings=[str(p) for p in problems.warnings])
     urls = UrlScheme(preview_host, network.registry.root.slug, scheme="http") if preview_host else None
     plans = Planner(network, urls=urls).plans()
@@ -205,7 +263,7 @@ def build_network(
         mine = set(assign_shards(plans, shard[1])[shard[0] - 1])
         plans = [p for p in plans if p.slug in mine]
 
-    fingerprinter = Fingerprinter(environment_digest(root_dir, config_file), root_dir)
+    fingerprinter = Fingerprinter(environment, root_dir)
     fingerprints = {plan.slug: fingerprinter.site(plan) for plan in plans}
     previous = {} if full else read_manifest(out_dir).get("sites", {})
     todo = [p for p in plans if previous.get(p.slug) != fingerprints[p.slug] or not (out_dir / p.slug).is_dir()]
@@ -242,6 +300,17 @@ def build_network(
         if shard is not None:
             manifest["shard"] = f"{shard[0]}/{shard[1]}"
         write_manifest(out_dir, manifest)
+        next_change = network.next_change()
+        _write_state(_state_file(root_dir, out_dir), {
+            "manifest": fingerprints,
+            "inputs": inputs,
+            "valid_until": next_change.isoformat() if next_change else None,
+            "root": result.root,
+            "sites": len(plans),
+            "posts": sum(p.counts["posts"] for p in plans),
+            "feeds": sum(p.counts["feeds"] for p in plans),
+            "warnings": result.warnings,
+        })
     except _Failed as exc:
         source = exc.plan.source_dir.relative_to(root_dir).as_posix()
         raise SiteFailure(exc.plan.slug, source, exc.messages) from None

@@ -10,6 +10,8 @@ file with problems is read again, and its problems reported, every run.
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import pickle
 import sqlite3
 from pathlib import Path
@@ -78,3 +80,42 @@ class IndexCache:
             pass
         self._rows.update(self._dirty)
         self._dirty.clear()
+
+
+class CleanFiles:
+    """Files that passed a check, keyed by path, size and mtime (and what the check was):
+    a build does not read them again. Kept as JSON beside the news index."""
+
+    def __init__(self, path: Path, check_key: str):
+        self.path = path
+        self.check_key = check_key
+        self._clean: dict[str, list[int]] = {}
+        self._seen: dict[str, list[int]] = {}
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("key") == check_key:
+                self._clean = data.get("files", {})
+        except (OSError, ValueError, AttributeError):
+            pass
+
+    def is_clean(self, path: Path, st: os.stat_result) -> bool:
+        entry = self._clean.get(str(path))
+        if entry == [st.st_size, st.st_mtime_ns]:
+            self._seen[str(path)] = entry
+            return True
+        return False
+
+    def mark_clean(self, path: Path, st: os.stat_result) -> None:
+        self._seen[str(path)] = [st.st_size, st.st_mtime_ns]
+
+    def save(self) -> None:
+        """Keep only the files seen clean this run."""
+        if self._seen == self._clean:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+            tmp.write_text(json.dumps({"key": self.check_key, "files": self._seen}), encoding="utf-8")
+            tmp.replace(self.path)
+        except OSError:
+            pass

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
+from functools import lru_cache
 
 from babel.dates import format_date, format_datetime
 
@@ -18,9 +19,14 @@ def build_time() -> datetime:
     return datetime.now(tz=timezone.utc).replace(microsecond=0)
 
 
-def russian_date(value: datetime) -> str:
+def russian_date(value: datetime | date) -> str:
     """``21 ноября 2026``."""
-    return format_date(value, "d MMMM y", locale=LOCALE)
+    return _russian_day(value.date() if isinstance(value, datetime) else value)
+
+
+@lru_cache(maxsize=4096)
+def _russian_day(day: date) -> str:
+    return format_date(day, "d MMMM y", locale=LOCALE)
 
 
 def russian_datetime(value: datetime) -> str:

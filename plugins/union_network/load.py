@@ -38,7 +38,7 @@ def load_network(
         problems.error(config_file, None, "нет файла конфигурации сети (mkdocs.yml)")
         return None, problems
     options = read_options(config_file, problems)
-    check_content_rules(root_dir, problems)  # one brandbook: no CSS, JS, overrides or raw script in org folders
+    check_content_rules(root_dir, problems, cache_dir)  # one brandbook: no CSS, JS, overrides or raw script in org folders
     registry = read_registry(root_dir, problems)
     if registry is None:
         return None, problems

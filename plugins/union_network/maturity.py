@@ -157,10 +157,16 @@ def posts_per_month(posts: Iterable[Post], now: datetime, tz: ZoneInfo, months: 
     )
 
 
-def in_window(posts: Iterable[Post], now: datetime, days: int) -> list[Post]:
-    """Posts dated within the last ``days`` days up to ``now``, both ends included."""
-    since = now - timedelta(days=days)
-    return [p for p in posts if since <= p.date <= now]
+def in_window(posts: Iterable[Post], now: datetime, days: int, tz: ZoneInfo | None = None) -> list[Post]:
+    """Posts dated within the last ``days`` calendar days up to ``now``, both ends included.
+
+    Counted in whole days of the network's zone, so the indicators only change at midnight
+    (or when a post is published), which lets an unchanged network skip its rebuild all day.
+    """
+    tz = tz or now.tzinfo
+    today = now.astimezone(tz).date()
+    since = today - timedelta(days=days)
+    return [p for p in posts if p.date <= now and since <= p.date.astimezone(tz).date()]
 
 
 def in_months(posts: Iterable[Post], now: datetime, tz: ZoneInfo, months: int = MONTHS) -> list[Post]:
@@ -272,10 +278,10 @@ def activity_of(own: Sequence[Post], routes: Routes, now: datetime, tz: ZoneInfo
     rose = sum(1 for p in year if routes.rose_above(p))
     months = posts_per_month(own, now, tz)
     last = max((p.date for p in own), default=None)
-    days = (now - last).days if last else None
+    days = (now.astimezone(tz).date() - last.astimezone(tz).date()).days if last else None
     return Activity(
-        posts_30=len(in_window(own, now, 30)),
-        posts_90=len(in_window(own, now, SILENT_DAYS)),
+        posts_30=len(in_window(own, now, 30, tz)),
+        posts_90=len(in_window(own, now, SILENT_DAYS, tz)),
         posts_12m=len(year),
         rose=rose,
         rose_share=rose / len(year) if year else None,
@@ -283,7 +289,7 @@ def activity_of(own: Sequence[Post], routes: Routes, now: datetime, tz: ZoneInfo
         active_months=sum(1 for m in months if m.count),
         last_update=last,
         days_since_update=days,
-        silent=last is None or now - last > timedelta(days=SILENT_DAYS),
+        silent=days is None or days > SILENT_DAYS,
     )
 
 

@@ -7,7 +7,7 @@ site plans read them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -121,3 +121,19 @@ class Network:
     @cached_property
     def published(self) -> list[Post]:
         return [p for p in self.posts if self.is_published(p)]
+
+    def next_change(self) -> datetime | None:
+        """The first instant after the build time at which the same input would give other output:
+        a post falls due, an event starts or ends (upcoming → past), or a new day begins in the
+        network's zone (day-counted indicators, "today" in dates). None without a build time."""
+        now = self.build_time
+        if now is None:
+            return None
+        local = now.astimezone(self.options.tz)
+        midnight = datetime.combine(local.date() + timedelta(days=1), time(0, 0), tzinfo=self.options.tz)
+        candidates = [midnight]
+        candidates += [p.date for p in self.posts if not p.draft and p.date > now]
+        for post in self.published:
+            if post.event is not None:
+                candidates += [t for t in (post.event.start, post.event.end) if t is not None and t > now]
+        return min(candidates)

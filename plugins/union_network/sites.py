@@ -58,6 +58,10 @@ class Planner:
         self.sections = sections if sections is not None else list(SECTIONS)
         self._items: dict[str, Item] = {}
         self._views: dict[str, OrgView] = {}
+        self._unpublished: dict[str, list[Post]] = {}
+        for post in network.posts:
+            if not network.is_published(post):
+                self._unpublished.setdefault(post.org, []).append(post)
 
     # -- view models -------------------------------------------------------
     def org_view(self, slug: str) -> OrgView:
@@ -128,7 +132,7 @@ class Planner:
     def plan(self, slug: str) -> SitePlan:
         org = self.registry[slug]
         view = self.org_view(slug)
-        unpublished = {f"{NEWS_FOLDER}/{p.path.name}" for p in self.network.posts if p.org == slug and not self.network.is_published(p)}
+        unpublished = {f"{NEWS_FOLDER}/{p.path.name}" for p in self._unpublished.get(slug, ())}
         plan = SitePlan(
             org=view,
             source_dir=org.folder,

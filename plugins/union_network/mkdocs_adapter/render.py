@@ -18,6 +18,7 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 from mkdocs.theme import Theme
 
+from ..load import default_cache_dir
 from ..plan import SitePlan
 
 PLUGIN = "union-network"
@@ -41,10 +42,21 @@ class _Collect(logging.Handler):
 
 
 class _SharedEnvironments:
-    """Jinja environments shared by every site built with the same theme folders and locale."""
+    """Jinja environments shared by every site built with the same theme folders and locale.
 
-    def __init__(self) -> None:
+    Compiled templates are also kept on disk (Jinja's bytecode cache, checked against each
+    template's source), so a worker process or the next build does not compile them again.
+    """
+
+    def __init__(self, bytecode_dir: Path | None = None) -> None:
         self._envs: dict[tuple, jinja2.Environment] = {}
+        self._bytecode = None
+        if bytecode_dir is not None:
+            try:
+                bytecode_dir.mkdir(parents=True, exist_ok=True)
+                self._bytecode = jinja2.FileSystemBytecodeCache(str(bytecode_dir))
+            except OSError:
+                self._bytecode = None
 
     def get(self, theme: Theme) -> jinja2.Environment:
         key = (tuple(theme.dirs), str(theme.locale))
@@ -52,6 +64,7 @@ class _SharedEnvironments:
         if env is None:
             env = Theme.get_env(theme)
             env.cache = {}  # unbounded: Material has more templates than Jinja's default 400-entry cache
+            env.bytecode_cache = self._bytecode
             # The theme's files do not change during a build: list them (thousands: Material's icons) once.
             env.list_templates = _memoized_listing(env.list_templates)
             self._envs[key] = env
@@ -76,7 +89,7 @@ class MkDocsRenderer:
 
     def __init__(self, config_file: Path):
         self.config_file = Path(config_file)
-        self._envs = _SharedEnvironments()
+        self._envs = _SharedEnvironments(default_cache_dir(self.config_file.resolve().parent) / "jinja")
         logging.getLogger("mkdocs").setLevel(logging.WARNING)
 
     def render(self, plan: SitePlan, site_dir: Path) -> list[str]:

@@ -39,6 +39,7 @@ import yaml
 from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.util import BLOCK_LEVEL_ELEMENTS
 
+from ..cache import CleanFiles
 from ..problems import Problems
 from .moderation import MODERATION_FILE
 from .news import NEWS_FOLDER
@@ -120,15 +121,26 @@ def org_folders(root_dir: Path) -> list[Path]:
     return folders
 
 
-def check_content_rules(root_dir: Path, problems: Problems) -> None:
-    """Report everything in the org folders that the brandbook does not allow."""
+def check_content_rules(root_dir: Path, problems: Problems, cache_dir: Path | None = None) -> None:
+    """Report everything in the org folders that the brandbook does not allow.
+
+    With ``cache_dir``, Markdown files and images that passed before and did not change
+    (same size and mtime, same rules) are not read again.
+    """
     root_dir = Path(root_dir)
     rules = read_content_rules(root_dir)
+    clean = None
+    if cache_dir is not None:
+        from ..cache import IndexCache
+
+        clean = CleanFiles(cache_dir / "content-rules.json", IndexCache.context(repr(rules)))
     for folder in org_folders(root_dir):
-        check_org_folder(folder, rules, problems)
+        check_org_folder(folder, rules, problems, clean)
+    if clean is not None:
+        clean.save()
 
 
-def check_org_folder(folder: Path, rules: ContentRules, problems: Problems) -> None:
+def check_org_folder(folder: Path, rules: ContentRules, problems: Problems, clean: CleanFiles | None = None) -> None:
     news = folder / NEWS_FOLDER
     for dirpath, dirnames, filenames in os.walk(folder):
         here = Path(dirpath)
@@ -147,12 +159,19 @@ def check_org_folder(folder: Path, rules: ContentRules, problems: Problems) -> N
         for name in sorted(filenames):
             path = here / name
             ext = os.path.splitext(name)[1].lower()
-            if ext in MARKDOWN:
-                text = _read(path)
-                if text is not None:
-                    check_markdown(text, path, rules, problems, page=here != news)
-            elif ext in IMAGES:
-                _check_image(path, ext, rules, problems)
+            if ext in MARKDOWN or ext in IMAGES:
+                st = path.stat() if clean is not None else None
+                if st is not None and clean.is_clean(path, st):
+                    continue
+                found = len(problems.items)
+                if ext in MARKDOWN:
+                    text = _read(path)
+                    if text is not None:
+                        check_markdown(text, path, rules, problems, page=here != news)
+                else:
+                    _check_image(path, ext, rules, problems)
+                if st is not None and len(problems.items) == found:
+                    clean.mark_clean(path, st)
             elif ext in CSS:
                 problems.error(path, None, FILE_MESSAGES["css"])
             elif ext in JS:
