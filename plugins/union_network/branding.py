@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
@@ -83,6 +84,18 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, wi
     return lines
 
 
+@lru_cache(maxsize=8)
+def _sign(path: str) -> Image.Image:
+    """The logo, scaled once per process (every org's card carries it)."""
+    with Image.open(path) as logo:
+        return logo.convert("RGBA").resize((128, 128), Image.Resampling.LANCZOS)
+
+
+@lru_cache(maxsize=32)
+def _font(path, size: int) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(path, size)
+
+
 def render_card(spec: CardSpec) -> bytes:
     """A 1200×630 PNG: the sign, the federation's name, the org's kind and name, its address."""
     width, height = CARD_SIZE
@@ -92,15 +105,14 @@ def render_card(spec: CardSpec) -> bytes:
     draw.rectangle((0, height - 18, width, height), fill=spec.band)
     x = margin
     if spec.logo:
-        with Image.open(spec.logo) as logo:
-            sign = logo.convert("RGBA").resize((128, 128), Image.Resampling.LANCZOS)
+        sign = _sign(str(spec.logo))
         image.paste(sign, (margin, 72), sign)
         x = margin + 128 + 32
-    draw.text((x, 88), spec.federation, font=ImageFont.truetype(spec.bold_font, 44), fill=spec.text)
-    draw.text((x, 148), spec.kind_label, font=ImageFont.truetype(spec.regular_font, 32), fill=spec.muted)
+    draw.text((x, 88), spec.federation, font=_font(spec.bold_font, 44), fill=spec.text)
+    draw.text((x, 148), spec.kind_label, font=_font(spec.regular_font, 32), fill=spec.muted)
     # The name: as large as fits in three lines.
     for size in (72, 64, 56, 48, 42):
-        font = ImageFont.truetype(spec.bold_font, size)
+        font = _font(spec.bold_font, size)
         lines = _wrap(draw, spec.name, font, width - 2 * margin)
         if len(lines) <= 3:
             break
@@ -109,7 +121,7 @@ def render_card(spec: CardSpec) -> bytes:
     for line in lines:
         draw.text((margin, y), line, font=font, fill=spec.text)
         y += int(size * 1.2)
-    draw.text((margin, height - 18 - 72), spec.host, font=ImageFont.truetype(spec.regular_font, 30), fill=spec.muted)
+    draw.text((margin, height - 18 - 72), spec.host, font=_font(spec.regular_font, 30), fill=spec.muted)
     out = io.BytesIO()
     image.save(out, format="PNG", compress_level=6)
     return out.getvalue()
