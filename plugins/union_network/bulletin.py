@@ -171,7 +171,7 @@ def bulletin_section(planner: "Planner", plan: SitePlan) -> None:
     index = BulletinIndex(MASTHEAD, newest_first, feed_url)
     plan.add_page(Page("bulletin/index.md", MASTHEAD, TEMPLATE_INDEX, index), BULLETIN_TITLE)
     for issue in issues:
-        plan.add_page(Page(f"{issue.path}index.md", issue.title, TEMPLATE_ISSUE, issue))
+        plan.add_page(Page(f"{issue.path}index.md", issue.title, TEMPLATE_ISSUE, issue, searchable=False))
         plan.add_file(issue.email_path, render_email, issue)
     feed = BulletinFeed(
         title=f"{plan.org.short_name}: {MASTHEAD.lower()}",

@@ -106,6 +106,7 @@ class Page:
     title: str
     template: str
     data: Any = None  # given to the template as ``un_page``
+    searchable: bool = True  # False: lists that repeat posts (the search finds the posts themselves)
 
 
 @dataclass(frozen=True)

@@ -188,7 +188,9 @@ def news_section(planner: Planner, plan: SitePlan) -> None:
         plan.add_file(feed.atom, render_atom, feed)
         plan.counts["feeds"] += 2
         for i, page in enumerate(paginate(kind, planner.items(posts), feed, options.per_page)):
-            plan.add_page(Page(page.src_uri, page.title, TEMPLATE_LIST, page), LIST_TITLES[kind] if i == 0 else None)
+            plan.add_page(
+                Page(page.src_uri, page.title, TEMPLATE_LIST, page, searchable=False), LIST_TITLES[kind] if i == 0 else None
+            )
         if kind != "support":
             plan.home[kind] = tuple(planner.items(posts[: options.home_items]))
 

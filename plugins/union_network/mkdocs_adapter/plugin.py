@@ -77,6 +77,8 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
             page.meta["template"] = generated.template
             # Titles come from org data; MkDocs templates do not escape, so we do.
             page.meta["title"] = html.escape(generated.title, quote=False)
+            if not generated.searchable:
+                page.meta["search"] = {"exclude": True}  # Material's search plugin
         elif src == "index.md":
             page.meta.setdefault("template", TEMPLATE_HOME)
         elif src in plan.own_posts:
