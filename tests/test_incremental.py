@@ -236,3 +236,18 @@ def test_next_change_is_the_next_due_post_event_or_midnight():
         network.build_time = datetime(2026, 6, 1, 18, 30, tzinfo=msk)
         network.__dict__.pop("published", None)
         assert network.next_change() == datetime(2026, 6, 2, 0, 0, tzinfo=msk)  # midnight
+
+
+def test_posts_parsed_in_worker_processes_are_the_same_as_in_one(tmp_path, monkeypatch):
+    from union_network.dates import build_time
+    from union_network.load import load_network
+    from union_network.readers import news
+
+    posts = POSTS + [dict(org="prim2", stem=f"2026-02-{d:02d}-p", title=f"Пост {d}", date=f"2026-02-{d:02d}") for d in range(1, 20)]
+    cfg = write_network(tmp_path / "net", TREE, posts)
+    (tmp_path / "net/orgs/prim/news/2026-03-03-bad.md").write_text("---\ntitle: X\ndate: вчера\n---\n", encoding="utf-8")
+    one, problems_one = load_network(cfg, build_time(), jobs=1)
+    monkeypatch.setattr(news, "PARALLEL_READ_THRESHOLD", 1)
+    two, problems_two = load_network(cfg, build_time(), jobs=2)
+    assert [p.id for p in one.posts] == [p.id for p in two.posts] and one.posts == two.posts
+    assert list(problems_one) == list(problems_two) and len(problems_two.errors) == 1

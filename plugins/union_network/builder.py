@@ -253,7 +253,7 @@ def build_network(
             unchanged.seconds = time.monotonic() - started
             return unchanged
 
-    network, problems = load_network(config_file, now, cache_dir=cache_dir or default_cache_dir(root_dir))
+    network, problems = load_network(config_file, now, cache_dir=cache_dir or default_cache_dir(root_dir), jobs=jobs)
     if problems or network is None:
         raise InputError(problems)
     result = BuildResult(out_dir=out_dir, root=network.registry.root.slug, warnings=[str(p) for p in problems.warnings])

@@ -25,7 +25,7 @@ def default_cache_dir(root_dir: Path) -> Path:
 
 
 def load_network(
-    config_file: Path, build_time: datetime | None = None, *, cache_dir: Path | None = None
+    config_file: Path, build_time: datetime | None = None, *, cache_dir: Path | None = None, jobs: int = 1
 ) -> tuple[Network | None, Problems]:
     """Read and validate everything; the network is None only when there is no usable root.
 
@@ -47,7 +47,7 @@ def load_network(
     unplaced = [p for p in sorted(orgs_dir.glob("*/")) if p.resolve() not in placed] if orgs_dir.is_dir() else []
     check_unplaced_news(unplaced, options, problems)
     cache = IndexCache(cache_dir / INDEX_FILE) if cache_dir is not None else None
-    posts = read_news(registry, options, problems, cache)
+    posts = read_news(registry, options, problems, cache, jobs)
     if cache is not None:
         cache.save()
     moderation = read_moderation(registry, posts, problems)

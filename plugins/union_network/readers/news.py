@@ -16,6 +16,7 @@ from ..yamlsrc import YamlDoc
 from .yamlfile import parse_model, read_text
 
 NEWS_FOLDER = "news"
+PARALLEL_READ_THRESHOLD = 400  # posts to parse before worker processes pay for themselves
 RESERVED_STEMS = {"index", "page", "feed", "atom"}
 _HANDLER = frontmatter.YAMLHandler()
 
@@ -95,10 +96,40 @@ def check_unplaced_news(folders: list[Path], options: NetworkOptions, problems: 
             read_post(folder.name, path, options, "parent", problems)
 
 
-def read_news(registry: Registry, options: NetworkOptions, problems: Problems, cache: IndexCache | None = None) -> list[Post]:
-    """Every valid post of every org; unchanged files come from ``cache`` without being read."""
-    posts: list[Post] = []
+def _read_new_post(org_slug: str, path: Path, options: NetworkOptions, default_reach: str, has_members: bool,
+                   problems: Problems) -> Post | None:
+    result = read_post(org_slug, path, options, default_reach, problems)
+    if result is None:
+        return None
+    post, doc = result
+    if post.broadcast and not has_members:
+        problems.error(path, doc.line_of(("broadcast",)), "«broadcast» возможен только у организации, в которую входят другие организации")
+        return None
+    return post
+
+
+_Job = tuple[str, Path, str, bool]  # org slug, path, default reach, has members
+
+
+def _read_chunk(args: tuple[list[_Job], NetworkOptions, Path | None]) -> tuple[list[Post | None], list]:
+    """Worker: read a chunk of posts; returns them (None for invalid ones) and the problems found."""
+    jobs, options, root = args
+    problems = Problems(root=root)
+    posts = [_read_new_post(slug, path, options, reach, members, problems) for slug, path, reach, members in jobs]
+    return posts, problems.items
+
+
+def read_news(
+    registry: Registry, options: NetworkOptions, problems: Problems, cache: IndexCache | None = None, jobs: int = 1
+) -> list[Post]:
+    """Every valid post of every org; unchanged files come from ``cache`` without being read.
+
+    Posts not in the cache are parsed in ``jobs`` worker processes when there are many of them
+    (a cold build of a large network), in this process otherwise.
+    """
     options_key = (options.timezone, sorted(options.categories.items()))
+    slots: list[Post | None] = []
+    todo: list[tuple[int, _Job, str]] = []  # slot, job, cache context
     for org in registry:
         folder = org.folder / NEWS_FOLDER
         if not folder.is_dir():
@@ -108,14 +139,25 @@ def read_news(registry: Registry, options: NetworkOptions, problems: Problems, c
         for path in _post_paths(folder, problems):
             post = cache.get(path, ctx) if cache is not None else None
             if post is None:
-                result = read_post(org.slug, path, options, org.card.news_reach, problems)
-                if result is None:
-                    continue
-                post, doc = result
-                if post.broadcast and not has_members:
-                    problems.error(path, doc.line_of(("broadcast",)), "«broadcast» возможен только у организации, в которую входят другие организации")
-                    continue
-                if cache is not None:
-                    cache.put(path, ctx, post)
-            posts.append(post)
-    return posts
+                todo.append((len(slots), (org.slug, path, org.card.news_reach, has_members), ctx))
+            slots.append(post)
+
+    if jobs > 1 and len(todo) >= PARALLEL_READ_THRESHOLD:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        size = -(-len(todo) // (jobs * 4))
+        chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+            results = list(pool.map(_read_chunk, [([job for _, job, _ in chunk], options, problems.root) for chunk in chunks]))
+        parsed = [post for chunk_posts, _ in results for post in chunk_posts]
+        for _, items in results:
+            problems.items.extend(items)
+    else:
+        parsed = [_read_new_post(slug, path, options, reach, members, problems) for _, (slug, path, reach, members), _ in todo]
+
+    for (slot, job, ctx), post in zip(todo, parsed):
+        slots[slot] = post
+        if post is not None and cache is not None:
+            cache.put(job[1], ctx, post)
+    return [post for post in slots if post is not None]
