@@ -184,7 +184,10 @@ def test_shards_are_balanced_and_deterministic(tmp_path):
     cfg = write_network(tmp_path / "net", TREE, posts)
     network, _ = load_network(cfg, build_time())
     plans = Planner(network).plans()
-    a, b = assign_shards(plans, 2), assign_shards(list(reversed(plans)), 2)
+    from union_network.builder import site_weight
+
+    weights = {p.slug: site_weight(p) for p in plans}
+    a, b = assign_shards(weights, 2), assign_shards(dict(reversed(list(weights.items()))), 2)
     assert a == b
     assert sorted(a[0] + a[1]) == sorted(TREE)
     assert "prim" in a[0] and len(a[0]) < len(a[1])  # the heavy site gets a shard with fewer sites

@@ -29,6 +29,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta, timezone
 from importlib import metadata
@@ -575,13 +576,8 @@ def measure(cmd: list[str], env: dict, *, rss: bool = True, cwd: Path | None = N
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     sampler = TreeRSS(proc.pid) if rss else None
-    if sampler:
-        sampler.__enter__()
-    try:
+    with sampler or nullcontext():
         out, err = proc.communicate()
-    finally:
-        if sampler:
-            sampler.__exit__()
     seconds = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)

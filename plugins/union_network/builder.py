@@ -144,14 +144,14 @@ def site_weight(plan: SitePlan) -> int:
     return 4 + len(plan.pages) + len(plan.own_posts)
 
 
-def assign_shards(plans: list[SitePlan], count: int) -> list[list[str]]:
-    """Deterministic balanced split (largest first, each to the lightest shard)."""
+def assign_shards(weights: dict[str, int], count: int) -> list[list[str]]:
+    """Deterministic balanced split of sites by weight (largest first, each to the lightest shard)."""
     shards: list[list[str]] = [[] for _ in range(count)]
     loads = [0] * count
-    for plan in sorted(plans, key=lambda p: (-site_weight(p), p.slug)):
+    for slug, weight in sorted(weights.items(), key=lambda item: (-item[1], item[0])):
         target = min(range(count), key=lambda i: (loads[i], i))
-        shards[target].append(plan.slug)
-        loads[target] += site_weight(plan)
+        shards[target].append(slug)
+        loads[target] += weight
     return shards
 
 
@@ -180,10 +180,15 @@ class _RenderFailed(Exception):
 
 
 def _render_all(
-    plans: list[SitePlan], staging: Path, factory: RendererFactory, config_file: Path, jobs: int
+    plans: Iterator[SitePlan], staging: Path, factory: RendererFactory, config_file: Path, jobs: int
 ) -> Iterator[tuple[SitePlan, list[str], float]]:
-    """Render every plan into ``staging/<slug>``; yields as sites finish; raises on the first failure."""
-    if jobs <= 1 or len(plans) <= 1:
+    """Render plans into ``staging/<slug>`` as the iterator yields them (planning the next sites
+    while workers render); yields as sites finish; raises on the first failure.
+
+    Workers come from a fork server started with MkDocs and Material imported but without the
+    network in memory, so their size does not grow with the network; plans reach them pickled.
+    """
+    if jobs <= 1:
         renderer = factory(config_file)
         for plan in plans:
             started = time.monotonic()
@@ -193,16 +198,28 @@ def _render_all(
                 raise _Failed(plan, getattr(exc, "messages", None) or [f"{type(exc).__name__}: {exc}"]) from None
             yield plan, warnings, time.monotonic() - started
         return
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([factory.__module__, __name__])
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(factory, config_file)) as pool:
-        # Biggest sites first, so that the last ones to finish are small.
-        order = sorted(plans, key=lambda p: (-site_weight(p), p.slug))
-        futures = {pool.submit(_render_in_worker, plan, staging / plan.slug): plan for plan in order}
-        pending = set(futures)
-        while pending:
+        futures: dict = {}
+        pending: set = set()
+        source = iter(plans)
+        exhausted = False
+        while True:
+            # Keep every worker busy (plus one queued each), planning more sites as they free up.
+            while not exhausted and len(pending) < 2 * jobs:
+                plan = next(source, None)
+                if plan is None:
+                    exhausted = True
+                    break
+                future = pool.submit(_render_in_worker, plan, staging / plan.slug)
+                futures[future] = plan
+                pending.add(future)
+            if not pending:
+                return
             done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for future in done:
-                plan = futures[future]
+                plan = futures.pop(future)
                 exc = future.exception()
                 if exc is not None:
                     for other in pending:
@@ -258,18 +275,31 @@ def build_network(
         raise InputError(problems)
     result = BuildResult(out_dir=out_dir, root=network.registry.root.slug, warnings=[str(p) for p in problems.warnings])
     urls = UrlScheme(preview_host, network.registry.root.slug, scheme="http") if preview_host else None
-    plans = Planner(network, urls=urls).plans()
+    planner = Planner(network, urls=urls)
+    slugs = list(network.registry.orgs)
     if shard is not None:
-        mine = set(assign_shards(plans, shard[1])[shard[0] - 1])
-        plans = [p for p in plans if p.slug in mine]
+        weights = {slug: site_weight(planner.plan(slug)) for slug in slugs}
+        mine = set(assign_shards(weights, shard[1])[shard[0] - 1])
+        slugs = [slug for slug in slugs if slug in mine]
 
     fingerprinter = Fingerprinter(environment, root_dir)
-    fingerprints = {plan.slug: fingerprinter.site(plan) for plan in plans}
     previous = {} if full else read_manifest(out_dir).get("sites", {})
-    todo = [p for p in plans if previous.get(p.slug) != fingerprints[p.slug] or not (out_dir / p.slug).is_dir()]
+    fingerprints: dict[str, str] = {}
+    totals = {"posts": 0, "feeds": 0, "changed": 0}
     stale = sorted(
-        {d.name for d in out_dir.iterdir() if d.is_dir() and d.name != MANIFEST_DIR} - set(fingerprints)
+        {d.name for d in out_dir.iterdir() if d.is_dir() and d.name != MANIFEST_DIR} - set(slugs)
     ) if out_dir.is_dir() else []
+
+    def changed_plans() -> Iterator[SitePlan]:
+        """Plan the sites one by one (a plan is dropped as soon as it is known unchanged)."""
+        for slug in slugs:
+            plan = planner.plan(slug)
+            fingerprints[slug] = fingerprinter.site(plan)
+            totals["posts"] += plan.counts["posts"]
+            totals["feeds"] += plan.counts["feeds"]
+            if previous.get(slug) != fingerprints[slug] or not (out_dir / slug).is_dir():
+                totals["changed"] += 1
+                yield plan
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = out_dir.with_name(f".{out_dir.name}.new-{os.getpid()}")
@@ -278,13 +308,14 @@ def build_network(
     staging.mkdir()
     try:
         for index, (plan, warnings, seconds) in enumerate(
-            _render_all(todo, staging, renderer_factory, config_file, jobs), start=1
+            _render_all(changed_plans(), staging, renderer_factory, config_file, jobs), start=1
         ):
             source = plan.source_dir.relative_to(root_dir).as_posix()
             result.warnings.extend(f"{source}: {w}" for w in warnings)
             result.built.append(plan.slug)
             if progress:
-                progress(index, len(todo), plan, seconds)
+                planned = len(fingerprints) == len(slugs)  # the total is known once every site is planned
+                progress(index, totals["changed"] if planned else None, plan, seconds)
         if strict and result.warnings:
             raise SiteFailure("*", "strict", result.warnings)
         # Every site rendered: move them in, drop the sites that no longer exist, record fingerprints.
@@ -306,9 +337,9 @@ def build_network(
             "inputs": inputs,
             "valid_until": next_change.isoformat() if next_change else None,
             "root": result.root,
-            "sites": len(plans),
-            "posts": sum(p.counts["posts"] for p in plans),
-            "feeds": sum(p.counts["feeds"] for p in plans),
+            "sites": len(slugs),
+            "posts": totals["posts"],
+            "feeds": totals["feeds"],
             "warnings": result.warnings,
         })
     except _Failed as exc:
@@ -319,9 +350,9 @@ def build_network(
         shutil.rmtree(trash, ignore_errors=True)
     result.removed = stale
     result.built.sort()
-    result.sites = len(plans)
-    result.posts = sum(p.counts["posts"] for p in plans)
-    result.feeds = sum(p.counts["feeds"] for p in plans)
+    result.sites = len(slugs)
+    result.posts = totals["posts"]
+    result.feeds = totals["feeds"]
     result.seconds = time.monotonic() - started
     return result
 

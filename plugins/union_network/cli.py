@@ -63,13 +63,14 @@ def parse_shard(ctx, param, value: str | None) -> tuple[int, int] | None:
 def make_progress(quiet: bool):
     last = [0.0]
 
-    def progress(index: int, total: int, plan, seconds: float) -> None:
+    def progress(index: int, total: int | None, plan, seconds: float) -> None:
+        """One line per site; on big builds at most one a second. ``total`` is None while sites are still being planned."""
         now = time.monotonic()
-        if quiet or (total > 50 and index != total and now - last[0] < 1.0):
+        if quiet or ((total is None or total > 50) and index != total and now - last[0] < 1.0):
             return
         last[0] = now
-        width = len(str(total))
-        click.echo(f"[{index:>{width}}/{total}] {plan.slug:<28} {seconds:5.2f} с", err=True)
+        shown = "…" if total is None else str(total)
+        click.echo(f"[{index:>4}/{shown}] {plan.slug:<28} {seconds:5.2f} с", err=True)
 
     return progress
 

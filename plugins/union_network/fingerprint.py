@@ -31,7 +31,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 _BY_REPR = frozenset({Item, Category, EventView, Link, OrgView})
 
 
-def _feed(h: "hashlib._Hash", obj: Any, memo: dict[int, bytes]) -> None:
+def _feed(h: "hashlib._Hash", obj: Any, memo: dict[int, tuple[Any, bytes]]) -> None:
     """Feed a stable encoding of ``obj`` into ``h``; dataclass instances are digested once (memo)."""
     if obj is None or isinstance(obj, (bool, int, float, str)):
         h.update(f"{type(obj).__name__}:{obj!r};".encode())
@@ -42,20 +42,17 @@ def _feed(h: "hashlib._Hash", obj: Any, memo: dict[int, bytes]) -> None:
     elif isinstance(obj, Enum):
         h.update(f"enum:{obj.value!r};".encode())
     elif type(obj) in _BY_REPR:
-        key = id(obj)
-        if key not in memo:
-            memo[key] = hashlib.blake2b(repr(obj).encode(), digest_size=16).digest()
-        h.update(memo[key])
+        # Items and org views are shared by many plans: digest each once. The memo keeps the
+        # object itself, so its id() cannot be reused by another object while the memo lives.
+        entry = memo.get(id(obj))
+        if entry is None or entry[0] is not obj:
+            entry = memo[id(obj)] = (obj, hashlib.blake2b(repr(obj).encode(), digest_size=16).digest())
+        h.update(entry[1])
     elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        key = id(obj)
-        if key not in memo:
-            sub = hashlib.blake2b(digest_size=16)
-            sub.update(type(obj).__qualname__.encode())
-            for f in dataclasses.fields(obj):
-                sub.update(f.name.encode())
-                _feed(sub, getattr(obj, f.name), memo)
-            memo[key] = sub.digest()
-        h.update(memo[key])
+        h.update(type(obj).__qualname__.encode())
+        for f in dataclasses.fields(obj):
+            h.update(f.name.encode())
+            _feed(h, getattr(obj, f.name), memo)
     elif isinstance(obj, BaseModel):
         _feed(h, obj.model_dump(), memo)
     elif isinstance(obj, dict):
@@ -109,8 +106,7 @@ class Fingerprinter:
     def __init__(self, environment: str, root_dir: Path):
         self.environment = environment
         self.root_dir = root_dir
-        self._memo: dict[int, bytes] = {}
-        self._keep: list[Any] = []  # keeps memoised objects alive so their id() is not reused
+        self._memo: dict[int, tuple[Any, bytes]] = {}
 
     def site(self, plan: SitePlan) -> str:
         h = hashlib.blake2b(digest_size=16)
@@ -119,5 +115,4 @@ class Fingerprinter:
         h.update(tree_digest(plan.source_dir).encode())
         fields = {f.name: getattr(plan, f.name) for f in dataclasses.fields(plan) if f.name not in ("build_time", "counts")}
         _feed(h, fields, self._memo)
-        self._keep.append(plan)
         return h.hexdigest()
