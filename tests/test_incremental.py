@@ -249,8 +249,12 @@ def test_posts_parsed_in_worker_processes_are_the_same_as_in_one(tmp_path, monke
     posts = POSTS + [dict(org="prim2", stem=f"2026-02-{d:02d}-p", title=f"Пост {d}", date=f"2026-02-{d:02d}") for d in range(1, 20)]
     cfg = write_network(tmp_path / "net", TREE, posts)
     (tmp_path / "net/orgs/prim/news/2026-03-03-bad.md").write_text("---\ntitle: X\ndate: вчера\n---\n", encoding="utf-8")
-    one, problems_one = load_network(cfg, build_time(), jobs=1)
+    one, problems_one = load_network(cfg, build_time())
     monkeypatch.setattr(news, "PARALLEL_READ_THRESHOLD", 1)
-    two, problems_two = load_network(cfg, build_time(), jobs=2)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("fork")) as pool:
+        two, problems_two = load_network(cfg, build_time(), pool=pool)
     assert [p.id for p in one.posts] == [p.id for p in two.posts] and one.posts == two.posts
     assert list(problems_one) == list(problems_two) and len(problems_two.errors) == 1

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import multiprocessing
+from contextlib import contextmanager
 import os
 import shutil
 import time
@@ -179,16 +180,34 @@ class _RenderFailed(Exception):
         self.messages = messages
 
 
+@contextmanager
+def _worker_pool(jobs: int, factory: RendererFactory, config_file: Path) -> Iterator[ProcessPoolExecutor | None]:
+    """Worker processes, forked now: before the network is read, so that they hold MkDocs and
+    Material but not the network (their memory does not grow with it); plans reach them pickled."""
+    if jobs <= 1:
+        yield None
+        return
+    context = multiprocessing.get_context("fork")
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(factory, config_file))
+    try:
+        for future in [pool.submit(_ready) for _ in range(jobs)]:  # start every worker now
+            future.result()
+        yield pool
+    finally:
+        pool.shutdown(cancel_futures=True)
+
+
+def _ready() -> bool:
+    return True
+
+
 def _render_all(
-    plans: Iterator[SitePlan], staging: Path, factory: RendererFactory, config_file: Path, jobs: int
+    plans: Iterator[SitePlan], staging: Path, factory: RendererFactory, config_file: Path, pool: ProcessPoolExecutor | None,
+    jobs: int,
 ) -> Iterator[tuple[SitePlan, list[str], float]]:
     """Render plans into ``staging/<slug>`` as the iterator yields them (planning the next sites
-    while workers render); yields as sites finish; raises on the first failure.
-
-    Workers come from a fork server started with MkDocs and Material imported but without the
-    network in memory, so their size does not grow with the network; plans reach them pickled.
-    """
-    if jobs <= 1:
+    while workers render); yields as sites finish; raises on the first failure."""
+    if pool is None:
         renderer = factory(config_file)
         for plan in plans:
             started = time.monotonic()
@@ -198,35 +217,32 @@ def _render_all(
                 raise _Failed(plan, getattr(exc, "messages", None) or [f"{type(exc).__name__}: {exc}"]) from None
             yield plan, warnings, time.monotonic() - started
         return
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([factory.__module__, __name__])
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(factory, config_file)) as pool:
-        futures: dict = {}
-        pending: set = set()
-        source = iter(plans)
-        exhausted = False
-        while True:
-            # Keep every worker busy (plus one queued each), planning more sites as they free up.
-            while not exhausted and len(pending) < 2 * jobs:
-                plan = next(source, None)
-                if plan is None:
-                    exhausted = True
-                    break
-                future = pool.submit(_render_in_worker, plan, staging / plan.slug)
-                futures[future] = plan
-                pending.add(future)
-            if not pending:
-                return
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for future in done:
-                plan = futures.pop(future)
-                exc = future.exception()
-                if exc is not None:
-                    for other in pending:
-                        other.cancel()
-                    raise _Failed(plan, getattr(exc, "messages", None) or [str(exc)])
-                warnings, seconds = future.result()
-                yield plan, warnings, seconds
+    futures: dict = {}
+    pending: set = set()
+    source = iter(plans)
+    exhausted = False
+    while True:
+        # Keep every worker busy (plus one queued each), planning more sites as they free up.
+        while not exhausted and len(pending) < 2 * jobs:
+            plan = next(source, None)
+            if plan is None:
+                exhausted = True
+                break
+            future = pool.submit(_render_in_worker, plan, staging / plan.slug)
+            futures[future] = plan
+            pending.add(future)
+        if not pending:
+            return
+        done, pending = wait(pending, return_when=FIRST_COMPLETED)
+        for future in done:
+            plan = futures.pop(future)
+            exc = future.exception()
+            if exc is not None:
+                for other in pending:
+                    other.cancel()
+                raise _Failed(plan, getattr(exc, "messages", None) or [str(exc)])
+            warnings, seconds = future.result()
+            yield plan, warnings, seconds
 
 
 class _Failed(Exception):
@@ -270,91 +286,92 @@ def build_network(
             unchanged.seconds = time.monotonic() - started
             return unchanged
 
-    network, problems = load_network(config_file, now, cache_dir=cache_dir or default_cache_dir(root_dir), jobs=jobs)
-    if problems or network is None:
-        raise InputError(problems)
-    result = BuildResult(out_dir=out_dir, root=network.registry.root.slug, warnings=[str(p) for p in problems.warnings])
-    urls = UrlScheme(preview_host, network.registry.root.slug, scheme="http") if preview_host else None
-    planner = Planner(network, urls=urls)
-    slugs = list(network.registry.orgs)
-    if shard is not None:
-        weights = {slug: site_weight(planner.plan(slug)) for slug in slugs}
-        mine = set(assign_shards(weights, shard[1])[shard[0] - 1])
-        slugs = [slug for slug in slugs if slug in mine]
-
-    fingerprinter = Fingerprinter(environment, root_dir)
-    previous = {} if full else read_manifest(out_dir).get("sites", {})
-    fingerprints: dict[str, str] = {}
-    totals = {"posts": 0, "feeds": 0, "changed": 0}
-    stale = sorted(
-        {d.name for d in out_dir.iterdir() if d.is_dir() and d.name != MANIFEST_DIR} - set(slugs)
-    ) if out_dir.is_dir() else []
-
-    def changed_plans() -> Iterator[SitePlan]:
-        """Plan the sites one by one (a plan is dropped as soon as it is known unchanged)."""
-        for slug in slugs:
-            plan = planner.plan(slug)
-            fingerprints[slug] = fingerprinter.site(plan)
-            totals["posts"] += plan.counts["posts"]
-            totals["feeds"] += plan.counts["feeds"]
-            if previous.get(slug) != fingerprints[slug] or not (out_dir / slug).is_dir():
-                totals["changed"] += 1
-                yield plan
-
-    out_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = out_dir.with_name(f".{out_dir.name}.new-{os.getpid()}")
-    trash = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    try:
-        for index, (plan, warnings, seconds) in enumerate(
-            _render_all(changed_plans(), staging, renderer_factory, config_file, jobs), start=1
-        ):
-            source = plan.source_dir.relative_to(root_dir).as_posix()
-            result.warnings.extend(f"{source}: {w}" for w in warnings)
-            result.built.append(plan.slug)
-            if progress:
-                planned = len(fingerprints) == len(slugs)  # the total is known once every site is planned
-                progress(index, totals["changed"] if planned else None, plan, seconds)
-        if strict and result.warnings:
-            raise SiteFailure("*", "strict", result.warnings)
-        # Every site rendered: move them in, drop the sites that no longer exist, record fingerprints.
-        out_dir.mkdir(exist_ok=True)
-        trash.mkdir()
-        for slug in result.built:
-            if (out_dir / slug).exists():
-                (out_dir / slug).rename(trash / slug)
-            (staging / slug).rename(out_dir / slug)
-        for slug in stale:
-            (out_dir / slug).rename(trash / slug)
-        manifest = {"format": 1, "sites": fingerprints}
+    with _worker_pool(jobs, renderer_factory, config_file) as pool:
+        network, problems = load_network(config_file, now, cache_dir=cache_dir or default_cache_dir(root_dir), pool=pool)
+        if problems or network is None:
+            raise InputError(problems)
+        result = BuildResult(out_dir=out_dir, root=network.registry.root.slug, warnings=[str(p) for p in problems.warnings])
+        urls = UrlScheme(preview_host, network.registry.root.slug, scheme="http") if preview_host else None
+        planner = Planner(network, urls=urls)
+        slugs = list(network.registry.orgs)
         if shard is not None:
-            manifest["shard"] = f"{shard[0]}/{shard[1]}"
-        write_manifest(out_dir, manifest)
-        next_change = network.next_change()
-        _write_state(_state_file(root_dir, out_dir), {
-            "manifest": fingerprints,
-            "inputs": inputs,
-            "valid_until": next_change.isoformat() if next_change else None,
-            "root": result.root,
-            "sites": len(slugs),
-            "posts": totals["posts"],
-            "feeds": totals["feeds"],
-            "warnings": result.warnings,
-        })
-    except _Failed as exc:
-        source = exc.plan.source_dir.relative_to(root_dir).as_posix()
-        raise SiteFailure(exc.plan.slug, source, exc.messages) from None
-    finally:
+            weights = {slug: site_weight(planner.plan(slug)) for slug in slugs}
+            mine = set(assign_shards(weights, shard[1])[shard[0] - 1])
+            slugs = [slug for slug in slugs if slug in mine]
+
+        fingerprinter = Fingerprinter(environment, root_dir)
+        previous = {} if full else read_manifest(out_dir).get("sites", {})
+        fingerprints: dict[str, str] = {}
+        totals = {"posts": 0, "feeds": 0, "changed": 0}
+        stale = sorted(
+            {d.name for d in out_dir.iterdir() if d.is_dir() and d.name != MANIFEST_DIR} - set(slugs)
+        ) if out_dir.is_dir() else []
+
+        def changed_plans() -> Iterator[SitePlan]:
+            """Plan the sites one by one (a plan is dropped as soon as it is known unchanged)."""
+            for slug in slugs:
+                plan = planner.plan(slug)
+                fingerprints[slug] = fingerprinter.site(plan)
+                totals["posts"] += plan.counts["posts"]
+                totals["feeds"] += plan.counts["feeds"]
+                if previous.get(slug) != fingerprints[slug] or not (out_dir / slug).is_dir():
+                    totals["changed"] += 1
+                    yield plan
+
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        staging = out_dir.with_name(f".{out_dir.name}.new-{os.getpid()}")
+        trash = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
         shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(trash, ignore_errors=True)
-    result.removed = stale
-    result.built.sort()
-    result.sites = len(slugs)
-    result.posts = totals["posts"]
-    result.feeds = totals["feeds"]
-    result.seconds = time.monotonic() - started
-    return result
+        staging.mkdir()
+        try:
+            for index, (plan, warnings, seconds) in enumerate(
+                _render_all(changed_plans(), staging, renderer_factory, config_file, pool, jobs), start=1
+            ):
+                source = plan.source_dir.relative_to(root_dir).as_posix()
+                result.warnings.extend(f"{source}: {w}" for w in warnings)
+                result.built.append(plan.slug)
+                if progress:
+                    planned = len(fingerprints) == len(slugs)  # the total is known once every site is planned
+                    progress(index, totals["changed"] if planned else None, plan, seconds)
+            if strict and result.warnings:
+                raise SiteFailure("*", "strict", result.warnings)
+            # Every site rendered: move them in, drop the sites that no longer exist, record fingerprints.
+            out_dir.mkdir(exist_ok=True)
+            trash.mkdir()
+            for slug in result.built:
+                if (out_dir / slug).exists():
+                    (out_dir / slug).rename(trash / slug)
+                (staging / slug).rename(out_dir / slug)
+            for slug in stale:
+                (out_dir / slug).rename(trash / slug)
+            manifest = {"format": 1, "sites": fingerprints}
+            if shard is not None:
+                manifest["shard"] = f"{shard[0]}/{shard[1]}"
+            write_manifest(out_dir, manifest)
+            next_change = network.next_change()
+            _write_state(_state_file(root_dir, out_dir), {
+                "manifest": fingerprints,
+                "inputs": inputs,
+                "valid_until": next_change.isoformat() if next_change else None,
+                "root": result.root,
+                "sites": len(slugs),
+                "posts": totals["posts"],
+                "feeds": totals["feeds"],
+                "warnings": result.warnings,
+            })
+        except _Failed as exc:
+            source = exc.plan.source_dir.relative_to(root_dir).as_posix()
+            raise SiteFailure(exc.plan.slug, source, exc.messages) from None
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+            shutil.rmtree(trash, ignore_errors=True)
+        result.removed = stale
+        result.built.sort()
+        result.sites = len(slugs)
+        result.posts = totals["posts"]
+        result.feeds = totals["feeds"]
+        result.seconds = time.monotonic() - started
+        return result
 
 
 def merge_outputs(shard_dirs: list[Path], out_dir: Path) -> BuildResult:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from datetime import datetime
 from pathlib import Path
 
@@ -25,7 +26,8 @@ def default_cache_dir(root_dir: Path) -> Path:
 
 
 def load_network(
-    config_file: Path, build_time: datetime | None = None, *, cache_dir: Path | None = None, jobs: int = 1
+    config_file: Path, build_time: datetime | None = None, *, cache_dir: Path | None = None,
+    pool: Executor | None = None,
 ) -> tuple[Network | None, Problems]:
     """Read and validate everything; the network is None only when there is no usable root.
 
@@ -47,7 +49,7 @@ def load_network(
     unplaced = [p for p in sorted(orgs_dir.glob("*/")) if p.resolve() not in placed] if orgs_dir.is_dir() else []
     check_unplaced_news(unplaced, options, problems)
     cache = IndexCache(cache_dir / INDEX_FILE) if cache_dir is not None else None
-    posts = read_news(registry, options, problems, cache, jobs)
+    posts = read_news(registry, options, problems, cache, pool)
     if cache is not None:
         cache.save()
     moderation = read_moderation(registry, posts, problems)

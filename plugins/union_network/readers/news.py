@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from pathlib import Path
 
 import frontmatter
@@ -120,11 +121,12 @@ def _read_chunk(args: tuple[list[_Job], NetworkOptions, Path | None]) -> tuple[l
 
 
 def read_news(
-    registry: Registry, options: NetworkOptions, problems: Problems, cache: IndexCache | None = None, jobs: int = 1
+    registry: Registry, options: NetworkOptions, problems: Problems, cache: IndexCache | None = None,
+    pool: Executor | None = None,
 ) -> list[Post]:
     """Every valid post of every org; unchanged files come from ``cache`` without being read.
 
-    Posts not in the cache are parsed in ``jobs`` worker processes when there are many of them
+    Posts not in the cache are parsed in ``pool``'s worker processes when there are many of them
     (a cold build of a large network), in this process otherwise.
     """
     options_key = (options.timezone, sorted(options.categories.items()))
@@ -142,14 +144,10 @@ def read_news(
                 todo.append((len(slots), (org.slug, path, org.card.news_reach, has_members), ctx))
             slots.append(post)
 
-    if jobs > 1 and len(todo) >= PARALLEL_READ_THRESHOLD:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        size = -(-len(todo) // (jobs * 4))
+    if pool is not None and len(todo) >= PARALLEL_READ_THRESHOLD:
+        size = -(-len(todo) // 16)
         chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
-        with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-            results = list(pool.map(_read_chunk, [([job for _, job, _ in chunk], options, problems.root) for chunk in chunks]))
+        results = list(pool.map(_read_chunk, [([job for _, job, _ in chunk], options, problems.root) for chunk in chunks]))
         parsed = [post for chunk_posts, _ in results for post in chunk_posts]
         for _, items in results:
             problems.items.extend(items)
