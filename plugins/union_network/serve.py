@@ -57,6 +57,11 @@ LIVE_JS = """(function () {
 })();
 """ % STATE_PATH
 
+FEED_TYPES = {  # as the published site serves them (nginx-config)
+    "feed.xml": "application/rss+xml; charset=utf-8",
+    "atom.xml": "application/atom+xml; charset=utf-8",
+    "feed.json": "application/feed+json; charset=utf-8",
+}
 CONTENT_TYPES = {
     ".xml": "application/xml",
     ".json": "application/json",
@@ -234,7 +239,10 @@ def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
                 if not target.is_file():
                     return self._send(404, b"not found", "text/plain")
             body = target.read_bytes()
-            content_type = CONTENT_TYPES.get(target.suffix) or mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+            content_type = (
+                FEED_TYPES.get(target.name) or CONTENT_TYPES.get(target.suffix)
+                or mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+            )
             if target.suffix == ".html":
                 body = self._inject(body)
             return self._send(status, body, content_type)
