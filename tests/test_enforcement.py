@@ -394,3 +394,27 @@ def test_nothing_that_python_markdown_renders_live_goes_unreported(payload):
             renders += 1
             assert markdown_findings(src, rules), f"not reported:\n{src!r}\nrenders as:\n{out}"
     assert renders > 30  # the generator does produce live markup
+
+
+# ----------------------------------------------------------------------------- no third-party requests
+
+
+@pytest.mark.parametrize(
+    "body, line",
+    [
+        ("Текст.\n\n![Фото](https://example.org/photo.jpg)\n", 3),
+        ("Текст.\n\n<img src=\"//cdn.example.org/a.png\" alt=\"a\">\n", 3),
+        ("Текст.\n\n<video poster=\"http://example.org/p.jpg\" src=\"v.mp4\"></video>\n", 3),
+    ],
+)
+def test_images_from_other_servers_are_refused(tmp_path, body, line, check):
+    cfg = network(tmp_path)
+    write(cfg, "orgs/prim/about.md", f"# О нас\n\n{body}")
+    assert_reported(check(cfg), f"orgs/prim/about.md:{line + 2}: ", "чужого сервера")
+
+
+def test_local_images_and_external_links_pass(tmp_path, check):
+    cfg = network(tmp_path)
+    write(cfg, "orgs/prim/photo.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100)
+    write(cfg, "orgs/prim/about.md", "# О нас\n\n![Фото](photo.png)\n\n[Сайт](https://example.org/)\n\n```\n![x](https://example.org/x.png)\n```\n")
+    assert_clean(check(cfg))

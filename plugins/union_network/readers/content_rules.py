@@ -326,6 +326,8 @@ def markdown_findings(body: str, rules: ContentRules) -> list[tuple[int, str]]:
         found += html_findings(text, rules)
     if "{" in text:
         found += attr_list_findings(text)
+    if "![" in text:
+        found += external_image_findings(text)
     if ":" in text or "&" in text:
         # One report per line for a script URL: the HTML pass may have named the tag already.
         named = {line for line, message in found if SCRIPT_URL in message}
@@ -541,6 +543,10 @@ def tag_findings(
         if problem:
             at = next((at for name, _, at in attrs if name == "src"), line)
             found.append((at, ("iframe",), problem))
+    if not svg and tag in EMBEDDED_MEDIA:
+        for name, value, at in attrs:
+            if name in ("src", "srcset", "poster") and value and is_external(value):
+                found.append((at, ("external", name), f"<{tag} {name}=…>: {EXTERNAL_MEDIA}"))
     for name, value, at in attrs:
         if name.startswith("on"):
             message = f"обработчик события {name}= у тега <{tag}> запрещён (это скрипт); удалите атрибут"
@@ -671,6 +677,30 @@ def attr_list_findings(text: str) -> list[tuple[int, str]]:
             else:
                 found.append((line, f"атрибут {name}= в {{: …}} запрещён: цвета и шрифты задаёт брендбук федерации; удалите его"))
     return found
+
+
+EMBEDDED_MEDIA = {"img", "source", "video", "audio", "track", "input"}
+EXTERNAL_MEDIA = (
+    "изображение с чужого сервера запрещено: сайты сети ничего не загружают с других сайтов "
+    "(приватность читателей, работа без интернета); сохраните файл в папке организации и укажите путь к нему"
+)
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?\s*([^)\s>]+)")
+
+
+def is_external(value: str) -> bool:
+    """A URL that makes the browser fetch from another server (absolute or scheme-relative)."""
+    value = re.sub(r"[\x00-\x20\x7f]+", "", html.unescape(value)).lower()
+    return value.startswith(("http:", "https:", "//", "ftp:"))
+
+
+def external_image_findings(text: str) -> list[tuple[int, str]]:
+    """Markdown images ``![…](https://…)`` that would load from another server."""
+    return [
+        (n, f"картинка {m.group(1)!r}: {EXTERNAL_MEDIA}")
+        for n, line in enumerate(text.split("\n"), 1)
+        for m in _MD_IMAGE.finditer(line)
+        if is_external(m.group(1))
+    ]
 
 
 def script_url_findings(text: str) -> list[tuple[int, str]]:
