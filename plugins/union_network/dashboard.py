@@ -35,6 +35,7 @@ from .maturity import (
     silent_orgs,
     worst_first,
 )
+from .models import KIND_LABELS
 from .plan import Page, SitePlan
 from .spreadsheet import excel_csv
 
@@ -113,6 +114,7 @@ class DashboardData:
     silent: tuple[OrgRow, ...]
     charts: tuple[Chart, ...]
     months: tuple[MonthCount, ...]
+    kinds: tuple[tuple[str, str], ...] = ()  # (kind, label) present, for the filter
     formula: tuple[tuple[str, int, str], ...] = FORMULA
     site_rule: str = SITE_RULE
     status_rule: str = STATUS_RULE
@@ -174,6 +176,7 @@ def dashboard_data(scope: str, assessments: dict[str, Assessment], planner, now:
         silent=tuple(rows[a.slug] for a in silent_orgs(inside)),
         charts=tuple(rollup_chart(r, i) for i, r in enumerate(groups, start=1)),
         months=groups[0].months,
+        kinds=tuple((k, label) for k, label in KIND_LABELS.items() if any(a.kind == k for a in inside)),
     )
 
 
