@@ -51,7 +51,7 @@ screenshots: $(STAMP) $(SYSTEM_STAMP)
 
 ## schemas: regenerate the JSON Schemas for editors' IDEs from the models
 schemas: $(STAMP)
-	$(PY) -m union_network.schemas
+	$(PY) -m union_network.tools.schemas
 
 ## bench: time the build against plain MkDocs and Hugo on a synthetic network (bench/RESULTS.md)
 BENCH_STAMP := $(VENV)/.bench-installed
@@ -62,7 +62,7 @@ $(BENCH_STAMP): pyproject.toml | $(STAMP)
 	touch $(BENCH_STAMP)
 
 bench: $(STAMP) $(BENCH_STAMP)
-	$(PY) -m union_network.bench $(BENCH_ARGS)
+	$(PY) bench/bench.py $(BENCH_ARGS)
 
 clean:
 	rm -rf site .site.* $(VENV)

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from netfactory import write_network
-from union_network.cli import main
+from union_network.cli.commands import main
 
 # ----------------------------------------------------------------------------- helpers
 
@@ -427,7 +427,7 @@ def test_unknown_field_in_moderation(tmp_path):
 
 
 def test_moderation_ids_of_missing_posts_are_only_warnings(tmp_path):
-    """A primary deleting a post must not break its parent's build (readers/moderation.py)."""
+    """A primary deleting a post must not break its parent's build (read/moderation.py)."""
     cfg = network(tmp_path)
     write(cfg, "orgs/terr/moderation.yml", "hide:\n  - prim/gone\n")
     result = check(cfg)

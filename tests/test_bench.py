@@ -11,7 +11,9 @@ import pytest
 import yaml
 from conftest import run_cli
 
-from union_network.bench import (
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+
+from bench import (  # noqa: E402
     NEW_ORG,
     TreeRSS,
     Writer,

@@ -22,8 +22,8 @@ import yaml
 
 from conftest import run_cli
 from netfactory import write_network, write_yaml
-from union_network.bulletin import by_month, group_by_category, month_of, month_text
-from union_network.plan import Category, Item
+from union_network.features.bulletin import by_month, group_by_category, month_of, month_text
+from union_network.core.siteplan import Category, Item
 
 DOMAIN = "net.example"
 MSK = ZoneInfo("Europe/Moscow")

@@ -16,7 +16,7 @@ import markdown
 import pytest
 
 from netfactory import write_network
-from union_network.readers.content_rules import ContentRules, markdown_findings
+from union_network.enforce.content_rules import ContentRules, markdown_findings
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -22,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from netfactory import write_network
-from union_network.cli import main
+from union_network.cli.commands import main
 
 DOMAIN = "net.example"
 ROOT = "fed"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from union_network.flow import (
+from union_network.plan.flow import (
     feed_window,
     network_items,
     newest_first,
@@ -17,9 +17,9 @@ from union_network.flow import (
     support_items,
     upstream_items,
 )
-from union_network.models import Moderation, OrgCard
-from union_network.network import Network, Org, Post, Registry
-from union_network.options import NetworkOptions
+from union_network.core.models import Moderation, OrgCard
+from union_network.core.network import Network, Org, Post, Registry
+from union_network.read.options import NetworkOptions
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 

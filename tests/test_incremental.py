@@ -11,8 +11,8 @@ import yaml
 
 from conftest import run_cli
 from netfactory import write_network, write_post, write_yaml
-from union_network.builder import build_network, read_manifest
-from union_network.mkdocs_adapter.render import MkDocsRenderer
+from union_network.build.builder import build_network, read_manifest
+from union_network.render.mkdocs.render import MkDocsRenderer
 
 TREE = {
     "fed": (None, "federation"),
@@ -142,8 +142,8 @@ def test_the_news_index_cache_reads_only_changed_posts(tmp_path):
     first = build_network(cfg, MkDocsRenderer, tmp_path / "out")
     assert first.cache_misses == len(POSTS) or first.cache_hits == 0
     add_post(tmp_path / "net")
-    from union_network.load import default_cache_dir, load_network
-    from union_network.cache import IndexCache
+    from union_network.read.load import default_cache_dir, load_network
+    from union_network.read.cache import IndexCache
 
     network, _ = load_network(cfg, cache_dir=default_cache_dir(tmp_path / "net"))
     cache = IndexCache(default_cache_dir(tmp_path / "net") / "news-index.sqlite")
@@ -175,16 +175,16 @@ def test_merged_shards_are_byte_identical_to_one_build(tmp_path):
 
 
 def test_shards_are_balanced_and_deterministic(tmp_path):
-    from union_network.builder import assign_shards
-    from union_network.dates import build_time
-    from union_network.load import load_network
-    from union_network.sites import Planner
+    from union_network.build.builder import assign_shards
+    from union_network.core.dates import build_time
+    from union_network.read.load import load_network
+    from union_network.plan.planner import Planner
 
     posts = [dict(org="prim", stem=f"2026-01-{d:02d}-p", date=f"2026-01-{d:02d}") for d in range(1, 29)]
     cfg = write_network(tmp_path / "net", TREE, posts)
     network, _ = load_network(cfg, build_time())
     plans = Planner(network).plans()
-    from union_network.builder import site_weight
+    from union_network.build.builder import site_weight
 
     weights = {p.slug: site_weight(p) for p in plans}
     a, b = assign_shards(weights, 2), assign_shards(dict(reversed(list(weights.items()))), 2)
@@ -197,7 +197,7 @@ def test_shards_are_balanced_and_deterministic(tmp_path):
 def test_an_unchanged_network_is_not_even_read_again(tmp_path, monkeypatch):
     cfg = write_network(tmp_path / "net", TREE, POSTS)
     first = build_network(cfg, MkDocsRenderer, tmp_path / "out")
-    import union_network.builder as builder
+    import union_network.build.builder as builder
 
     def must_not_load(*args, **kwargs):
         raise AssertionError("the network was read although nothing changed")
@@ -221,8 +221,8 @@ def test_a_post_falling_due_is_published_although_no_file_changed(tmp_path, monk
 def test_next_change_is_the_next_due_post_event_or_midnight():
     from datetime import datetime, timedelta, timezone
 
-    from union_network.dates import build_time
-    from union_network.load import load_network
+    from union_network.core.dates import build_time
+    from union_network.read.load import load_network
 
     posts = POSTS + [
         dict(org="prim", stem="2026-06-03-due", title="Позже", date="2026-06-03"),
@@ -242,9 +242,9 @@ def test_next_change_is_the_next_due_post_event_or_midnight():
 
 
 def test_posts_parsed_in_worker_processes_are_the_same_as_in_one(tmp_path, monkeypatch):
-    from union_network.dates import build_time
-    from union_network.load import load_network
-    from union_network.readers import news
+    from union_network.core.dates import build_time
+    from union_network.read.load import load_network
+    from union_network.read import news
 
     posts = POSTS + [dict(org="prim2", stem=f"2026-02-{d:02d}-p", title=f"Пост {d}", date=f"2026-02-{d:02d}") for d in range(1, 20)]
     cfg = write_network(tmp_path / "net", TREE, posts)

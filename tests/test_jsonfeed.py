@@ -22,7 +22,7 @@ import pytest
 
 from conftest import run_cli
 from netfactory import write_network
-from union_network.jsonfeed import VERSION
+from union_network.features.jsonfeed import VERSION
 
 SCHEMA = json.loads((Path(__file__).parent / "jsonfeed-1.1.schema.json").read_text(encoding="utf-8"))
 DOMAIN = "net.example"

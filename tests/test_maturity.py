@@ -14,9 +14,9 @@ import pytest
 
 from conftest import EPOCH, run_cli
 from netfactory import write_network
-from union_network.charts import bar_chart, sparkline
-from union_network.dashboard import maturity_csv, report_text
-from union_network.maturity import (
+from union_network.write.charts import bar_chart, sparkline
+from union_network.features.dashboard import maturity_csv, report_text
+from union_network.features.maturity import (
     POINTS,
     assess,
     posts_per_month,
@@ -26,9 +26,9 @@ from union_network.maturity import (
     social_required,
     status_of,
 )
-from union_network.models import Moderation, OrgCard
-from union_network.network import Network, Org, Post, Registry
-from union_network.options import NetworkOptions
+from union_network.core.models import Moderation, OrgCard
+from union_network.core.network import Network, Org, Post, Registry
+from union_network.read.options import NetworkOptions
 
 NOW = datetime.fromtimestamp(int(EPOCH), tz=timezone.utc)  # 2026-06-01T12:00Z = 15:00 in Moscow
 MSK = timezone(timedelta(hours=3))

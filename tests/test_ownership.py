@@ -365,7 +365,7 @@ def test_ci_recipes_check_merge_requests_and_publish_main(name):
 def test_editors_in_the_org_schema_and_the_schemas_are_up_to_date():
     import json
 
-    from union_network.schemas import SCHEMA_DIR, schema_texts
+    from union_network.tools.schemas import SCHEMA_DIR, schema_texts
 
     for name, text in schema_texts().items():
         assert (SCHEMA_DIR / name).read_text(encoding="utf-8") == text, f"{name}: run make schemas"

@@ -12,10 +12,10 @@ import pytest
 
 from conftest import run_cli
 from netfactory import write_network
-from union_network.models import SOCIAL_LABELS
-from union_network.registry_export import CSV_HEADER, registry_csv, registry_data, registry_json, registry_rows
-from union_network.spreadsheet import BOM, cell, excel_csv
-from union_network.urls import UrlScheme
+from union_network.core.models import SOCIAL_LABELS
+from union_network.features.registry_export import CSV_HEADER, registry_csv, registry_data, registry_json, registry_rows
+from union_network.write.spreadsheet import BOM, cell, excel_csv
+from union_network.core.urls import UrlScheme
 
 TREE = {
     "fed": (None, "federation"),
@@ -52,7 +52,7 @@ def built(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def network(built):
-    from union_network.load import load_network
+    from union_network.read.load import load_network
 
     network, problems = load_network(built.parent / "mkdocs.yml")
     assert not problems

@@ -9,7 +9,7 @@ from lxml import etree
 
 from conftest import run_cli
 from netfactory import write_network
-from union_network.text import markdown_to_text, plain_text, summary_of
+from union_network.enforce.text import markdown_to_text, plain_text, summary_of
 
 EVIL_TITLE = 'Собрание <script>alert("t")</script><img src=x onerror=alert(1)> &lt;script&gt;alert(2)&lt;/script&gt;'
 EVIL_SUMMARY = 'Итоги <a href="javascript:alert(3)" onclick="alert(4)">тут</a> [ссылка](javascript:alert(5)) <style>body{display:none}</style>'
@@ -27,7 +27,7 @@ def site(tmp_path_factory):
     # The body's markup is refused by enforcement (test_enforcement.py); this checks the second line
     # of defence, so the fixture builds with the content rules switched off.
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("union_network.load.check_content_rules", lambda *args, **kwargs: None)
+        mp.setattr("union_network.read.load.check_content_rules", lambda *args, **kwargs: None)
         result = run_cli("build", "-q", "-f", str(cfg))
     assert result.exit_code == 0, result.output
     return root / "site"

@@ -8,8 +8,8 @@ import yaml
 
 from conftest import run_cli
 from netfactory import write_network
-from union_network.readers.news import split_front_matter
-from union_network.scaffold import post_stem
+from union_network.read.news import split_front_matter
+from union_network.tools.scaffold import post_stem
 
 
 @pytest.fixture(scope="module")

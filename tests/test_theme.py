@@ -16,8 +16,8 @@ from PIL import Image
 
 from conftest import run_cli
 from themenet import EVIL_TITLE, REPO, build, write_branded_network
-from union_network.brandbook import AA_LARGE, AA_NORMAL, contrast_ratio, load_brandbook
-from union_network.problems import Problems
+from union_network.read.brandbook import AA_LARGE, AA_NORMAL, contrast_ratio, load_brandbook
+from union_network.core.problems import Problems
 
 
 def wcag_contrast(a: str, b: str) -> float:

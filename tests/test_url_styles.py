@@ -10,9 +10,9 @@ from lxml import etree
 
 from conftest import EPOCH, run_cli
 from netfactory import write_network
-from union_network.load import load_network
-from union_network.sites import Planner
-from union_network.urls import UrlScheme
+from union_network.read.load import load_network
+from union_network.plan.planner import Planner
+from union_network.core.urls import UrlScheme
 
 POSTS = [
     dict(org="prim", stem="2026-01-05-sobranie", title="Собрание", date="2026-01-05", reach="federation"),
@@ -227,8 +227,8 @@ def test_assemble_reports_a_collision_found_only_in_the_output(nets, tmp_path):
 
 
 def test_options_and_the_mkdocs_plugin_config_accept_the_same_keys():
-    from union_network.mkdocs_adapter.config import UnionNetworkConfig
-    from union_network.options import NetworkOptions
+    from union_network.render.mkdocs.config import UnionNetworkConfig
+    from union_network.read.options import NetworkOptions
 
     assert set(NetworkOptions.model_fields) == {name for name, _ in UnionNetworkConfig._schema}
     config = UnionNetworkConfig()

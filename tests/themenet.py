@@ -73,7 +73,7 @@ def write_branded_network(root: Path) -> Path:
 
 def build(cfg: Path, out: Path) -> Path:
     """Build a network in-process with the tests' fixed build time; returns the output folder."""
-    from union_network.cli import main
+    from union_network.cli.commands import main
 
     result = CliRunner().invoke(main, ["build", "-q", "-f", str(cfg), "--out", str(out)], env={"SOURCE_DATE_EPOCH": EPOCH})
     assert result.exit_code == 0, result.output

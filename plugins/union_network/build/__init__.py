@@ -1,0 +1,1 @@
+"""Orchestration: fast path, fingerprints, workers, shards, staged output."""

@@ -1,0 +1,395 @@
+"""The command line: ``union-network [build|check] [-f mkdocs.yml] [--out DIR]`` (DESIGN §7)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from union_network import __version__
+from union_network.build.builder import SiteFailure, build_network, merge_outputs
+from union_network.read.load import load_network
+from union_network.core.problems import InputError, Problems
+
+
+class DefaultGroup(click.Group):
+    """A group whose default command is ``build``: ``union-network -f x.yml`` means ``build -f x.yml``."""
+
+    default_command = "build"
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+            args = [self.default_command, *args]
+        return super().parse_args(ctx, args)
+
+
+config_option = click.option(
+    "-f",
+    "--config-file",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default="mkdocs.yml",
+    show_default=True,
+    help="The network's mkdocs.yml; its folder is the network root.",
+)
+
+
+def report(problems: Problems) -> None:
+    for problem in problems:
+        click.echo(str(problem), err=True)
+
+
+@click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="union-network")
+def main() -> None:
+    """Build a trade-union network: one static site per organisation, news moving up and down."""
+
+
+def parse_shard(ctx, param, value: str | None) -> tuple[int, int] | None:
+    if value is None:
+        return None
+    try:
+        k, n = (int(x) for x in value.split("/"))
+    except ValueError:
+        raise click.BadParameter("нужно K/N, например 2/4") from None
+    if not 1 <= k <= n:
+        raise click.BadParameter("нужно 1 ≤ K ≤ N")
+    return k, n
+
+
+def make_progress(quiet: bool):
+    last = [0.0]
+
+    def progress(index: int, total: int | None, plan, seconds: float) -> None:
+        """One line per site; on big builds at most one a second. ``total`` is None while sites are still being planned."""
+        now = time.monotonic()
+        if quiet or ((total is None or total > 50) and index != total and now - last[0] < 1.0):
+            return
+        last[0] = now
+        shown = "…" if total is None else str(total)
+        click.echo(f"[{index:>4}/{shown}] {plan.slug:<28} {seconds:5.2f} с", err=True)
+
+    return progress
+
+
+@main.command()
+@config_option
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: site/ beside mkdocs.yml).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Sites built at once, in worker processes (default: all cores).")
+@click.option("--shard", callback=parse_shard, metavar="K/N", help="Build only share K of N (balanced by pages); assemble with `merge`.")
+@click.option("--full", is_flag=True, help="Rebuild every site, ignoring what the output already holds.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress lines, only problems and the summary.")
+@click.option("--strict", is_flag=True, help="Treat warnings (e.g. broken links in pages) as errors.")
+def build(config_file: Path, out_dir: Path | None, jobs: int | None, shard, full: bool, quiet: bool, strict: bool) -> None:
+    """Validate, then build every site into OUT/<slug>/ (the default command).
+
+    Only sites whose inputs changed since the last build into OUT are rebuilt.
+    """
+    from union_network.render.mkdocs.render import MkDocsRenderer
+
+    jobs = jobs or os.cpu_count() or 1
+    try:
+        result = build_network(
+            config_file, MkDocsRenderer, out_dir, make_progress(quiet), strict=strict, jobs=jobs, shard=shard, full=full
+        )
+    except InputError as exc:
+        report(exc.problems)
+        click.echo(f"Сборка остановлена: ошибок — {len(exc.problems.errors)}. Опубликованный сайт не изменён.", err=True)
+        sys.exit(1)
+    except SiteFailure as exc:
+        click.echo(str(exc), err=True)
+        where = "из-за предупреждений (--strict)" if exc.slug == "*" else f"на сайте «{exc.slug}»"
+        click.echo(f"Сборка остановлена {where}. Опубликованный сайт не изменён.", err=True)
+        sys.exit(1)
+    for warning in result.warnings:
+        click.echo(warning, err=True)
+    unchanged = result.sites - len(result.built)
+    click.echo(
+        f"Готово: сайтов — {result.sites} (пересобрано {len(result.built)}, без изменений {unchanged}"
+        + (f", удалено {len(result.removed)}" if result.removed else "")
+        + f"), новостей — {result.posts}, лент — {result.feeds}, "
+        f"предупреждений — {len(result.warnings)}, время — {result.seconds:.1f} с → {result.out_dir}",
+        err=True,
+    )
+
+
+@main.command()
+@click.argument("shards", nargs=-1, required=True, type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="The assembled output folder.")
+def merge(shards: tuple[Path, ...], out_dir: Path) -> None:
+    """Assemble the outputs of `build --shard K/N` runs into one output folder."""
+    try:
+        result = merge_outputs(list(shards), out_dir)
+    except (ValueError, OSError) as exc:
+        click.echo(f"Объединение не выполнено: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"Готово: сайтов — {result.sites}, время — {result.seconds:.1f} с → {result.out_dir}", err=True)
+
+
+@main.command()
+@config_option
+@click.option("-p", "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to serve on.")
+@click.option("--bind", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Sites built at once (default: all cores).")
+def serve(config_file: Path, port: int, bind: str, jobs: int | None) -> None:
+    """Live preview: every org at http://<slug>.localhost:PORT/, the root at http://localhost:PORT/.
+
+    Rebuilds only the affected sites on a change; open pages reload by themselves.
+    """
+    import threading
+
+    from union_network.render.mkdocs.render import MkDocsRenderer
+    from union_network.tools.serve import Preview
+    from union_network.tools.serve import serve as make_server
+
+    def echo(line: str) -> None:
+        click.echo(line, err=True)
+
+    preview = Preview(config_file, MkDocsRenderer, port, jobs=jobs or os.cpu_count() or 1, echo=echo)
+    try:
+        server = make_server(preview, bind, port)
+    except OSError as exc:
+        click.echo(f"Не удаётся открыть порт {port}: {exc.strerror}. Укажите другой: --port 8001", err=True)
+        sys.exit(1)
+    echo("Собираю сеть для предпросмотра…")
+    preview.rebuild()
+    watcher = threading.Thread(target=preview.watch, daemon=True)
+    watcher.start()
+    root = preview.state.root_slug or "<корень>"
+    echo(f"Предпросмотр: http://localhost:{port}/ ({root}); организации: http://<slug>.localhost:{port}/ — Ctrl+C, чтобы остановить.")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        echo("Остановлено.")
+    finally:
+        preview.stop()
+        server.server_close()
+
+
+@main.command()
+@config_option
+@click.option("--changed", "rev_range", metavar="BASE..HEAD", help="Also check that the commits in this range stay within what --as may edit.")
+@click.option("--as", "who", metavar="SLUG|@LOGIN", help="The organisation (or an editor listed in editors:) the change is made for.")
+def check(config_file: Path, rev_range: str | None, who: str | None) -> None:
+    """Validate the registry and content only; write nothing.
+
+    With --changed BASE..HEAD --as SLUG (the merge-request check), also fail when the
+    commits touch files outside orgs/SLUG/ (content/ for the root organisation) or set
+    what only the federation's web team may set (parent, kind, moderation, editors).
+    """
+    from union_network.core.dates import build_time
+
+    if bool(rev_range) != bool(who):
+        raise click.UsageError("--changed и --as указываются вместе: check --changed origin/main..HEAD --as SLUG")
+    network, problems = load_network(config_file, build_time())
+    if rev_range:
+        from union_network.tools.ownership import OwnershipError, check_changes
+
+        try:
+            changes = check_changes(Path(config_file).resolve().parent, rev_range, who)
+        except OwnershipError as exc:
+            report(problems)
+            click.echo(f"Проверка изменений невозможна: {exc}", err=True)
+            sys.exit(1)
+        problems.items.extend(changes.items)
+    report(problems)
+    if problems or network is None:
+        click.echo(f"Проверка не пройдена: ошибок — {len(problems.errors)}.", err=True)
+        sys.exit(1)
+    click.echo(f"Проверка пройдена: организаций — {len(network.registry.orgs)}, новостей — {len(network.posts)}.", err=True)
+
+
+# -- editors' and publishing tools (scaffold.py, ownership.py, nginx.py, layout.py) -------------------
+def _fail(messages: list[str], summary: str) -> None:
+    for message in messages:
+        click.echo(message, err=True)
+    click.echo(summary, err=True)
+    sys.exit(1)
+
+
+@main.command("new-org")
+@click.argument("slug")
+@config_option
+@click.option("--parent", required=True, help="Slug of the parent organisation.")
+@click.option("--kind", required=True, help="territorial, sectoral or primary.")
+@click.option("--name", required=True, help="Full official name.")
+@click.option("--short-name", help="Name for headers and cards.")
+def new_org_command(slug: str, config_file: Path, parent: str, kind: str, name: str, short_name: str | None) -> None:
+    """Create orgs/SLUG/ with org.yml and starter pages (home, about, contacts, documents)."""
+    from union_network.tools.scaffold import ScaffoldError, new_org
+
+    try:
+        written = new_org(config_file, slug, parent=parent, kind=kind, name=name, short_name=short_name)
+    except ScaffoldError as exc:
+        _fail(exc.messages, "Организация не создана.")
+    root = Path(config_file).resolve().parent
+    for path in written:
+        click.echo(path.relative_to(root).as_posix())
+    click.echo(f"Создана организация «{slug}»: заполните org.yml и страницы, затем проверьте: union-network check", err=True)
+
+
+@main.command("new-post")
+@click.argument("slug")
+@click.argument("title")
+@config_option
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="The post's date (default: today in the network's time zone).")
+@click.option("--category", "categories", multiple=True, metavar="KEY", help="A category key from mkdocs.yml; repeatable.")
+def new_post_command(slug: str, title: str, config_file: Path, day: str | None, categories: tuple[str, ...]) -> None:
+    """Create news/YYYY-MM-DD-<title in Latin letters>.md in SLUG's folder (the root's: content/)."""
+    from union_network.tools.scaffold import ScaffoldError, new_post
+
+    try:
+        path, url = new_post(config_file, slug, title, day=day, categories=categories)
+    except ScaffoldError as exc:
+        _fail(exc.messages, "Новость не создана.")
+    click.echo(path.relative_to(Path(config_file).resolve().parent).as_posix())
+    click.echo(f"Адрес после публикации: {url}", err=True)
+
+
+@main.command()
+@config_option
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+              help="Where to write (default: CODEOWNERS at the top of the git repository, or beside mkdocs.yml; - for stdout).")
+@click.option("--syntax", type=click.Choice(["github", "gitlab"]), default="github", show_default=True)
+@click.option("--web-team-everywhere", is_flag=True, help="List the web team beside the editors of every org folder too.")
+def codeowners(config_file: Path, out_file: Path | None, syntax: str, web_team_everywhere: bool) -> None:
+    """Write CODEOWNERS: each org's editors own its folder, the web team (web_team) the rest."""
+    from union_network.core.dates import build_time
+    from union_network.tools.ownership import OwnershipError, codeowners_text, git, repo_prefix
+
+    network, problems = load_network(config_file, build_time())
+    if problems or network is None:
+        report(problems)
+        _fail([], f"CODEOWNERS не записан: ошибок — {len(problems.errors)}.")
+    root = network.root_dir
+    try:
+        prefix = repo_prefix(root)
+        top = Path(git(root, "rev-parse", "--show-toplevel").decode().strip())
+    except OwnershipError:
+        prefix, top = "", root
+    try:
+        text = codeowners_text(network, syntax, prefix, web_team_everywhere)
+    except OwnershipError as exc:
+        _fail([str(exc)], "CODEOWNERS не записан.")
+    if out_file is not None and str(out_file) == "-":
+        click.echo(text, nl=False)
+        return
+    target = out_file or top / "CODEOWNERS"
+    target.write_text(text, encoding="utf-8")
+    owned = sum(1 for org in network.registry if org.card.editors)
+    click.echo(f"Записан {target}: папок с редакторами — {owned}, остальное — {network.options.web_team}.", err=True)
+
+
+@main.command("nginx-config")
+@config_option
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default="-",
+              help="Where to write (default: stdout).")
+@click.option("--root", "site_root", default="/srv/site", show_default=True,
+              help="Where the server keeps the build output (path style: the assembled tree).")
+@click.option("--https", is_flag=True, help="Serve HTTPS and redirect HTTP to it (otherwise the 443 servers are commented out).")
+@click.option("--cert", help="Certificate (default: /etc/letsencrypt/live/<domain>/fullchain.pem).")
+@click.option("--key", help="Certificate key (default: /etc/letsencrypt/live/<domain>/privkey.pem).")
+@click.option("--listen", "listen", multiple=True, metavar="ADDR", help="Address to listen on; repeatable (default: all IPv4 and IPv6).")
+@click.option("--http-port", type=click.IntRange(1, 65535), default=80, show_default=True)
+@click.option("--https-port", type=click.IntRange(1, 65535), default=443, show_default=True)
+def nginx_config_command(config_file: Path, out_file: Path, site_root: str, https: bool, cert: str | None, key: str | None,
+                         listen: tuple[str, ...], http_port: int, https_port: int) -> None:
+    """Write an nginx server configuration serving the built network by subdomain (or path)."""
+    from union_network.tools.nginx import NginxOptions, nginx_config
+    from union_network.read.options import read_options
+    from union_network.read.registry import read_registry
+
+    config_file = Path(config_file).resolve()
+    problems = Problems(root=config_file.parent)
+    options = read_options(config_file, problems) if config_file.is_file() else None
+    registry = read_registry(config_file.parent, problems) if options is not None else None
+    if registry is None or problems:
+        report(problems)
+        _fail([] if options else [f"{config_file}: нет файла конфигурации сети"], "Конфигурация nginx не записана.")
+    opts = NginxOptions(
+        domain=options.domain, root_slug=registry.root.slug, root=site_root, url_style=options.url_style, https=https,
+        http_port=http_port, https_port=https_port, certificate=cert, certificate_key=key,
+    )
+    if listen:
+        opts.listen = ["" if a in ("*", "0.0.0.0") else a for a in listen]
+    text = nginx_config(opts)
+    if str(out_file) == "-":
+        click.echo(text, nl=False)
+    else:
+        out_file.write_text(text, encoding="utf-8")
+        click.echo(f"Записан {out_file}: проверьте его командой nginx -t.", err=True)
+
+
+@main.command()
+@config_option
+@click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path), help="The build output (default: site/ beside mkdocs.yml).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="The tree to publish (default: public/ beside mkdocs.yml).")
+def assemble(config_file: Path, site_dir: Path | None, out_dir: Path | None) -> None:
+    """url_style: path — lay the built sites out as one tree: the root's at the top, members in <slug>/."""
+    from union_network.core.dates import build_time
+    from union_network.plan.layout import LayoutError, assemble_tree
+
+    network, problems = load_network(config_file, build_time())
+    if problems or network is None:
+        report(problems)
+        _fail([], f"Сборка дерева остановлена: ошибок — {len(problems.errors)}.")
+    if network.options.url_style != "path":
+        _fail(["assemble нужен только при url_style: path; при url_style: subdomain публикуйте site/<slug>/ как есть "
+               "(union-network nginx-config)"], "Дерево не собрано.")
+    root = network.root_dir
+    site_dir = site_dir or root / "site"
+    out_dir = out_dir or root / "public"
+    members = [slug for slug in network.registry.orgs if slug != network.registry.root.slug]
+    try:
+        count = assemble_tree(site_dir, out_dir, network.registry.root.slug, members)
+    except LayoutError as exc:
+        _fail(exc.messages, "Дерево не собрано.")
+    click.echo(f"Готово: сайтов — {count} → {Path(out_dir).resolve()} (корневая организация — в корне, остальные — в /<slug>/)", err=True)
+
+
+# -- information-policy reports (maturity.py, dashboard.py) ----------------------------------------
+@main.command("report")
+@config_option
+@click.option("--org", "scope", metavar="SLUG", help="Only this organisation and every organisation below it.")
+@click.option("--csv", "csv_out", is_flag=False, flag_value="-", default=None, metavar="[FILE]",
+              type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+              help="Write the CSV (UTF-8 with BOM, ';') to FILE, or without FILE to stdout instead of the table.")
+@click.option("--fail-under", "fail_under", type=click.IntRange(0, 100), metavar="SCORE",
+              help="Exit with status 1 when any organisation scores below SCORE (for CI); they are listed.")
+def report_command(config_file: Path, scope: str | None, csv_out: Path | None, fail_under: int | None) -> None:
+    """Digital maturity and activity of every organisation: score, status, what is missing.
+
+    The indicators and the formula are those of the maturity/ dashboard (README,
+    "Registry and digital maturity"), relative to the build time (SOURCE_DATE_EPOCH or now).
+    """
+    from union_network.features.dashboard import maturity_csv, report_text
+    from union_network.core.dates import build_time
+    from union_network.features.maturity import assess, scope_of
+
+    network, problems = load_network(config_file, build_time())
+    if problems or network is None:
+        report(problems)
+        _fail([], f"Отчёт не построен: ошибок — {len(problems.errors)}.")
+    if scope is not None and scope not in network.registry.orgs:
+        raise click.BadParameter(f"нет организации «{scope}» в реестре", param_hint="--org")
+    assessments = assess(network)
+    rows = [assessments[s] for s in scope_of(network.registry, scope)]
+    if csv_out is not None and str(csv_out) == "-":
+        sys.stdout.flush()
+        sys.stdout.buffer.write(maturity_csv(rows))
+        sys.stdout.buffer.flush()
+    else:
+        click.echo(report_text(rows, network.build_time.astimezone(network.options.tz)), nl=False)
+        if csv_out is not None:
+            csv_out.write_bytes(maturity_csv(rows))
+            click.echo(f"Записан {csv_out}: организаций — {len(rows)}.", err=True)
+    if fail_under is not None:
+        below = [a for a in rows if a.score < fail_under]
+        if below:
+            click.echo(f"Ниже {fail_under} баллов — организаций: {len(below)}", err=True)
+            for a in below:
+                click.echo(f"  {a.slug}: {a.score} — {'; '.join(a.missing) or a.status_label}", err=True)
+            sys.exit(1)

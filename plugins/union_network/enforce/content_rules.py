@@ -1,0 +1,713 @@
+"""One brandbook: what an organisation's folder may and may not bring (issue 3, "Enforcement").
+
+Every site is dressed by the federation's theme (``theme/``, ``theme/brandbook.yml``).
+An organisation's folder (``content/`` for the root, ``orgs/<slug>/``) holds Markdown,
+images and documents; it may not restyle its site or run script on it. This reader
+walks every org folder once and reports, as ``path:line: message``:
+
+* files and folders that would restyle or script a site: CSS, JavaScript, HTML
+  templates, theme-override folders (``overrides/``, ``partials/``, ``theme/``,
+  ``assets/stylesheets`` ...), settings files other than ``org.yml`` and
+  ``moderation.yml``;
+* page front matter keys that change the layout (``template``, ``hide``,
+  ``extra_css``, ``extra`` ...) and HTML in page front matter values;
+* raw HTML in pages and posts: ``<script>``, ``<style>``, ``<link>``, ``<meta>``,
+  ``<font>``, ``<object>``/``<embed>``, ``style=``, ``on*=`` handlers, ``javascript:``
+  URLs (HTML attributes, Markdown links and ``{: attr_list}``), and ``<iframe>``
+  from hosts outside the brandbook's ``video_hosts``;
+* images larger than the brandbook's ``max_image_kb``, and SVG images with script.
+
+Markdown is scanned at the source so that every problem has its line. Text in fenced
+code blocks and in code spans is not flagged; the rules for what is code follow
+Python-Markdown (what MkDocs renders with). Where the source is ambiguous the scan
+errs on the side of reporting: a code span is masked only in a paragraph whose every
+line pairs its backticks, and never inside a raw HTML block.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import os
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+from markdown.extensions.fenced_code import FencedBlockPreprocessor
+from markdown.util import BLOCK_LEVEL_ELEMENTS
+
+from union_network.read.cache import CleanFiles
+from union_network.core.problems import Problems
+from union_network.read.moderation import MODERATION_FILE
+from union_network.read.news import NEWS_FOLDER
+from union_network.read.registry import CARD, ORGS_FOLDER, ROOT_FOLDER
+
+# ----------------------------------------------------------------------------- the brandbook's limits
+
+BRANDBOOK = "theme/brandbook.yml"
+DEFAULT_VIDEO_HOSTS = ("vk.com", "vkvideo.ru", "rutube.ru", "youtube.com", "youtube-nocookie.com")
+DEFAULT_MAX_IMAGE_KB = 500
+
+
+@dataclass(frozen=True)
+class ContentRules:
+    """The two brandbook settings enforcement needs. A video host also admits its
+    subdomains (``youtube.com`` admits ``www.youtube.com``)."""
+
+    video_hosts: tuple[str, ...] = DEFAULT_VIDEO_HOSTS
+    max_image_kb: int = DEFAULT_MAX_IMAGE_KB
+
+    def allows_iframe(self, host: str) -> bool:
+        host = host.lower().rstrip(".")
+        return any(host == h or host.endswith("." + h) for h in self.video_hosts)
+
+
+def read_content_rules(root_dir: Path) -> ContentRules:
+    """``video_hosts`` and ``max_image_kb`` from theme/brandbook.yml; defaults for what is missing.
+
+    Tolerant on purpose: the brandbook itself is validated where it is read for the theme.
+    """
+    try:
+        data = yaml.safe_load((Path(root_dir) / BRANDBOOK).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        data = None
+    if not isinstance(data, dict):
+        data = {}
+    hosts = data.get("video_hosts")
+    entries: tuple[str, ...] = DEFAULT_VIDEO_HOSTS
+    if isinstance(hosts, list) and hosts and all(isinstance(h, str) and h.strip() for h in hosts):
+        entries = tuple(re.sub(r"^[a-z]+://", "", h.strip().lower()).split("/")[0] for h in hosts)
+    kb = data.get("max_image_kb")
+    if not (isinstance(kb, int) and not isinstance(kb, bool) and kb > 0):
+        kb = DEFAULT_MAX_IMAGE_KB
+    return ContentRules(entries, kb)
+
+
+# ----------------------------------------------------------------------------- files and folders
+
+MARKDOWN = {".md", ".markdown", ".mdown", ".mkdn", ".mkd"}
+IMAGES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif", ".bmp"}
+CSS = {".css", ".scss", ".sass", ".less"}
+JS = {".js", ".mjs", ".cjs", ".jsx"}
+TEMPLATES = {".html", ".htm", ".xhtml", ".jinja", ".jinja2", ".j2"}
+SETTINGS = {".yml", ".yaml"}
+ALLOWED_SETTINGS = {CARD, MODERATION_FILE}
+# Folders that only make sense as theme overrides or asset bundles (Material's custom_dir layout).
+THEME_DIRS = {"overrides", "partials", "theme", "themes", "templates", "stylesheets", "javascripts"}
+
+WHY = "оформление всех сайтов сети задаёт брендбук федерации (theme/)"
+
+FILE_MESSAGES = {
+    "css": f"таблица стилей (CSS) в папке организации запрещена: {WHY}; удалите файл, а пожелания к оформлению передайте федерации",
+    "js": "скрипт (JavaScript) в папке организации запрещён: скрипты на сайтах сети не допускаются; удалите файл "
+    "(видео вставляйте через <iframe> с разрешённого видеохостинга)",
+    "html": f"HTML-шаблон в папке организации запрещён: {WHY}, а страницы пишутся в Markdown; "
+    "перенесите текст в файл .md и удалите этот",
+}
+
+
+def org_folders(root_dir: Path) -> list[Path]:
+    """content/ and every orgs/<slug>/ folder, placed in the registry or not."""
+    folders = []
+    content = root_dir / ROOT_FOLDER
+    if content.is_dir():
+        folders.append(content)
+    orgs = root_dir / ORGS_FOLDER
+    if orgs.is_dir():
+        folders.extend(sorted(p for p in orgs.iterdir() if p.is_dir() and not p.name.startswith(".")))
+    return folders
+
+
+def check_content_rules(root_dir: Path, problems: Problems, cache_dir: Path | None = None) -> None:
+    """Report everything in the org folders that the brandbook does not allow.
+
+    With ``cache_dir``, Markdown files and images that passed before and did not change
+    (same size and mtime, same rules) are not read again.
+    """
+    root_dir = Path(root_dir)
+    rules = read_content_rules(root_dir)
+    clean = None
+    if cache_dir is not None:
+        from union_network.read.cache import IndexCache
+
+        clean = CleanFiles(cache_dir / "content-rules.json", IndexCache.context(repr(rules)))
+    for folder in org_folders(root_dir):
+        check_org_folder(folder, rules, problems, clean)
+    if clean is not None:
+        clean.save()
+
+
+def check_org_folder(folder: Path, rules: ContentRules, problems: Problems, clean: CleanFiles | None = None) -> None:
+    news = folder / NEWS_FOLDER
+    for dirpath, dirnames, filenames in os.walk(folder):
+        here = Path(dirpath)
+        keep = []
+        for name in sorted(dirnames):
+            if name.startswith("."):
+                continue
+            if name.lower() in THEME_DIRS:
+                problems.error(
+                    here / name, None,
+                    f"папка «{name}» в папке организации запрещена: это переопределение темы или стилей, а {WHY}; удалите папку",
+                )
+                continue
+            keep.append(name)
+        dirnames[:] = keep
+        for name in sorted(filenames):
+            path = here / name
+            ext = os.path.splitext(name)[1].lower()
+            if ext in MARKDOWN or ext in IMAGES:
+                st = path.stat() if clean is not None else None
+                if st is not None and clean.is_clean(path, st):
+                    continue
+                found = len(problems.items)
+                if ext in MARKDOWN:
+                    text = _read(path)
+                    if text is not None:
+                        check_markdown(text, path, rules, problems, page=here != news)
+                else:
+                    _check_image(path, ext, rules, problems)
+                if st is not None and len(problems.items) == found:
+                    clean.mark_clean(path, st)
+            elif ext in CSS:
+                problems.error(path, None, FILE_MESSAGES["css"])
+            elif ext in JS:
+                problems.error(path, None, FILE_MESSAGES["js"])
+            elif ext in TEMPLATES:
+                problems.error(path, None, FILE_MESSAGES["html"])
+            elif ext in SETTINGS and not (here == folder and name in ALLOWED_SETTINGS):
+                problems.error(
+                    path, None,
+                    f"файл настроек «{name}» в папке организации запрещён: настройки сайтов общие для сети "
+                    "(mkdocs.yml и theme/brandbook.yml в корне); в папке организации допустимы только org.yml и moderation.yml",
+                )
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return None  # unreadable files are reported by the readers that need them
+
+
+def _check_image(path: Path, ext: str, rules: ContentRules, problems: Problems) -> None:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return
+    limit = rules.max_image_kb * 1024
+    if size > limit:
+        problems.error(
+            path, None,
+            f"изображение {math.ceil(size / 1024)} КБ больше допустимых {rules.max_image_kb} КБ "
+            f"(max_image_kb в {BRANDBOOK}); уменьшите размер в пикселях или сожмите его (JPEG, WebP)",
+        )
+    if ext == ".svg":
+        text = _read(path)
+        if text is not None and "<" in text:
+            for line, message in html_findings(text, rules, svg=True):
+                problems.error(path, line, f"SVG-изображение: {message}")
+
+
+# ----------------------------------------------------------------------------- front matter
+
+# MkDocs' own front matter rules (mkdocs.utils.meta): YAML between '---' lines, else MultiMarkdown "Key: value" lines.
+_YAML_META = re.compile(r"^-{3}[ \t]*\n(.*?\n)(?:\.{3}|-{3})[ \t]*\n", re.DOTALL)
+_MMD_META = re.compile(r"^[ ]{0,3}(?P<key>[A-Za-z0-9_-]+):\s*(?P<value>.*)")
+_MetaLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_MMD_MORE = re.compile(r"^([ ]{4}|\t)(\s*)(?P<value>.*)")
+
+LAYOUT_KEYS = {
+    "template": "меняет шаблон страницы",
+    "hide": "скрывает части макета (навигацию, оглавление, подвал)",
+    "extra": "добавляет настройки темы",
+    "theme": "меняет тему",
+    "style": "задаёт стили", "styles": "задаёт стили", "css": "подключает стили",
+    "stylesheet": "подключает стили", "stylesheets": "подключает стили",
+    "javascript": "подключает скрипты", "js": "подключает скрипты",
+    "script": "подключает скрипты", "scripts": "подключает скрипты",
+    "custom_dir": "меняет папку темы", "overrides": "переопределяет тему",
+    "social": "меняет оформление карточки для соцсетей",
+}
+
+
+def split_meta(text: str, *, parse: bool = True) -> tuple[list[tuple[str, int, object]], str]:
+    """(front matter as (key, line, value) items, body with the front matter lines blanked).
+
+    ``parse=False`` (posts: their front matter is validated by the news reader, and a post with
+    broken front matter fails the build anyway) only blanks the block."""
+    m = _YAML_META.match(text)
+    if m and not parse:
+        return [], "\n" * m.group(0).count("\n") + text[m.end():]
+    if m:
+        try:
+            data = yaml.load(m.group(1), Loader=_MetaLoader)  # the loader MkDocs uses, so the same verdict
+        except yaml.YAMLError:
+            return [], text  # MkDocs then renders the block as text
+        if not isinstance(data, dict):
+            return [], text
+        block = m.group(1)
+        items = [(str(k), 2 + _key_line(block, str(k)), v) for k, v in data.items()]
+        return items, "\n" * m.group(0).count("\n") + text[m.end():]
+    items: list[tuple[str, int, object]] = []
+    lines = text.split("\n")
+    n = 0
+    while n < len(lines) and lines[n].strip():
+        if mm := _MMD_META.match(lines[n]):
+            items.append((mm.group("key"), n + 1, mm.group("value")))
+        elif not (items and _MMD_MORE.match(lines[n])):
+            break
+        n += 1
+    if not items:
+        return [], text
+    return items, "\n" * n + "\n".join(lines[n:])
+
+
+def _key_line(block: str, key: str) -> int:
+    """Line (0-based, within the YAML block) of a top-level key; 0 when it cannot be found."""
+    m = re.search(r"^([\"']?)" + re.escape(key) + r"\1[ \t]*:", block, re.MULTILINE)
+    return block.count("\n", 0, m.start()) if m else 0
+
+
+def _check_front_matter(items, path: Path, rules: ContentRules, problems: Problems) -> None:
+    for key, line, value in items:
+        k = key.lower()
+        what = LAYOUT_KEYS.get(k) or ("подключает свои стили или скрипты" if k.startswith("extra_") else None)
+        if what:
+            problems.error(
+                path, line,
+                f"поле «{key}» в front matter {what} — это запрещено: {WHY}, макет страниц един для сети; "
+                "удалите поле (допустимы title, description, tags и другие поля содержания)",
+            )
+            continue
+        for text in _strings(value):
+            if "<" in text:
+                for _, message in html_findings(text, rules):
+                    problems.error(path, line, f"«{key}»: {message}")
+
+
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for v in value.values():
+            yield from _strings(v)
+    elif isinstance(value, list):
+        for v in value:
+            yield from _strings(v)
+
+
+# ----------------------------------------------------------------------------- Markdown bodies
+
+
+def check_markdown(text: str, path: Path, rules: ContentRules, problems: Problems, *, page: bool = True) -> None:
+    """A page's or post's front matter (pages only: posts have a strict schema) and body."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    items, body = split_meta(text, parse=page)
+    if page and items:
+        _check_front_matter(items, path, rules, problems)
+    for line, message in markdown_findings(body, rules):
+        problems.error(path, line, message)
+
+
+def markdown_findings(body: str, rules: ContentRules) -> list[tuple[int, str]]:
+    """(line, message) for every forbidden construct in a Markdown body (lines as in ``body``)."""
+    if not any(c in body for c in "<{:&"):
+        return []
+    text = mask_fences(body.expandtabs(4))  # Python-Markdown expands tabs before anything else
+    if "`" in text:
+        raw = raw_html_lines(text) if "<" in text else set()
+        text = mask_code_spans(text, raw)
+    found: list[tuple[int, str]] = []
+    if "<" in text:
+        found += html_findings(text, rules)
+    if "{" in text:
+        found += attr_list_findings(text)
+    if "![" in text:
+        found += external_image_findings(text)
+    if ":" in text or "&" in text:
+        # One report per line for a script URL: the HTML pass may have named the tag already.
+        named = {line for line, message in found if SCRIPT_URL in message}
+        found += [(line, message) for line, message in script_url_findings(text) if line not in named]
+    return found
+
+
+_FENCE = FencedBlockPreprocessor.FENCED_BLOCK_RE  # MkDocs always enables fenced_code
+
+
+def _blank(s: str) -> str:
+    return re.sub(r"[^\n]", " ", s)
+
+
+def mask_fences(text: str) -> str:
+    """Blank fenced code blocks exactly as Python-Markdown's fenced_code finds them (it runs before raw HTML)."""
+    if "```" not in text and "~~~" not in text:
+        return text
+    return _FENCE.sub(lambda m: _blank(m.group(0)), text)
+
+
+_BLOCK_TAGS = frozenset(BLOCK_LEVEL_ELEMENTS)
+
+
+class _RawBlocks(HTMLParser):
+    """Lines of raw HTML blocks, by Python-Markdown's rule (markdown.htmlparser.HTMLExtractor):
+    a block-level tag at the start of a line (up to 3 spaces) opens a raw block that lasts to its
+    matching end tag, and the rest of that line stays raw. Errs towards more raw lines."""
+
+    def __init__(self, lines: list[str]):
+        super().__init__(convert_charrefs=False)
+        self.lines = lines
+        self.raw: set[int] = set()
+        self.stack: list[str] = []
+        self.start = 0
+        self.tail_line = -1
+
+    def _opens_block(self, tag: str | None) -> bool:
+        if tag is not None and tag not in _BLOCK_TAGS:
+            return False
+        line, col = self.getpos()
+        return line == self.tail_line or (col <= 3 and not self.lines[line - 1][:col].strip())
+
+    def _mark(self, first: int, last: int) -> None:
+        self.raw.update(range(first, last + 1))
+        self.tail_line = last
+
+    def handle_starttag(self, tag, attrs):
+        line = self.getpos()[0]
+        last = line + (self.get_starttag_text() or "").count("\n")
+        if self.stack:
+            if tag != "hr":
+                self.stack.append(tag)
+        elif self._opens_block(tag):
+            if tag == "hr":
+                self._mark(line, last)
+            else:
+                self.stack, self.start = [tag], line
+
+    def handle_startendtag(self, tag, attrs):
+        if not self.stack and self._opens_block(tag):
+            line = self.getpos()[0]
+            self._mark(line, line + (self.get_starttag_text() or "").count("\n"))
+
+    def handle_endtag(self, tag):
+        if not self.stack:
+            return
+        if tag in self.stack:
+            while self.stack.pop() != tag:
+                pass
+        if not self.stack:
+            self._mark(self.start, self.getpos()[0])
+
+    def _markup(self, data: str) -> None:
+        if not self.stack and self._opens_block(None):
+            line = self.getpos()[0]
+            self._mark(line, line + data.count("\n"))
+
+    handle_comment = handle_decl = handle_pi = unknown_decl = _markup
+
+    def close(self):
+        super().close()
+        if self.stack:
+            self._mark(self.start, len(self.lines))
+
+
+def raw_html_lines(text: str) -> set[int]:
+    lines = text.split("\n")
+    parser = _RawBlocks(lines)
+    parser.feed(text)
+    parser.close()
+    return parser.raw
+
+
+def _line_spans(line: str) -> list[tuple[int, int]] | None:
+    """Code spans of one line, paired as Python-Markdown does (a run of backticks opens a span
+    closed by the next run of the same length); None when a run is left unpaired or a backtick
+    is escaped: the line is then ambiguous and nothing in its paragraph is masked."""
+    if "\\`" in line:
+        return None
+    spans: list[tuple[int, int]] = []
+    i, n = 0, len(line)
+    while i < n:
+        if line[i] != "`":
+            i += 1
+            continue
+        j = i
+        while j < n and line[j] == "`":
+            j += 1
+        ticks, p, close = j - i, j, None
+        while p < n:
+            if line[p] != "`":
+                p += 1
+                continue
+            q = p
+            while q < n and line[q] == "`":
+                q += 1
+            if q - p == ticks:
+                close = (p, q)
+                break
+            p = q
+        if close is None:
+            return None
+        spans.append((j, close[0]))
+        i = close[1]
+    return spans
+
+
+def mask_code_spans(text: str, raw: set[int]) -> str:
+    """Blank code spans in paragraphs where every line pairs its own backticks.
+
+    Python-Markdown pairs backticks within a block, and blocks are made of lines; when
+    every line of a paragraph is self-contained, any split of it into blocks pairs the
+    same way. Otherwise, and inside raw HTML blocks, nothing is masked.
+    """
+    lines = text.split("\n")
+    n = 0
+    while n < len(lines):
+        if not lines[n].strip() or (n + 1) in raw:
+            n += 1
+            continue
+        end = n
+        while end < len(lines) and lines[end].strip() and (end + 1) not in raw:
+            end += 1
+        paragraph = range(n, end)
+        spans = {i: _line_spans(lines[i]) for i in paragraph if "`" in lines[i]}
+        if spans and all(s is not None for s in spans.values()):
+            for i, line_spans in spans.items():
+                line = lines[i]
+                for start, stop in reversed(line_spans):
+                    line = line[:start] + " " * (stop - start) + line[stop:]
+                lines[i] = line
+        n = end
+    return "\n".join(lines)
+
+
+# ----------------------------------------------------------------------------- HTML
+
+
+ONLY_VIDEO = "встраивать можно только видео через <iframe> с разрешённого видеохостинга"
+TAG_MESSAGES = {
+    "script": "тег <script> запрещён: скрипты на сайтах сети не допускаются; удалите его "
+    "(видео вставляйте через <iframe> с разрешённого видеохостинга, пример кода — в блок ```)",
+    "style": f"тег <style> запрещён: {WHY}; удалите его и оформляйте текст средствами Markdown "
+    "(заголовки, списки, **выделение**)",
+    "link": f"тег <link> запрещён: он подключает стили или другие ресурсы, а {WHY}; удалите его",
+    "meta": "тег <meta> запрещён: заголовок страницы строит тема сети; удалите его "
+    "(описание страницы задаётся полем description)",
+    "base": "тег <base> запрещён: он меняет адреса всех ссылок страницы; удалите его",
+    "font": "тег <font> запрещён: шрифты и цвета задаёт брендбук федерации; удалите его "
+    "(выделяйте текст **жирным** или *курсивом*)",
+    "basefont": "тег <basefont> запрещён: шрифты и цвета задаёт брендбук федерации; удалите его",
+    "center": "тег <center> запрещён: расположение текста задаёт тема сети; удалите его",
+    "marquee": "тег <marquee> запрещён: оформление задаёт тема сети; удалите его",
+    "blink": "тег <blink> запрещён: оформление задаёт тема сети; удалите его",
+    "object": f"тег <object> запрещён: {ONLY_VIDEO}; удалите его",
+    "embed": f"тег <embed> запрещён: {ONLY_VIDEO}; удалите его",
+    "applet": "тег <applet> запрещён: удалите его",
+    "frame": f"тег <frame> запрещён: {ONLY_VIDEO}; удалите его",
+    "frameset": "тег <frameset> запрещён: удалите его",
+}
+PRESENTATIONAL_ATTRS = {"bgcolor", "color", "face", "background"}
+
+
+def is_script_url(value: str, *, unescape: bool = False) -> bool:
+    """``javascript:``/``vbscript:`` as a browser reads it: entities decoded, whitespace and controls dropped."""
+    if unescape:
+        value = html.unescape(value)
+    value = re.sub(r"[\x00-\x20\x7f]+", "", value).lower()
+    return value.startswith(("javascript:", "vbscript:"))
+
+
+SCRIPT_URL = "адрес «javascript:» запрещён (это скрипт); укажите обычную ссылку https://…"
+
+
+Finding = tuple[int, tuple, str]  # (line, what it is about, message)
+
+
+def tag_findings(
+    tag: str, line: int, attrs: list[tuple[str, str | None, int]], rules: ContentRules, svg: bool
+) -> list[Finding]:
+    """What is wrong with one start tag; ``attrs``: (name, value, line) with names in lower case."""
+    if svg:
+        if tag == "script":
+            message = "тег <script> запрещён: SVG со скриптом выполняет код на сайте; сохраните изображение без скриптов"
+            return [(line, ("tag", tag), message)]
+    elif tag in TAG_MESSAGES:
+        return [(line, ("tag", tag), TAG_MESSAGES[tag])]
+    found: list[Finding] = []
+    if not svg and tag == "iframe":
+        values = {name: value for name, value, _ in reversed(attrs)}  # the first of a repeated attribute wins
+        problem = iframe_problem(values, rules)
+        if problem:
+            at = next((at for name, _, at in attrs if name == "src"), line)
+            found.append((at, ("iframe",), problem))
+    if not svg and tag in EMBEDDED_MEDIA:
+        for name, value, at in attrs:
+            if name in ("src", "srcset", "poster") and value and is_external(value):
+                found.append((at, ("external", name), f"<{tag} {name}=…>: {EXTERNAL_MEDIA}"))
+    for name, value, at in attrs:
+        if name.startswith("on"):
+            message = f"обработчик события {name}= у тега <{tag}> запрещён (это скрипт); удалите атрибут"
+        elif not svg and name == "style":
+            message = f"атрибут style= у тега <{tag}> запрещён: {WHY}; удалите атрибут"
+        elif not svg and name in PRESENTATIONAL_ATTRS:
+            message = f"атрибут {name}= у тега <{tag}> запрещён: цвета и шрифты задаёт брендбук федерации; удалите атрибут"
+        elif value and is_script_url(value):
+            found.append((at, ("url", name), f"<{tag} {name}=…>: {SCRIPT_URL}"))
+            continue
+        else:
+            continue
+        found.append((at, ("attr", name), message))
+    return found
+
+
+def iframe_problem(attrs: dict[str, str | None], rules: ContentRules) -> str | None:
+    hosts = ", ".join(rules.video_hosts)
+    allowed = f"встраивать можно только видео с разрешённых видеохостингов: {hosts} (video_hosts в {BRANDBOOK})"
+    if "srcdoc" in attrs:
+        return f"<iframe srcdoc=…> запрещён: {allowed}"
+    src = re.sub(r"[\x00-\x20\x7f]+", "", attrs.get("src") or "")
+    if not src:
+        return f"у <iframe> нет адреса src: {allowed}"
+    try:
+        url = urlsplit(src)
+        host = url.hostname or ""
+        scheme = url.scheme.lower()
+    except ValueError:
+        host = scheme = ""
+    if host and scheme == "http" and rules.allows_iframe(host):
+        return f"<iframe> с адреса {src!r}: нужен защищённый адрес https://"
+    if not host or scheme not in ("https", ""):
+        return f"<iframe> с адреса {src!r} запрещён: {allowed}"
+    if not rules.allows_iframe(host):
+        return f"<iframe> с сайта {host} запрещён: {allowed}"
+    return None
+
+
+class _HtmlPass(HTMLParser):
+    """Start tags as a browser's tokenizer sees them (quotes, entities, comments)."""
+
+    def __init__(self, rules: ContentRules, svg: bool):
+        super().__init__(convert_charrefs=True)
+        self.rules = rules
+        self.svg = svg
+        self.found: list[Finding] = []
+
+    def handle_starttag(self, tag, attrs):
+        line = self.getpos()[0]
+        source = self.get_starttag_text() or ""
+        located = [(name, value, line + _attr_line(source, name)) for name, value in attrs]
+        self.found += tag_findings(tag, line, located, self.rules, self.svg)
+
+    handle_startendtag = handle_starttag
+
+
+def _attr_line(source: str, name: str) -> int:
+    """Lines between the start of a tag and one of its attributes (tags may span lines)."""
+    m = re.search(r"[\s\"'/]" + re.escape(name) + r"(?=[\s=/>]|$)", source, re.IGNORECASE)
+    return source[: m.start() + 1].count("\n") if m else 0
+
+
+_TAG_START = re.compile(r"<([a-zA-Z][^\s/>\x00]*)")
+_LEXICAL_ATTR = re.compile(r"""(?<=[\s"'/])([^\s"'<>/=]+)[ \t\n]*=[ \t\n]*("[^"]*"?|'[^']*'?|[^\s>]*)""")
+
+
+def _lexical_pass(text: str, rules: ContentRules, svg: bool) -> list[Finding]:
+    """Every ``<name`` up to the next ``>``, whether or not a parser would call it a tag.
+
+    Python-Markdown decides what is raw HTML with rules of its own (an unclosed comment or
+    quote is text to it, and the tags after it are live); this pass does not depend on them.
+    """
+    found: list[Finding] = []
+    for m in _TAG_START.finditer(text):
+        tag = m.group(1).lower()
+        end = text.find(">", m.end())
+        chunk = text[m.end(): end if end != -1 else len(text)]
+        attrs = []
+        for a in _LEXICAL_ATTR.finditer(chunk):
+            value = a.group(2)
+            if value[:1] in "\"'":
+                value = value[1:-1] if len(value) > 1 and value[-1] == value[0] else value[1:]
+            attrs.append((a.group(1).lower(), html.unescape(value), _line_at(text, m.end() + a.start())))
+        found += tag_findings(tag, _line_at(text, m.start()), attrs, rules, svg)
+    return found
+
+
+def html_findings(text: str, rules: ContentRules, *, svg: bool = False) -> list[tuple[int, str]]:
+    """(line, message) for forbidden tags and attributes: a parser's reading and a lexical one, merged."""
+    parser = _HtmlPass(rules, svg)
+    parser.feed(text)
+    parser.close()
+    seen: set[tuple[int, tuple]] = set()
+    out = []
+    for line, key, message in parser.found + _lexical_pass(text, rules, svg):
+        if (line, key) not in seen:
+            seen.add((line, key))
+            out.append((line, message))
+    return out
+
+
+# ----------------------------------------------------------------------------- Markdown syntax
+
+# {: #id .class key="value" } of the attr_list extension, on headers, blocks and inline elements.
+# Python-Markdown reads from a "{" to the last "}" of the line; any such stretch is searched.
+_BRACES = re.compile(r"\{[^\n]*\}")
+_BRACE_ATTR = re.compile(r"(?:^|[\s{:\"'])(on[\w-]+|style|bgcolor|color|face|background)[ \t]*=", re.IGNORECASE)
+# A script URL wherever a URL may start: Markdown links "](", autolinks "<", reference definitions
+# "]:", attribute values "=" and quotes; read as a browser would (entities decoded, tabs dropped).
+_SCRIPT_URL = re.compile(r"(?:^|[(<=\"':])\s*(?:javascript|vbscript):", re.IGNORECASE)
+
+
+def _line_at(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1
+
+
+def attr_list_findings(text: str) -> list[tuple[int, str]]:
+    found = []
+    for m in _BRACES.finditer(text):
+        line = _line_at(text, m.start())
+        for a in _BRACE_ATTR.finditer(m.group(0)):
+            name = a.group(1).lower()
+            if name.startswith("on"):
+                found.append((line, f"обработчик события {name}= в атрибутах {{: …}} запрещён (это скрипт); удалите его"))
+            elif name == "style":
+                found.append((line, f"атрибут style= в {{: …}} запрещён: {WHY}; удалите его (классы вида .class допустимы)"))
+            else:
+                found.append((line, f"атрибут {name}= в {{: …}} запрещён: цвета и шрифты задаёт брендбук федерации; удалите его"))
+    return found
+
+
+EMBEDDED_MEDIA = {"img", "source", "video", "audio", "track", "input"}
+EXTERNAL_MEDIA = (
+    "изображение с чужого сервера запрещено: сайты сети ничего не загружают с других сайтов "
+    "(приватность читателей, работа без интернета); сохраните файл в папке организации и укажите путь к нему"
+)
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?\s*([^)\s>]+)")
+
+
+def is_external(value: str) -> bool:
+    """A URL that makes the browser fetch from another server (absolute or scheme-relative)."""
+    value = re.sub(r"[\x00-\x20\x7f]+", "", html.unescape(value)).lower()
+    return value.startswith(("http:", "https:", "//", "ftp:"))
+
+
+def external_image_findings(text: str) -> list[tuple[int, str]]:
+    """Markdown images ``![…](https://…)`` that would load from another server."""
+    return [
+        (n, f"картинка {m.group(1)!r}: {EXTERNAL_MEDIA}")
+        for n, line in enumerate(text.split("\n"), 1)
+        for m in _MD_IMAGE.finditer(line)
+        if is_external(m.group(1))
+    ]
+
+
+def script_url_findings(text: str) -> list[tuple[int, str]]:
+    found = []
+    for n, line in enumerate(text.split("\n"), 1):
+        if ":" in line or "&" in line:
+            decoded = re.sub(r"[\t\r\n]", "", html.unescape(line))
+            if _SCRIPT_URL.search(decoded):
+                found.append((n, f"ссылка: {SCRIPT_URL}"))
+    return found

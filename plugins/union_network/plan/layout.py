@@ -1,0 +1,161 @@
+"""Publishing layouts: ``url_style: path`` as one tree (root at ``/``, members at ``/<slug>/``).
+
+The build always writes ``site/<slug>/`` per organisation, in both URL styles
+(DESIGN §6; incremental builds, shards and the preview server rely on it). With
+``url_style: path`` every site's URLs already point at ``https://<domain>/<slug>/``;
+publishing then needs one tree: the root's site at the top and each member's
+site in the subfolder named by its slug. :func:`assemble_tree` makes that tree
+from the build output (``union-network assemble``).
+
+In that tree a member slug must not collide with a top-level path of the root's
+site (``news``, ``orgs``, ``assets``, a root page ``about.md``...).
+:func:`check_path_layout` reports what can be known from the sources at load
+time (so ``check`` and ``build`` fail early); :func:`assemble_tree` checks the
+real output names again before it writes anything.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+from pathlib import Path
+
+from union_network.core.network import Network
+from union_network.core.problems import Problems
+from union_network.read.moderation import MODERATION_FILE
+from union_network.read.registry import CARD
+from union_network.core.urls import PATH
+
+#: Top-level paths every root site may have, whatever its content: generated lists and
+#: MkDocs/Material's own folders. A slug equal to one of these cannot be a path-style member.
+GENERATED_ROOT_PATHS = {
+    "news": "новости",
+    "network": "новости сети",
+    "upstream": "новости вышестоящих организаций",
+    "support": "информационная поддержка",
+    "orgs": "членские организации",
+    "assets": "оформление сайта (MkDocs Material)",
+    "search": "поиск (MkDocs Material)",
+}
+
+
+def root_source_paths(network: Network) -> dict[str, str]:
+    """Top-level names the root's own content puts at the top of its site: name -> source."""
+    root = network.registry.root
+    names: dict[str, str] = {}
+    for entry in sorted(root.folder.iterdir()):
+        if entry.name.startswith(".") or entry.name in (CARD, MODERATION_FILE):
+            continue
+        rel = entry.relative_to(network.root_dir).as_posix()
+        if entry.is_dir():
+            names[entry.name] = rel + "/"
+        elif entry.suffix == ".md":
+            if entry.stem != "index":
+                names[entry.stem] = rel
+        else:
+            names[entry.name] = rel
+    return names
+
+
+def root_planned_paths(network: Network) -> dict[str, str]:
+    """Top-level names of the pages and files the root's site plan generates (every feature's
+    sections, e.g. ``events``, ``registry``): name -> title or path."""
+    from union_network.core.dates import build_time
+    from union_network.plan.planner import Planner  # late: sites imports most of the package
+
+    if network.build_time is None:
+        network = dataclasses.replace(network, build_time=build_time())
+    try:
+        plan = Planner(network).plan(network.registry.root.slug)
+    except Exception:  # noqa: BLE001 - best effort: the build reports its own failures, assemble re-checks
+        return {}
+    names: dict[str, str] = {}
+    for src_uri, page in plan.pages.items():
+        top = src_uri.split("/", 1)[0]
+        if "/" in src_uri or top.removesuffix(".md") != "index":
+            names.setdefault(top.removesuffix(".md"), page.title)
+    for output in plan.files:
+        names.setdefault(output.path.split("/", 1)[0], output.path)
+    return names
+
+
+def taken_root_paths(network: Network, planned: bool = True) -> dict[str, str]:
+    """Every top-level name of the root's site known before rendering: name -> what it is."""
+    taken = {name: f"страница или папка {source}" for name, source in root_source_paths(network).items()}
+    taken.update({name: f"раздел «{what}»" for name, what in GENERATED_ROOT_PATHS.items()})
+    if planned:
+        taken.update({name: f"раздел «{what}»" for name, what in root_planned_paths(network).items()})
+    return taken
+
+
+def check_path_layout(network: Network, problems: Problems) -> None:
+    """With ``url_style: path``, report member slugs that collide with the root site's top-level paths."""
+    if network.options.url_style != PATH:
+        return
+    taken = taken_root_paths(network, planned=not problems)  # planning needs a valid network
+    domain = network.options.domain
+    for org in network.registry:
+        if org is network.registry.root or org.slug not in taken:
+            continue
+        problems.error(
+            org.card_path,
+            None,
+            f"при url_style: path сайт организации был бы по адресу https://{domain}/{org.slug}/, "
+            f"но этот адрес занят сайтом корневой организации ({taken[org.slug]}); переименуйте папку orgs/{org.slug}/",
+        )
+
+
+class LayoutError(Exception):
+    def __init__(self, messages: list[str]):
+        super().__init__("\n".join(messages))
+        self.messages = messages
+
+
+def _link_or_copy(src: str, dst: str) -> None:
+    """Hard links where possible (fast, no extra space), copies otherwise."""
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
+
+
+def assemble_tree(site_dir: Path, out_dir: Path, root_slug: str, member_slugs: list[str]) -> int:
+    """Make one publishable tree in ``out_dir`` from ``site_dir/<slug>/``: the root's site at the
+    top, members in ``<slug>/``. ``out_dir`` is replaced only when everything was copied.
+    Raises :class:`LayoutError` (nothing written) on a missing site or a name collision.
+    Returns the number of sites placed."""
+    site_dir, out_dir = Path(site_dir).resolve(), Path(out_dir).resolve()
+    if out_dir == site_dir or site_dir in out_dir.parents or out_dir in site_dir.parents:
+        raise LayoutError([f"{out_dir}: папка для публикации не может совпадать с папкой сборки или лежать в ней"])
+    missing = [slug for slug in [root_slug, *member_slugs] if not (site_dir / slug).is_dir()]
+    if missing:
+        raise LayoutError(
+            [f"{site_dir / slug}: нет собранного сайта организации «{slug}»; сначала выполните build" for slug in missing]
+        )
+    root_site = site_dir / root_slug
+    members = set(member_slugs)
+    clashes = sorted(entry.name for entry in root_site.iterdir() if entry.name in members)
+    if clashes:
+        raise LayoutError(
+            [
+                f"{root_site / name}: адрес /{name}/ занят сайтом корневой организации и нужен сайту организации «{name}»; "
+                f"переименуйте папку orgs/{name}/"
+                for name in clashes
+            ]
+        )
+    staging = out_dir.with_name(f".{out_dir.name}.new-{os.getpid()}")
+    old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        shutil.copytree(root_site, staging, copy_function=_link_or_copy)
+        for slug in sorted(members):
+            shutil.copytree(site_dir / slug, staging / slug, copy_function=_link_or_copy)
+        out_dir.parent.mkdir(parents=True, exist_ok=True)
+        if out_dir.exists():
+            out_dir.rename(old)
+        staging.rename(out_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
+    return 1 + len(members)

@@ -1,0 +1,240 @@
+"""Site plans (the generators stage): what each organisation's site holds.
+
+:class:`Planner` routes the network's news once (:mod:`flow`) and builds a
+:class:`~union_network.core.siteplan.SitePlan` per organisation by running its
+sections: each section adds pages, files and navigation entries for one
+feature. Nothing here renders or writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from union_network.core.dates import russian_date, russian_datetime
+from union_network.write.feeds import render_atom, render_rss
+from union_network.plan.flow import Routes, feed_window, route
+from union_network.core.models import KIND_LABELS, SOCIAL_LABELS
+from union_network.core.network import Network, Org, Post
+from union_network.core.siteplan import Category, EventView, Feed, Item, Link, ListPage, OrgNode, OrgView, Page, SitePlan
+from union_network.read.moderation import MODERATION_FILE
+from union_network.read.news import NEWS_FOLDER
+from union_network.read.registry import CARD
+from union_network.core.urls import UrlScheme
+
+PREFERRED_PAGE_ORDER = ["index.md", "about.md", "contacts.md", "documents.md"]
+
+LIST_TITLES = {
+    "news": "Новости",
+    "network": "Новости сети",
+    "upstream": "Новости вышестоящих организаций",
+    "support": "Информационная поддержка",
+}
+FEED_TITLES = {
+    "news": "новости",
+    "network": "новости сети",
+    "upstream": "новости вышестоящих организаций",
+    "support": "нужна информационная поддержка",
+}
+MEMBERS_TITLE = "Членские организации"
+
+TEMPLATE_LIST = "un-list.html"
+TEMPLATE_MEMBERS = "un-members.html"
+TEMPLATE_HOME = "un-home.html"
+TEMPLATE_POST = "un-post.html"
+
+Section = Callable[["Planner", SitePlan], None]
+
+
+class Planner:
+    """Builds every site's plan from a loaded network, routing news once."""
+
+    def __init__(self, network: Network, sections: list[Section] | None = None, urls: UrlScheme | None = None):
+        self.network = network
+        self.options = network.options
+        self.registry = network.registry
+        self.urls = urls or UrlScheme.for_network(network.options, network.registry.root.slug)
+        self.published = network.published
+        self.routes: Routes = route(self.registry, self.published, network.moderation)
+        self.sections = sections if sections is not None else list(SECTIONS)
+        self._items: dict[str, Item] = {}
+        self._views: dict[str, OrgView] = {}
+        self._unpublished: dict[str, list[Post]] = {}
+        for post in network.posts:
+            if not network.is_published(post):
+                self._unpublished.setdefault(post.org, []).append(post)
+
+    # -- view models -------------------------------------------------------
+    def org_view(self, slug: str) -> OrgView:
+        if slug not in self._views:
+            org: Org = self.registry[slug]
+            card = org.card
+            parent = Link(self.registry[card.parent].short_name, self.urls.site(card.parent)) if card.parent else None
+            self._views[slug] = OrgView(
+                slug=slug,
+                name=card.name,
+                short_name=org.short_name,
+                kind=card.kind,
+                kind_label=KIND_LABELS[card.kind],
+                url=self.urls.site(slug),
+                members=card.members,
+                contacts={k: v for k, v in card.contacts.model_dump().items() if v},
+                info_officer={k: v for k, v in card.info_officer.model_dump().items() if v} if card.info_officer else None,
+                social=tuple(Link(SOCIAL_LABELS[k], v) for k, v in card.social.model_dump().items() if v),
+                parent=parent,
+            )
+        return self._views[slug]
+
+    def item(self, post: Post) -> Item:
+        if post.id not in self._items:
+            org = self.registry[post.org]
+            event = None
+            if post.event is not None:
+                e = post.event
+                tz = self.options.tz  # shown in the network's zone, as the calendar gives it
+                start, end = e.start.astimezone(tz), e.end.astimezone(tz) if e.end else None
+                event = EventView(start, end, e.place, russian_datetime(start), russian_datetime(end) if end else None)
+            self._items[post.id] = Item(
+                id=post.id,
+                title=post.title,
+                summary=post.summary,
+                url=self.urls.post(post),
+                date=post.date,
+                date_text=russian_date(post.date),
+                org_slug=post.org,
+                org_name=org.short_name,
+                org_url=self.urls.site(post.org),
+                categories=tuple(Category(c, self.options.categories[c]) for c in post.categories),
+                tags=post.tags,
+                support=post.support,
+                broadcast=post.broadcast,
+                event=event,
+            )
+        return self._items[post.id]
+
+    def items(self, posts: list[Post]) -> list[Item]:
+        return [self.item(p) for p in posts]
+
+    def tree(self, slug: str) -> tuple[OrgNode, ...]:
+        return tuple(OrgNode(self.org_view(c), self.tree(c)) for c in self.registry.children[slug])
+
+    def lists_of(self, slug: str) -> dict[str, list[Post]]:
+        """The news lists a site has (DESIGN §6), by kind."""
+        lists = {"news": self.routes.own[slug]}
+        if self.registry.has_members(slug):
+            lists["network"] = self.routes.network[slug]
+        if self.registry[slug].parent is not None:
+            lists["upstream"] = self.routes.upstream[slug]
+        if slug == self.registry.root.slug:
+            lists["support"] = self.routes.support
+        return lists
+
+    # -- plans -------------------------------------------------------------
+    def plan(self, slug: str) -> SitePlan:
+        org = self.registry[slug]
+        view = self.org_view(slug)
+        unpublished = {f"{NEWS_FOLDER}/{p.path.name}" for p in self._unpublished.get(slug, ())}
+        plan = SitePlan(
+            org=view,
+            source_dir=org.folder,
+            site_url=self.urls.site(slug),
+            breadcrumb=tuple(Link(self.registry[a].short_name, self.urls.site(a)) for a in reversed(self.registry.ancestors(slug)))
+            + (Link(view.short_name, view.url),),
+            build_time=self.network.build_time,
+            has_home_page=(org.folder / "index.md").is_file(),
+            exclude=frozenset(unpublished | {CARD, MODERATION_FILE}),
+            own_posts={f"{NEWS_FOLDER}/{p.stem}.md": self.item(p) for p in self.routes.own[slug]},
+            members=self.tree(slug),
+            counts={"posts": len(self.routes.own[slug]), "feeds": 0},
+        )
+        for section in self.sections:
+            section(self, plan)
+        return plan
+
+    def plans(self) -> list[SitePlan]:
+        return [self.plan(slug) for slug in self.registry.orgs]
+
+
+# -- sections ------------------------------------------------------------------
+def pages_section(planner: Planner, plan: SitePlan) -> None:
+    """Home and the org's own Markdown pages first in the navigation (posts never enter it)."""
+    folder = plan.source_dir
+    pages = []
+    for path in folder.rglob("*.md"):
+        rel = path.relative_to(folder)
+        if rel.parts[0] != NEWS_FOLDER and not any(part.startswith(".") for part in rel.parts):
+            pages.append(rel.as_posix())
+    order = {name: i for i, name in enumerate(PREFERRED_PAGE_ORDER)}
+    pages.sort(key=lambda p: (order.get(p, len(order)), p))
+    plan.nav.append(("Главная", "index.md"))
+    plan.nav.extend((None, p) for p in pages if p != "index.md")
+    if not plan.has_home_page:
+        plan.add_page(Page("index.md", plan.org.short_name, TEMPLATE_HOME))
+
+
+def news_section(planner: Planner, plan: SitePlan) -> None:
+    """Own, network, upstream and support lists: paginated pages, RSS and Atom, home blocks."""
+    options = planner.options
+    for kind, posts in planner.lists_of(plan.slug).items():
+        feed = Feed(
+            kind=kind,
+            title=f"{plan.org.short_name}: {FEED_TITLES[kind]}",
+            page=f"{kind}/",
+            rss=f"{kind}/feed.xml",
+            atom=f"{kind}/atom.xml",
+            items=tuple(planner.items(feed_window(posts, options.feed_size))),
+        )
+        plan.feeds.append(feed)
+        plan.add_file(feed.rss, render_rss, feed)
+        plan.add_file(feed.atom, render_atom, feed)
+        plan.counts["feeds"] += 2
+        for i, page in enumerate(paginate(kind, planner.items(posts), feed, options.per_page)):
+            plan.add_page(
+                Page(page.src_uri, page.title, TEMPLATE_LIST, page, searchable=False), LIST_TITLES[kind] if i == 0 else None
+            )
+        if kind != "support":
+            plan.home[kind] = tuple(planner.items(posts[: options.home_items]))
+
+
+def members_section(planner: Planner, plan: SitePlan) -> None:
+    if plan.members:
+        plan.add_page(Page("orgs/index.md", MEMBERS_TITLE, TEMPLATE_MEMBERS, plan.members), MEMBERS_TITLE)
+
+
+def paginate(kind: str, items: list[Item], feed: Feed, size: int) -> list[ListPage]:
+    chunks = [items[i : i + size] for i in range(0, len(items), size)] or [[]]
+    total = len(chunks)
+
+    def url(n: int) -> str:
+        return f"{kind}/" if n == 1 else f"{kind}/page/{n}/"
+
+    return [
+        ListPage(
+            kind=kind,
+            src_uri=f"{kind}/index.md" if n == 1 else f"{kind}/page/{n}/index.md",
+            title=LIST_TITLES[kind] if n == 1 else f"{LIST_TITLES[kind]} — страница {n}",
+            items=tuple(chunk),
+            number=n,
+            pages=total,
+            prev_url=url(n - 1) if n > 1 else None,
+            next_url=url(n + 1) if n < total else None,
+            feed=feed,
+        )
+        for n, chunk in enumerate(chunks, start=1)
+    ]
+
+
+#: The sections every site runs, in navigation order. Feature modules add theirs here.
+SECTIONS: list[Section] = [pages_section, news_section, members_section]
+
+from union_network.features.branding import brand_section  # noqa: E402
+from union_network.features.bulletin import bulletin_section  # noqa: E402 - feature modules import plan types, not this module
+from union_network.features.events import events_section  # noqa: E402
+from union_network.features.jsonfeed import jsonfeed_section  # noqa: E402
+from union_network.features.dashboard import maturity_section  # noqa: E402
+from union_network.features.registry_export import registry_section  # noqa: E402
+
+SECTIONS.insert(SECTIONS.index(news_section) + 1, jsonfeed_section)  # feed.json beside each feed of news_section
+SECTIONS.insert(SECTIONS.index(members_section) + 1, registry_section)  # registry/ + downloads (orgs with members)
+SECTIONS.insert(SECTIONS.index(registry_section) + 1, maturity_section)  # maturity/ dashboard (orgs with members)
+SECTIONS += [events_section, bulletin_section]
+SECTIONS.append(brand_section)  # theme/brandbook.yml: logo, names, generated CSS, sharing card

@@ -1,0 +1,121 @@
+"""The news index cache: parsed posts kept in SQLite, keyed by path, size and mtime.
+
+A build of a large network would otherwise re-read and re-parse every post;
+with the cache only new or changed files are read. An entry also records the
+context it was parsed in (time zone, categories, the org's default reach), so
+changing those re-reads the affected posts. Only valid posts are cached: a
+file with problems is read again, and its problems reported, every run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import sqlite3
+from pathlib import Path
+
+from union_network import __version__
+from union_network.core.network import Post
+
+SCHEMA = "CREATE TABLE IF NOT EXISTS posts (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, ctx TEXT, post BLOB)"
+
+
+class IndexCache:
+    def __init__(self, path: Path):
+        self.path = path
+        self._rows: dict[str, tuple[int, int, str, bytes]] = {}
+        self._dirty: dict[str, tuple[int, int, str, bytes]] = {}
+        self._seen: set[str] = set()
+        self.hits = 0
+        self.misses = 0
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with sqlite3.connect(path) as db:
+                db.execute(SCHEMA)
+                self._rows = {row[0]: row[1:] for row in db.execute("SELECT path, size, mtime, ctx, post FROM posts")}
+        except sqlite3.DatabaseError:
+            path.unlink(missing_ok=True)  # a corrupt cache is only a slower build
+            self._rows = {}
+
+    @staticmethod
+    def context(*parts: object) -> str:
+        return hashlib.blake2b(repr((__version__, *parts)).encode(), digest_size=12).hexdigest()
+
+    def get(self, path: Path, ctx: str) -> Post | None:
+        key = str(path)
+        self._seen.add(key)
+        row = self._rows.get(key)
+        if row is not None:
+            st = path.stat()
+            if row[0] == st.st_size and row[1] == st.st_mtime_ns and row[2] == ctx:
+                try:
+                    post = pickle.loads(row[3])
+                except Exception:  # noqa: BLE001 - stale pickle from another version
+                    post = None
+                if post is not None:
+                    self.hits += 1
+                    return post
+        self.misses += 1
+        return None
+
+    def put(self, path: Path, ctx: str, post: Post) -> None:
+        st = path.stat()
+        self._dirty[str(path)] = (st.st_size, st.st_mtime_ns, ctx, pickle.dumps(post, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def save(self) -> None:
+        """Write new entries and drop entries of files not seen this run."""
+        gone = [k for k in self._rows if k not in self._seen]
+        if not self._dirty and not gone:
+            return
+        try:
+            with sqlite3.connect(self.path) as db:
+                db.execute(SCHEMA)
+                db.executemany(
+                    "INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?, ?)", [(k, *v) for k, v in self._dirty.items()]
+                )
+                db.executemany("DELETE FROM posts WHERE path = ?", [(k,) for k in gone])
+        except sqlite3.DatabaseError:
+            pass
+        self._rows.update(self._dirty)
+        self._dirty.clear()
+
+
+class CleanFiles:
+    """Files that passed a check, keyed by path, size and mtime (and what the check was):
+    a build does not read them again. Kept as JSON beside the news index."""
+
+    def __init__(self, path: Path, check_key: str):
+        self.path = path
+        self.check_key = check_key
+        self._clean: dict[str, list[int]] = {}
+        self._seen: dict[str, list[int]] = {}
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("key") == check_key:
+                self._clean = data.get("files", {})
+        except (OSError, ValueError, AttributeError):
+            pass
+
+    def is_clean(self, path: Path, st: os.stat_result) -> bool:
+        entry = self._clean.get(str(path))
+        if entry == [st.st_size, st.st_mtime_ns]:
+            self._seen[str(path)] = entry
+            return True
+        return False
+
+    def mark_clean(self, path: Path, st: os.stat_result) -> None:
+        self._seen[str(path)] = [st.st_size, st.st_mtime_ns]
+
+    def save(self) -> None:
+        """Keep only the files seen clean this run."""
+        if self._seen == self._clean:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+            tmp.write_text(json.dumps({"key": self.check_key, "files": self._seen}), encoding="utf-8")
+            tmp.replace(self.path)
+        except OSError:
+            pass

@@ -1,0 +1,161 @@
+"""The news index: front matter of every post (no bodies kept), validated (DESIGN §4, §8)."""
+
+from __future__ import annotations
+
+from concurrent.futures import Executor
+from pathlib import Path
+
+import frontmatter
+
+from union_network.read.cache import IndexCache
+from union_network.core.models import FrontMatter, aware
+from union_network.core.network import Post, Registry
+from union_network.read.options import NetworkOptions
+from union_network.core.problems import Problems
+from union_network.enforce.text import plain_text, summary_of
+from union_network.read.yamlsrc import YamlDoc
+from union_network.read.yamlfile import parse_model, read_text
+
+NEWS_FOLDER = "news"
+PARALLEL_READ_THRESHOLD = 400  # posts to parse before worker processes pay for themselves
+RESERVED_STEMS = {"index", "page", "feed", "atom"}
+_HANDLER = frontmatter.YAMLHandler()
+
+
+def split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """(front matter text or None, body, line of the first front-matter line) via python-frontmatter."""
+    if not _HANDLER.detect(text):
+        return None, text, 1
+    try:
+        fm, body = _HANDLER.split(text)
+    except ValueError:
+        return None, text, 1
+    first_line = text[: text.index(fm)].count("\n") + 1 if fm.strip() else 2
+    return fm, body, first_line
+
+
+def read_post(
+    org_slug: str, path: Path, options: NetworkOptions, default_reach: str, problems: Problems
+) -> tuple[Post, YamlDoc] | None:
+    text = read_text(path, problems)
+    if text is None:
+        return None
+    fm_text, body, first_line = split_front_matter(text)
+    if fm_text is None:
+        problems.error(path, 1, "у новости нет блока front matter между строками «---» (нужны title и date)")
+        return None
+    meta, doc = parse_model(FrontMatter, fm_text, path, problems, line_offset=first_line - 1)
+    if meta is None:
+        return None
+    ok = True
+    for i, key in enumerate(meta.categories):
+        if key not in options.categories:
+            known = ", ".join(options.categories)
+            problems.error(path, doc.line_of(("categories", i)), f"неизвестная категория {key!r}; допустимы: {known}")
+            ok = False
+    tz = options.tz
+    event = meta.event
+    if event is not None:
+        event = event.model_copy(update={"start": aware(event.start, tz), "end": aware(event.end, tz) if event.end else None})
+        if event.end is not None and event.end < event.start:
+            problems.error(path, doc.line_of(("event", "end")), "«event.end»: конец события раньше его начала")
+            ok = False
+    if not ok:
+        return None
+    return Post(
+        org=org_slug,
+        stem=path.stem,
+        path=path,
+        title=plain_text(meta.title) or path.stem,
+        date=aware(meta.date, tz),
+        summary=summary_of(meta.summary, body),
+        categories=tuple(meta.categories),
+        tags=tuple(meta.tags),
+        reach=meta.reach or default_reach,
+        support=meta.support,
+        broadcast=meta.broadcast,
+        draft=meta.draft,
+        event=event,
+    ), doc
+
+
+def _post_paths(folder: Path, problems: Problems) -> list[Path]:
+    paths = []
+    for path in sorted(folder.glob("*.md")):
+        if path.stem in RESERVED_STEMS:
+            problems.error(path, None, f"имя {path.name!r} зарезервировано для страниц, которые строятся сами; переименуйте файл")
+        else:
+            paths.append(path)
+    return paths
+
+
+def check_unplaced_news(folders: list[Path], options: NetworkOptions, problems: Problems) -> None:
+    """Validate posts of org folders left out of the registry (a broken card), so that
+    one run reports everything; such posts are not published."""
+    for folder in folders:
+        for path in _post_paths(folder / NEWS_FOLDER, problems):
+            read_post(folder.name, path, options, "parent", problems)
+
+
+def _read_new_post(org_slug: str, path: Path, options: NetworkOptions, default_reach: str, has_members: bool,
+                   problems: Problems) -> Post | None:
+    result = read_post(org_slug, path, options, default_reach, problems)
+    if result is None:
+        return None
+    post, doc = result
+    if post.broadcast and not has_members:
+        problems.error(path, doc.line_of(("broadcast",)), "«broadcast» возможен только у организации, в которую входят другие организации")
+        return None
+    return post
+
+
+_Job = tuple[str, Path, str, bool]  # org slug, path, default reach, has members
+
+
+def _read_chunk(args: tuple[list[_Job], NetworkOptions, Path | None]) -> tuple[list[Post | None], list]:
+    """Worker: read a chunk of posts; returns them (None for invalid ones) and the problems found."""
+    jobs, options, root = args
+    problems = Problems(root=root)
+    posts = [_read_new_post(slug, path, options, reach, members, problems) for slug, path, reach, members in jobs]
+    return posts, problems.items
+
+
+def read_news(
+    registry: Registry, options: NetworkOptions, problems: Problems, cache: IndexCache | None = None,
+    pool: Executor | None = None,
+) -> list[Post]:
+    """Every valid post of every org; unchanged files come from ``cache`` without being read.
+
+    Posts not in the cache are parsed in ``pool``'s worker processes when there are many of them
+    (a cold build of a large network), in this process otherwise.
+    """
+    options_key = (options.timezone, sorted(options.categories.items()))
+    slots: list[Post | None] = []
+    todo: list[tuple[int, _Job, str]] = []  # slot, job, cache context
+    for org in registry:
+        folder = org.folder / NEWS_FOLDER
+        if not folder.is_dir():
+            continue
+        has_members = registry.has_members(org.slug)
+        ctx = IndexCache.context(options_key, org.slug, org.card.news_reach, has_members)
+        for path in _post_paths(folder, problems):
+            post = cache.get(path, ctx) if cache is not None else None
+            if post is None:
+                todo.append((len(slots), (org.slug, path, org.card.news_reach, has_members), ctx))
+            slots.append(post)
+
+    if pool is not None and len(todo) >= PARALLEL_READ_THRESHOLD:
+        size = -(-len(todo) // 16)
+        chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
+        results = list(pool.map(_read_chunk, [([job for _, job, _ in chunk], options, problems.root) for chunk in chunks]))
+        parsed = [post for chunk_posts, _ in results for post in chunk_posts]
+        for _, items in results:
+            problems.items.extend(items)
+    else:
+        parsed = [_read_new_post(slug, path, options, reach, members, problems) for _, (slug, path, reach, members), _ in todo]
+
+    for (slot, job, ctx), post in zip(todo, parsed):
+        slots[slot] = post
+        if post is not None and cache is not None:
+            cache.put(job[1], ctx, post)
+    return [post for post in slots if post is not None]

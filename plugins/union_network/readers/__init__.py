@@ -1,1 +1,0 @@
-"""Readers: files on disk -> domain objects, reporting every problem found."""

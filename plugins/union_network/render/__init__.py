@@ -1,0 +1,1 @@
+"""Renderers: a site plan -> HTML. Only ``render.mkdocs`` imports MkDocs."""

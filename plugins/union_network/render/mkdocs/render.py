@@ -1,0 +1,118 @@
+"""Build one organisation's site with MkDocs.
+
+One renderer builds many sites in a process. What MkDocs would redo for every
+site but is the same for all of them is done once and reused: the Jinja
+environment (so Material's templates are compiled once, not once per site:
+profiling showed template compilation was about half of a small site's build)
+and the listing of the theme's static files.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import jinja2
+from mkdocs.commands.build import build
+from mkdocs.config import load_config
+from mkdocs.exceptions import MkDocsException
+from mkdocs.theme import Theme
+
+from union_network.read.load import default_cache_dir
+from union_network.core.siteplan import SitePlan
+
+PLUGIN = "union-network"
+
+
+class RenderError(Exception):
+    """A site failed to build; ``messages`` say why (``path: message`` where known)."""
+
+    def __init__(self, messages: list[str]):
+        super().__init__("\n".join(messages))
+        self.messages = messages
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+class _SharedEnvironments:
+    """Jinja environments shared by every site built with the same theme folders and locale.
+
+    Compiled templates are also kept on disk (Jinja's bytecode cache, checked against each
+    template's source), so a worker process or the next build does not compile them again.
+    """
+
+    def __init__(self, bytecode_dir: Path | None = None) -> None:
+        self._envs: dict[tuple, jinja2.Environment] = {}
+        self._bytecode = None
+        if bytecode_dir is not None:
+            try:
+                bytecode_dir.mkdir(parents=True, exist_ok=True)
+                self._bytecode = jinja2.FileSystemBytecodeCache(str(bytecode_dir))
+            except OSError:
+                self._bytecode = None
+
+    def get(self, theme: Theme) -> jinja2.Environment:
+        key = (tuple(theme.dirs), str(theme.locale))
+        env = self._envs.get(key)
+        if env is None:
+            env = Theme.get_env(theme)
+            env.cache = {}  # unbounded: Material has more templates than Jinja's default 400-entry cache
+            env.bytecode_cache = self._bytecode
+            # The theme's files do not change during a build: list them (thousands: Material's icons) once.
+            env.list_templates = _memoized_listing(env.list_templates)
+            self._envs[key] = env
+        return env
+
+
+def _memoized_listing(list_templates):
+    """``Environment.list_templates`` remembering its answer per filter function (by its code)."""
+    answers: dict[tuple, list[str]] = {}
+
+    def listing(extensions=None, filter_func=None):
+        key = (tuple(extensions or ()), getattr(filter_func, "__code__", filter_func))
+        if key not in answers:
+            answers[key] = list_templates(extensions=extensions, filter_func=filter_func)
+        return answers[key]
+
+    return listing
+
+
+class MkDocsRenderer:
+    """Renders a :class:`SitePlan` into a folder with MkDocs + the network's mkdocs.yml."""
+
+    def __init__(self, config_file: Path):
+        self.config_file = Path(config_file)
+        self._envs = _SharedEnvironments(default_cache_dir(self.config_file.resolve().parent) / "jinja")
+        logging.getLogger("mkdocs").setLevel(logging.WARNING)
+
+    def render(self, plan: SitePlan, site_dir: Path) -> list[str]:
+        """Build the site; returns MkDocs' warnings, raises :class:`RenderError` on failure."""
+        collect = _Collect()
+        logger = logging.getLogger("mkdocs")
+        logger.addHandler(collect)
+        logger.propagate = False
+        try:
+            config = load_config(str(self.config_file), docs_dir=str(plan.source_dir), site_dir=str(site_dir))
+            plugin = config.plugins.get(PLUGIN)
+            if plugin is None:
+                raise RenderError([f"{self.config_file.name}: в plugins нет «{PLUGIN}»"])
+            plugin.plan = plan
+            theme = config.theme
+            theme.get_env = lambda: self._envs.get(theme)
+            build(config)
+        except RenderError:
+            raise
+        except MkDocsException as exc:
+            raise RenderError(collect.messages + [str(exc)]) from None
+        except Exception as exc:  # a template or Markdown extension failing on one org's content
+            raise RenderError(collect.messages + [f"{type(exc).__name__}: {exc}"]) from None
+        finally:
+            logger.removeHandler(collect)
+        return collect.messages

@@ -1,0 +1,60 @@
+"""The brandbook applied to MkDocs + Material settings (called from the plugin's on_config).
+
+Whatever mkdocs.yml says, every site gets the same self-hosted fonts (Google
+Fonts off), the brandbook's palette as Material's custom palette, its logo and
+favicon, and the generated and theme stylesheets first in ``extra_css``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import Files
+
+from union_network.read.brandbook import NOT_PUBLISHED, THEME_FOLDER
+from union_network.core.siteplan import SitePlan
+
+#: Material features every site has (added to those of mkdocs.yml)
+FEATURES = ("navigation.tabs", "navigation.top")
+
+
+def apply_brand(config: MkDocsConfig, plan: SitePlan) -> None:
+    theme = config.theme
+    theme["font"] = False  # never a request to Google Fonts, brandbook or not
+    brand = plan.brand
+    if brand is None:
+        return
+    theme_dir = str(Path(config.config_file_path).resolve().parent / THEME_FOLDER)
+    if theme_dir not in theme.dirs:  # the brandbook's theme/ even when mkdocs.yml names no custom_dir
+        theme.dirs.insert(0, theme_dir)
+    theme["palette"] = {"scheme": "default", "primary": "custom", "accent": "custom"}
+    theme["logo"] = brand.logo
+    theme["favicon"] = brand.logo
+    features = list(theme.get("features") or [])
+    theme["features"] = features + [f for f in FEATURES if f not in features]
+    config.extra_css = list(brand.stylesheets) + [c for c in config.extra_css if c not in brand.stylesheets]
+
+
+def drop_unpublished_theme_files(files: Files) -> None:
+    """theme/brandbook.yml is configuration, not an asset: it never reaches a site."""
+    for file in list(files):
+        if file.src_uri in NOT_PUBLISHED and Path(file.abs_src_path or "").parent.name == THEME_FOLDER:
+            files.remove(file)
+
+
+def page_layout(page, plan: SitePlan) -> None:
+    """Pages drawn by union-network's templates (home, lists, posts, …) are laid out as cards over
+    the full width: Material's navigation and table-of-contents sidebars are hidden there."""
+    if plan.brand is not None and str(page.meta.get("template", "")).startswith("un-"):
+        page.meta.setdefault("hide", ["navigation", "toc"])
+
+
+_TOGGLE_AUTOCOMPLETE = re.compile(r'(<input class="md-toggle"[^>]*?) autocomplete="off"')
+
+
+def valid_html(output: str) -> str:
+    """Material's drawer and search toggles are checkboxes with ``autocomplete="off"``, which HTML
+    allows on text-like inputs only; the Nu Html Checker reports it, so it goes."""
+    return _TOGGLE_AUTOCOMPLETE.sub(r"\1", output)

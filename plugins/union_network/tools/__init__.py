@@ -1,0 +1,1 @@
+"""Editors' and publishers' tools: scaffolding, ownership, nginx, live preview, JSON Schemas."""

@@ -1,0 +1,268 @@
+"""Live preview of the whole network: ``serve`` (issue: from a Git edit to a live subdomain).
+
+Every organisation is served at ``http://<slug>.localhost:<port>/`` and the
+root at ``http://localhost:<port>/`` (browsers resolve ``*.localhost`` to the
+loopback), routed by the Host header. The network is built into a preview
+folder with links rewritten to that scheme; on a change only the affected
+sites are rebuilt (the incremental builder), and open pages reload by
+themselves. A broken edit shows its problems in the terminal and on the page,
+while the last good build stays served.
+"""
+
+from __future__ import annotations
+
+import json
+import mimetypes
+import os
+import threading
+import time
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Callable
+from urllib.parse import unquote, urlsplit
+
+from union_network.build.builder import BuildResult, RendererFactory, SiteFailure, build_network
+from union_network.read.load import default_cache_dir
+from union_network.core.problems import InputError
+
+STATE_PATH = "/__union-network/state"
+SCRIPT_PATH = "/__union-network/live.js"
+IGNORED_PARTS = {".git", ".cache", ".venv", "node_modules", "site", "__pycache__", "bench"}
+
+LIVE_JS = """(function () {
+  var build = null;
+  function show(error) {
+    var box = document.getElementById("un-preview-error");
+    if (!error) { if (box) box.remove(); return; }
+    if (!box) {
+      box = document.createElement("pre");
+      box.id = "un-preview-error";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;z-index:10000;left:0;right:0;bottom:0;max-height:50vh;overflow:auto;" +
+        "margin:0;padding:1em;background:#fff3f3;color:#8b0000;border-top:3px solid #c00;font:14px/1.4 monospace;white-space:pre-wrap";
+      document.body.appendChild(box);
+    }
+    box.textContent = "Сборка не удалась, показана последняя удачная версия:\\n\\n" + error;
+  }
+  function poll() {
+    fetch("%s", {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (s) {
+      if (build !== null && s.build !== build) { location.reload(); return; }
+      build = s.build;
+      show(s.error);
+    }).catch(function () {}).finally(function () { setTimeout(poll, 700); });
+  }
+  poll();
+})();
+""" % STATE_PATH
+
+FEED_TYPES = {  # as the published site serves them (nginx-config)
+    "feed.xml": "application/rss+xml; charset=utf-8",
+    "atom.xml": "application/atom+xml; charset=utf-8",
+    "feed.json": "application/feed+json; charset=utf-8",
+}
+CONTENT_TYPES = {
+    ".xml": "application/xml",
+    ".json": "application/json",
+    ".ics": "text/calendar; charset=utf-8",
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".html": "text/html; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".woff2": "font/woff2",
+}
+
+
+@dataclass
+class PreviewState:
+    build: int = 0
+    error: str | None = None
+    root_slug: str | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class Preview:
+    """Builds the network for the preview and rebuilds it when files change."""
+
+    def __init__(
+        self,
+        config_file: Path,
+        renderer_factory: RendererFactory,
+        port: int,
+        *,
+        jobs: int = 1,
+        echo: Callable[[str], None] = print,
+        out_dir: Path | None = None,
+    ):
+        self.config_file = Path(config_file).resolve()
+        self.root_dir = self.config_file.parent
+        self.renderer_factory = renderer_factory
+        self.host = f"localhost:{port}"
+        self.jobs = jobs
+        self.echo = echo
+        self.out_dir = out_dir or default_cache_dir(self.root_dir) / f"preview-{port}"
+        self.state = PreviewState()
+        self._changed = threading.Event()
+        self._stop = threading.Event()
+
+    # -- building ------------------------------------------------------------------
+    def rebuild(self) -> BuildResult | None:
+        started = time.monotonic()
+        try:
+            result = build_network(
+                self.config_file, self.renderer_factory, self.out_dir, None, jobs=self.jobs, preview_host=self.host
+            )
+        except InputError as exc:
+            return self._failed([str(p) for p in exc.problems])
+        except SiteFailure as exc:
+            return self._failed(str(exc).splitlines())
+        except Exception as exc:  # noqa: BLE001 - the preview must survive anything an edit does
+            return self._failed([f"{type(exc).__name__}: {exc}"])
+        with self.state.lock:
+            self.state.build += 1
+            self.state.error = None
+            self.state.root_slug = result.root
+        for warning in result.warnings:
+            self.echo(warning)
+        rebuilt = ", ".join(result.built) if result.built else "ничего"
+        self.echo(f"Пересобрано: {rebuilt} ({time.monotonic() - started:.1f} с)")
+        return result
+
+    def _failed(self, lines: list[str]) -> None:
+        text = "\n".join(lines)
+        with self.state.lock:
+            self.state.error = text
+        self.echo(text)
+        self.echo("Сборка не удалась; в браузере остаётся последняя удачная версия.")
+        return None
+
+    # -- watching --------------------------------------------------------------------
+    def _relevant(self, path: str) -> bool:
+        try:
+            rel = Path(path).resolve().relative_to(self.root_dir)
+        except ValueError:
+            return False
+        return not any(part in IGNORED_PARTS or part.startswith((".site", ".#")) for part in rel.parts)
+
+    def watch(self) -> None:
+        """Rebuild on changes (debounced) until :meth:`stop`; uses watchdog, which MkDocs depends on."""
+        from watchdog.events import FileSystemEventHandler
+        from watchdog.observers import Observer
+
+        preview = self
+
+        class Handler(FileSystemEventHandler):
+            def on_any_event(self, event) -> None:
+                paths = [getattr(event, "src_path", ""), getattr(event, "dest_path", "")]
+                if event.event_type in ("opened", "closed_no_write"):
+                    return
+                if any(p and preview._relevant(p) for p in paths):
+                    preview._changed.set()
+
+        observer = Observer()
+        observer.schedule(Handler(), str(self.root_dir), recursive=True)
+        observer.start()
+        try:
+            while not self._stop.is_set():
+                if self._changed.wait(0.2):
+                    time.sleep(0.3)  # let an editor finish writing
+                    self._changed.clear()
+                    self.rebuild()
+        finally:
+            observer.stop()
+            observer.join()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    # -- serving -----------------------------------------------------------------------
+    def site_dir(self, host_header: str | None) -> Path | None:
+        host = (host_header or "").split(":")[0].lower().rstrip(".")
+        if host in ("localhost", "127.0.0.1", "www.localhost"):
+            slug = self.state.root_slug
+        elif host.endswith(".localhost"):
+            slug = host[: -len(".localhost")]
+        else:
+            return None
+        if not slug or "/" in slug or slug.startswith("."):
+            return None
+        folder = self.out_dir / slug
+        return folder if folder.is_dir() else None
+
+
+def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "union-network-preview"
+
+        def log_message(self, format: str, *args) -> None:  # noqa: A002 - quiet: the terminal shows builds
+            pass
+
+        def _send(self, status: int, body: bytes, content_type: str) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def do_HEAD(self) -> None:
+            self.do_GET()
+
+        def do_GET(self) -> None:
+            path = unquote(urlsplit(self.path).path)
+            if path == STATE_PATH:
+                with preview.state.lock:
+                    body = json.dumps({"build": preview.state.build, "error": preview.state.error}).encode()
+                return self._send(200, body, "application/json")
+            if path == SCRIPT_PATH:
+                return self._send(200, LIVE_JS.encode(), "text/javascript; charset=utf-8")
+            site = preview.site_dir(self.headers.get("Host"))
+            if site is None:
+                message = preview.state.error or "Такой организации нет в сети."
+                page = f"<!doctype html><meta charset=utf-8><title>Нет сайта</title><pre>{_escape(message)}</pre>"
+                return self._send(404, self._inject(page.encode()), "text/html; charset=utf-8")
+            target = (site / path.lstrip("/")).resolve()
+            if site.resolve() not in (target, *target.parents):
+                return self._send(403, b"forbidden", "text/plain")
+            if target.is_dir():
+                if not path.endswith("/"):
+                    self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+                    self.send_header("Location", path + "/")
+                    self.end_headers()
+                    return None
+                target = target / "index.html"
+            status = 200
+            if not target.is_file():
+                status, target = 404, site / "404.html"
+                if not target.is_file():
+                    return self._send(404, b"not found", "text/plain")
+            body = target.read_bytes()
+            content_type = (
+                FEED_TYPES.get(target.name) or CONTENT_TYPES.get(target.suffix)
+                or mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+            )
+            if target.suffix == ".html":
+                body = self._inject(body)
+            return self._send(status, body, content_type)
+
+        @staticmethod
+        def _inject(body: bytes) -> bytes:
+            tag = f'<script src="{SCRIPT_PATH}"></script>'.encode()
+            if b"</body>" in body:
+                return body.replace(b"</body>", tag + b"</body>", 1)
+            return body + tag
+
+    return Handler
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def serve(preview: Preview, bind: str = "127.0.0.1", port: int = 8000) -> ThreadingHTTPServer:
+    """Create the HTTP server (the caller runs ``serve_forever``)."""
+    server = ThreadingHTTPServer((bind, port), make_handler(preview))
+    server.daemon_threads = True
+    return server

@@ -1,0 +1,1 @@
+"""Writers: bytes (feeds, CSV, SVG, package assets) from plan data."""

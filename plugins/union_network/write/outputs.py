@@ -1,0 +1,16 @@
+"""Write a plan's extra files (feeds, calendars, downloads) into a rendered site folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from union_network.core.siteplan import SitePlan
+
+
+def write_outputs(plan: SitePlan, site_dir: Path) -> int:
+    """Write every :class:`~union_network.core.siteplan.OutputFile` of ``plan``; returns how many."""
+    for output in plan.files:
+        target = site_dir / output.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(output.write(plan, output.data))
+    return len(plan.files)
