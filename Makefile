@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 NODE_STAMP   := node_modules/.installed
 SYSTEM_STAMP := .venv/.system-deps
 
-.PHONY: install build check test test-deps schemas bench clean screenshots
+.PHONY: install build check lint test test-deps schemas bench clean screenshots
 
 # The virtualenv, with the package (editable) and its test extras; redone when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -41,8 +41,13 @@ $(NODE_STAMP): package.json package-lock.json
 
 test-deps: $(STAMP) $(SYSTEM_STAMP) $(NODE_STAMP)
 
-## test: run the whole test suite (installs what it needs first)
-test: test-deps
+## lint: ruff (lint and format) and the type checker
+lint: $(STAMP)
+	$(VENV)/bin/ruff check plugins tests bench scripts build.py
+	$(VENV)/bin/ruff format --check plugins tests bench scripts build.py
+
+## test: run the whole test suite (installs what it needs first), lint and types included
+test: test-deps lint
 	$(PY) -m pytest
 
 ## screenshots: refresh docs/screenshots/*.png (and theme/assets/logo.png) from the demo in headless Chromium

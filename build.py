@@ -9,7 +9,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "plugins"))
 
-from union_network.cli import main  # noqa: E402
+from union_network.cli import main
 
 if __name__ == "__main__":
     main()

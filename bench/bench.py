@@ -29,9 +29,9 @@ import subprocess
 import sys
 import threading
 import time
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from dataclasses import asdict, dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from importlib import metadata
 from pathlib import Path
 from random import Random
@@ -47,11 +47,46 @@ NEW_ORG = "bench-novaya-pervichka"
 
 # ----------------------------------------------------------------------------- vocabulary
 CITIES = [
-    "Северогорск", "Полярнинск", "Лесозаводск", "Беломорск", "Онежск", "Мезень", "Каргополь", "Вельск",
-    "Котлас", "Няндома", "Коряжма", "Сольвычегодск", "Устьянск", "Пинега", "Холмогоры", "Кулой",
-    "Вычегодск", "Ледянск", "Соловецк", "Печорск", "Сосногорск", "Ухта", "Инта", "Емва",
-    "Тотьма", "Кириллов", "Белозерск", "Вытегра", "Кондопога", "Сегежа", "Кемь", "Пудож",
-    "Костомукша", "Медвежьегорск", "Олонец", "Лахденпохья", "Сортавала", "Шенкурск", "Онега", "Нарьян-Мар",
+    "Северогорск",
+    "Полярнинск",
+    "Лесозаводск",
+    "Беломорск",
+    "Онежск",
+    "Мезень",
+    "Каргополь",
+    "Вельск",
+    "Котлас",
+    "Няндома",
+    "Коряжма",
+    "Сольвычегодск",
+    "Устьянск",
+    "Пинега",
+    "Холмогоры",
+    "Кулой",
+    "Вычегодск",
+    "Ледянск",
+    "Соловецк",
+    "Печорск",
+    "Сосногорск",
+    "Ухта",
+    "Инта",
+    "Емва",
+    "Тотьма",
+    "Кириллов",
+    "Белозерск",
+    "Вытегра",
+    "Кондопога",
+    "Сегежа",
+    "Кемь",
+    "Пудож",
+    "Костомукша",
+    "Медвежьегорск",
+    "Олонец",
+    "Лахденпохья",
+    "Сортавала",
+    "Шенкурск",
+    "Онега",
+    "Нарьян-Мар",
 ]
 ENTERPRISES = [
     # (full name, short name, slug stem); {n}: a number, {city}: a city, {company}: a company name
@@ -69,23 +104,69 @@ ENTERPRISES = [
     ("МАУК «Централизованная библиотечная система» г. {city}", "Профком библиотек", "biblioteki"),
 ]
 COMPANIES = [
-    "Северлес", "Полярэнерго", "Беломорский порт", "Онежский судоремонтный завод", "Севертранс", "Лесохимик",
-    "Северная верфь", "Хлебокомбинат", "Молочный комбинат", "Рыбокомбинат", "Мостострой", "Целлюлозный комбинат",
-    "Теплосеть", "Автоколонна 1425", "Северный лесопильный завод", "Агрохолдинг «Двина»", "Энергоремонт",
-    "Аэропорт Северогорск", "Северные магистральные сети", "Комбинат строительных материалов",
+    "Северлес",
+    "Полярэнерго",
+    "Беломорский порт",
+    "Онежский судоремонтный завод",
+    "Севертранс",
+    "Лесохимик",
+    "Северная верфь",
+    "Хлебокомбинат",
+    "Молочный комбинат",
+    "Рыбокомбинат",
+    "Мостострой",
+    "Целлюлозный комбинат",
+    "Теплосеть",
+    "Автоколонна 1425",
+    "Северный лесопильный завод",
+    "Агрохолдинг «Двина»",
+    "Энергоремонт",
+    "Аэропорт Северогорск",
+    "Северные магистральные сети",
+    "Комбинат строительных материалов",
 ]
 SURNAMES = [
-    ("Иванов", "Иванова"), ("Смирнов", "Смирнова"), ("Кузнецов", "Кузнецова"), ("Попов", "Попова"),
-    ("Соколов", "Соколова"), ("Лебедев", "Лебедева"), ("Новиков", "Новикова"), ("Морозов", "Морозова"),
-    ("Волков", "Волкова"), ("Фомин", "Фомина"), ("Клименко", "Клименко"), ("Веретенников", "Веретенникова"),
-    ("Белов", "Белова"), ("Шестаков", "Шестакова"), ("Титов", "Титова"), ("Поморцев", "Поморцева"),
+    ("Иванов", "Иванова"),
+    ("Смирнов", "Смирнова"),
+    ("Кузнецов", "Кузнецова"),
+    ("Попов", "Попова"),
+    ("Соколов", "Соколова"),
+    ("Лебедев", "Лебедева"),
+    ("Новиков", "Новикова"),
+    ("Морозов", "Морозова"),
+    ("Волков", "Волкова"),
+    ("Фомин", "Фомина"),
+    ("Клименко", "Клименко"),
+    ("Веретенников", "Веретенникова"),
+    ("Белов", "Белова"),
+    ("Шестаков", "Шестакова"),
+    ("Титов", "Титова"),
+    ("Поморцев", "Поморцева"),
 ]
 MALE_NAMES = ["Андрей", "Сергей", "Игорь", "Николай", "Павел", "Алексей", "Дмитрий", "Виктор", "Михаил"]
 FEMALE_NAMES = ["Ольга", "Елена", "Наталья", "Татьяна", "Ирина", "Светлана", "Виктория", "Марина", "Анна"]
-PATRONYMICS = [("Сергеевич", "Сергеевна"), ("Викторович", "Викторовна"), ("Николаевич", "Николаевна"),
-               ("Олегович", "Олеговна"), ("Петрович", "Петровна"), ("Иванович", "Ивановна")]
-MONTHS = ["январе", "феврале", "марте", "апреле", "мае", "июне", "июле", "августе", "сентябре", "октябре",
-          "ноябре", "декабре"]
+PATRONYMICS = [
+    ("Сергеевич", "Сергеевна"),
+    ("Викторович", "Викторовна"),
+    ("Николаевич", "Николаевна"),
+    ("Олегович", "Олеговна"),
+    ("Петрович", "Петровна"),
+    ("Иванович", "Ивановна"),
+]
+MONTHS = [
+    "январе",
+    "феврале",
+    "марте",
+    "апреле",
+    "мае",
+    "июне",
+    "июле",
+    "августе",
+    "сентябре",
+    "октябре",
+    "ноябре",
+    "декабре",
+]
 STREETS = ["ул. Ленина", "пр. Труда", "ул. Набережная", "ул. Лесная", "ул. Заводская", "пр. Мира", "ул. Северная"]
 
 #: title templates by category key: (title, file-name stem)
@@ -164,13 +245,62 @@ SENTENCES = [
     "В ходе проверки особое внимание уделили обеспечению работников средствами индивидуальной защиты.",
     "Сторонам удалось согласовать все спорные пункты проекта соглашения.",
 ]
-MONTHS_GEN = ["января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа", "сентября", "октября",
-              "ноября", "декабря"]
+MONTHS_GEN = [
+    "января",
+    "февраля",
+    "марта",
+    "апреля",
+    "мая",
+    "июня",
+    "июля",
+    "августа",
+    "сентября",
+    "октября",
+    "ноября",
+    "декабря",
+]
 TAGS = ["профком", "колдоговор", "охрана труда", "зарплата", "молодёжь", "юрист", "соглашение", "акция", "север"]
 
-_TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-                     ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s",
-                      "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"]))
+_TRANSLIT = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "y",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "shch",
+            "",
+            "y",
+            "",
+            "e",
+            "yu",
+            "ya",
+        ],
+    )
+)
 
 
 def translit(text: str) -> str:
@@ -213,9 +343,15 @@ class GeneratedNetwork:
         return self.config_file.parent
 
     def summary(self) -> dict:
-        return {"orgs": len(self.orgs), "territorials": len(self.territorials), "primaries": len(self.primaries),
-                "posts": self.posts, "drafts": self.drafts, "pages": self.pages,
-                "generate_seconds": round(self.seconds, 2)}
+        return {
+            "orgs": len(self.orgs),
+            "territorials": len(self.territorials),
+            "primaries": len(self.primaries),
+            "posts": self.posts,
+            "drafts": self.drafts,
+            "pages": self.pages,
+            "generate_seconds": round(self.seconds, 2),
+        }
 
 
 class Writer:
@@ -224,7 +360,7 @@ class Writer:
     def __init__(self, rng: Random, categories: list[str], epoch: int):
         self.rng = rng
         self.categories = categories
-        self.end = datetime.fromtimestamp(epoch, timezone.utc)
+        self.end = datetime.fromtimestamp(epoch, UTC)
 
     def person(self) -> str:
         rng = self.rng
@@ -237,8 +373,16 @@ class Writer:
         rng = self.rng
         year = self.end.year
         return template.format(
-            org=org.short_name, city=org.city, person=self.person(), n=rng.randint(12, 480), pct=rng.randint(3, 97),
-            month=rng.choice(MONTHS), month_gen=rng.choice(MONTHS_GEN), day=rng.randint(1, 28), y1=year, y2=year + 2,
+            org=org.short_name,
+            city=org.city,
+            person=self.person(),
+            n=rng.randint(12, 480),
+            pct=rng.randint(3, 97),
+            month=rng.choice(MONTHS),
+            month_gen=rng.choice(MONTHS_GEN),
+            day=rng.randint(1, 28),
+            y1=year,
+            y2=year + 2,
         )
 
     def paragraph(self, org: GenOrg) -> str:
@@ -254,31 +398,39 @@ class Writer:
             lines.append(f"parent: {org.parent}")
         lines.append(f"members: {members}")
         phone = f"+7 (8{rng.randint(10, 99)}) {rng.randint(100, 999)}-{rng.randint(10, 99)}-{rng.randint(10, 99)}"
-        lines += ["contacts:", f"  address: {q(f'{rng.randint(160000, 169999)}, г. {org.city}, {rng.choice(STREETS)}, д. {rng.randint(1, 120)}')}",
-                  f"  phone: {q(phone)}", f"  email: {org.slug}@profsever.example"]
+        lines += [
+            "contacts:",
+            f"  address: {q(f'{rng.randint(160000, 169999)}, г. {org.city}, {rng.choice(STREETS)}, д. {rng.randint(1, 120)}')}",
+            f"  phone: {q(phone)}",
+            f"  email: {org.slug}@profsever.example",
+        ]
         if org.kind != "primary":
             lines.append(f"  hotline: {q(phone[:-2] + '00')}")
         lines += ["info_officer:", f"  name: {q(self.person())}", f"  email: info.{org.slug}@profsever.example"]
         social = [k for k in ("vk", "telegram") if rng.random() < 0.6]
         if social:
             lines.append("social:")
-            lines += [f"  {k}: https://{'vk.com' if k == 'vk' else 't.me'}/{org.slug.replace('-', '_')}" for k in social]
+            lines += [
+                f"  {k}: https://{'vk.com' if k == 'vk' else 't.me'}/{org.slug.replace('-', '_')}" for k in social
+            ]
         return "\n".join(lines) + "\n"
 
     def pages(self, org: GenOrg, members: int) -> dict[str, str]:
         about = self.paragraph(org)
         return {
             "index.md": f"# {org.short_name}\n\n{org.name} объединяет {members} членов профсоюза.\n\n"
-                        f"{self.paragraph(org)}\n\nПодробнее — на страницах [«О нас»](about.md) и [«Контакты»](contacts.md).\n",
+            f"{self.paragraph(org)}\n\nПодробнее — на страницах [«О нас»](about.md) и [«Контакты»](contacts.md).\n",
             "about.md": f"# О профсоюзной организации\n\nПредседатель — {self.person()}.\n\n{about}\n\n"
-                        f"## Направления работы\n\n- защита трудовых прав\n- охрана труда\n- коллективный договор\n- работа с молодёжью\n",
+            f"## Направления работы\n\n- защита трудовых прав\n- охрана труда\n- коллективный договор\n- работа с молодёжью\n",
             "contacts.md": f"# Контакты\n\n{org.name}.\n\n**Адрес:** г. {org.city}, {self.rng.choice(STREETS)}\n\n"
-                           f"**Электронная почта:** {org.slug}@profsever.example\n",
+            f"**Электронная почта:** {org.slug}@profsever.example\n",
             "documents.md": f"# Документы\n\n- Коллективный договор на {self.end.year}–{self.end.year + 2} годы\n"
-                            f"- План работы профкома на {self.end.year} год\n- Положение о первичной организации\n",
+            f"- План работы профкома на {self.end.year} год\n- Положение о первичной организации\n",
         }
 
-    def post(self, org: GenOrg, *, has_members: bool, taken: set[str], when: datetime | None = None) -> tuple[str, str, bool]:
+    def post(
+        self, org: GenOrg, *, has_members: bool, taken: set[str], when: datetime | None = None
+    ) -> tuple[str, str, bool]:
         """One post: (file stem, file text, draft?)."""
         rng = self.rng
         if when is None:
@@ -310,8 +462,12 @@ class Writer:
             front.append("broadcast: true")
         if "announcements" in cats:
             start = (local + timedelta(days=rng.randint(3, 30))).replace(hour=10, minute=0, second=0, microsecond=0)
-            front += ["event:", f"  start: {start.isoformat()}", f"  end: {(start + timedelta(hours=3)).isoformat()}",
-                      f"  place: {q(f'г. {org.city}, {rng.choice(STREETS)}, д. {rng.randint(1, 60)}')}"]
+            front += [
+                "event:",
+                f"  start: {start.isoformat()}",
+                f"  end: {(start + timedelta(hours=3)).isoformat()}",
+                f"  place: {q(f'г. {org.city}, {rng.choice(STREETS)}, д. {rng.randint(1, 60)}')}",
+            ]
         draft = rng.random() < 0.02
         if draft:
             front.append("draft: true")
@@ -322,8 +478,8 @@ class Writer:
 
 
 def read_categories(config_file: Path) -> list[str]:
-    from union_network.read.options import read_options
     from union_network.core.problems import Problems
+    from union_network.read.options import read_options
 
     return list(read_options(config_file, Problems(root=config_file.parent)).categories)
 
@@ -353,7 +509,13 @@ def write_org(writer: Writer, org: GenOrg, posts: int, *, has_members: bool, net
 
 
 def generate_network(
-    dest: Path, orgs: int, posts: int, seed: int, *, territorials: int | None = None, source: Path | None = None,
+    dest: Path,
+    orgs: int,
+    posts: int,
+    seed: int,
+    *,
+    territorials: int | None = None,
+    source: Path | None = None,
     epoch: int = BENCH_EPOCH,
 ) -> GeneratedNetwork:
     """Write a network root into ``dest`` (emptied first): the source's mkdocs.yml and theme/, 1 root,
@@ -372,15 +534,28 @@ def generate_network(
     territorials = max(2, territorials if territorials is not None else orgs // 20)
     net = GeneratedNetwork(config_file, ROOT_SLUG, [], [], {})
 
-    root = GenOrg(ROOT_SLUG, "federation", None, "Федерация профсоюзов Северного края", "Профсевер", "Северогорск",
-                  dest / "content")
+    root = GenOrg(
+        ROOT_SLUG,
+        "federation",
+        None,
+        "Федерация профсоюзов Северного края",
+        "Профсевер",
+        "Северогорск",
+        dest / "content",
+    )
     write_org(writer, root, posts, has_members=True, net=net)
     for i in range(territorials):
         city = CITIES[i % len(CITIES)]
         slug = translit(city) + ("" if i < len(CITIES) else f"-{i // len(CITIES) + 1}")
-        org = GenOrg(slug, "territorial", ROOT_SLUG, f"Территориальная организация профсоюзов г. {city}",
-                     f"Профсоюзы г. {city}" if i < len(CITIES) else f"Профсоюзы г. {city} ({i // len(CITIES) + 1})",
-                     city, dest / "orgs" / slug)
+        org = GenOrg(
+            slug,
+            "territorial",
+            ROOT_SLUG,
+            f"Территориальная организация профсоюзов г. {city}",
+            f"Профсоюзы г. {city}" if i < len(CITIES) else f"Профсоюзы г. {city} ({i // len(CITIES) + 1})",
+            city,
+            dest / "orgs" / slug,
+        )
         write_org(writer, org, max(1, posts // 2), has_members=True, net=net)
         net.territorials.append(slug)
     for i in range(orgs):
@@ -408,8 +583,15 @@ def new_primary(writer: Writer, dest: Path, number: int, parent: str, city: str,
     full, short, stem = rng.choice(ENTERPRISES)
     values = {"n": rng.randint(1, 60), "city": city, "company": rng.choice(COMPANIES)}
     slug = slug or f"{stem}-{number}"
-    return GenOrg(slug, "primary", parent, "Первичная профсоюзная организация " + full.format(**values),
-                  short.format(**values), city, dest / "orgs" / slug)
+    return GenOrg(
+        slug,
+        "primary",
+        parent,
+        "Первичная профсоюзная организация " + full.format(**values),
+        short.format(**values),
+        city,
+        dest / "orgs" / slug,
+    )
 
 
 # ----------------------------------------------------------------------------- changes between runs
@@ -424,8 +606,9 @@ def edit_post(path: Path, writer: Writer, org: GenOrg) -> None:
     """Change a post's title and its first paragraph (an editor correcting a published post)."""
     text = path.read_text(encoding="utf-8")
     _, front, body = text.split("---\n", 2)
-    front = re.sub(r"^title: (.*)$", lambda m: f"title: {q('Уточнено: ' + json.loads(m.group(1)))}", front, count=1,
-                   flags=re.M)
+    front = re.sub(
+        r"^title: (.*)$", lambda m: f"title: {q('Уточнено: ' + json.loads(m.group(1)))}", front, count=1, flags=re.M
+    )
     paragraphs = body.strip("\n").split("\n\n")
     paragraphs[0] = "Текст новости уточнён редактором. " + writer.paragraph(org)
     _write(path, "---\n" + front + "---\n\n" + "\n\n".join(paragraphs) + "\n")
@@ -582,8 +765,13 @@ def measure(cmd: list[str], env: dict, *, rss: bool = True, cwd: Path | None = N
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     done = subprocess.CompletedProcess(cmd, proc.returncode, out.decode(errors="replace"), err.decode(errors="replace"))
-    return Measured(seconds, round(sampler.peak_mb, 1) if sampler else None,
-                    round(sampler.peak_pss_mb, 1) if sampler else None, round(cpu, 2), done)
+    return Measured(
+        seconds,
+        round(sampler.peak_mb, 1) if sampler else None,
+        round(sampler.peak_pss_mb, 1) if sampler else None,
+        round(cpu, 2),
+        done,
+    )
 
 
 def _tail(text: str, lines: int = 15) -> str:
@@ -600,8 +788,9 @@ class _TolerantLoader(yaml.SafeLoader):
     """mkdocs.yml may hold ``!ENV`` or ``!!python/name:`` tags; keep them as plain values."""
 
 
-_TolerantLoader.add_multi_constructor("", lambda loader, suffix, node: loader.construct_scalar(node)
-                                      if isinstance(node, yaml.ScalarNode) else None)
+_TolerantLoader.add_multi_constructor(
+    "", lambda loader, suffix, node: loader.construct_scalar(node) if isinstance(node, yaml.ScalarNode) else None
+)
 
 
 def baseline_config(net: GeneratedNetwork, dest: Path, *, custom_dir: bool) -> Path:
@@ -612,8 +801,9 @@ def baseline_config(net: GeneratedNetwork, dest: Path, *, custom_dir: bool) -> P
         theme["custom_dir"] = str((net.root_dir / theme["custom_dir"]).resolve())
     else:
         theme.pop("custom_dir", None)
-    search = next((p for p in data.get("plugins") or [] if p == "search" or (isinstance(p, dict) and "search" in p)),
-                  "search")
+    search = next(
+        (p for p in data.get("plugins") or [] if p == "search" or (isinstance(p, dict) and "search" in p)), "search"
+    )
     config = {
         "site_name": data.get("site_name", "Baseline"),
         "docs_dir": str(net.root_dir / "content"),  # overridden per org
@@ -659,13 +849,24 @@ def run_baseline(net: GeneratedNetwork, work: Path, env: dict) -> Run:
     shutil.rmtree(work / "baseline-probe", ignore_errors=True)
     if probe.returncode != 0:
         config = baseline_config(net, work / "baseline" / "mkdocs.yml", custom_dir=False)
-        note = ("FALLBACK: the network's theme/ fails without union-network's context, so the baseline uses "
-                "Material without custom_dir: " + _tail(probe.stderr, 1))
+        note = (
+            "FALLBACK: the network's theme/ fails without union-network's context, so the baseline uses "
+            "Material without custom_dir: " + _tail(probe.stderr, 1)
+        )
     m = measure(command(config, folders), env)
     if m.proc.returncode != 0:
         note += " | FAILED: " + _tail(m.proc.stderr, 3)
-    return Run("cold, all sites (plain mkdocs, one after another)", "baseline", round(m.seconds, 2), m.peak_rss_mb,
-               len(folders), m.proc.returncode, note, m.cpu_seconds, m.peak_pss_mb)
+    return Run(
+        "cold, all sites (plain mkdocs, one after another)",
+        "baseline",
+        round(m.seconds, 2),
+        m.peak_rss_mb,
+        len(folders),
+        m.proc.returncode,
+        note,
+        m.cpu_seconds,
+        m.peak_pss_mb,
+    )
 
 
 # ----------------------------------------------------------------------------- Hugo
@@ -758,9 +959,20 @@ def run_hugo(net: GeneratedNetwork, work: Path, env: dict, domain: str) -> Run |
     shutil.rmtree(cache, ignore_errors=True)
     m = measure([binary, "--quiet", "-s", str(site), "-d", str(out), "--cacheDir", str(cache)], env)
     pages = sum(1 for _ in out.rglob("*.html")) if out.is_dir() else 0
-    note = f"{pages} HTML pages" + ("" if m.proc.returncode == 0 else " | FAILED: " + _tail(m.proc.stderr + m.proc.stdout, 3))
-    return Run("cold, all sites (minimal template)", "hugo", round(m.seconds, 2), m.peak_rss_mb, None, m.proc.returncode,
-               note, m.cpu_seconds, m.peak_pss_mb)
+    note = f"{pages} HTML pages" + (
+        "" if m.proc.returncode == 0 else " | FAILED: " + _tail(m.proc.stderr + m.proc.stdout, 3)
+    )
+    return Run(
+        "cold, all sites (minimal template)",
+        "hugo",
+        round(m.seconds, 2),
+        m.peak_rss_mb,
+        None,
+        m.proc.returncode,
+        note,
+        m.cpu_seconds,
+        m.peak_pss_mb,
+    )
 
 
 # ----------------------------------------------------------------------------- this project
@@ -768,8 +980,19 @@ def run_ours(net: GeneratedNetwork, work: Path, env: dict, jobs: int, seed: int)
     from union_network.build.fingerprint import environment_digest
 
     out = work / "site"
-    cmd = [sys.executable, "-m", "union_network", "build", "-f", str(net.config_file), "--out", str(out), "-q",
-           "--jobs", str(jobs)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "union_network",
+        "build",
+        "-f",
+        str(net.config_file),
+        "--out",
+        str(out),
+        "-q",
+        "--jobs",
+        str(jobs),
+    ]
     runs: list[Run] = []
     environment = [environment_digest(net.root_dir, net.config_file)]
 
@@ -782,11 +1005,24 @@ def run_ours(net: GeneratedNetwork, work: Path, env: dict, jobs: int, seed: int)
         m = measure(cmd, env)
         if m.proc.returncode != 0:
             note = (note + " | " if note else "") + "FAILED: " + _tail(m.proc.stderr, 5)
-        run = Run(scenario, "union-network", round(m.seconds, 2), m.peak_rss_mb, rebuilt_count(m.proc.stderr),
-                  m.proc.returncode, note, m.cpu_seconds, m.peak_pss_mb)
+        run = Run(
+            scenario,
+            "union-network",
+            round(m.seconds, 2),
+            m.peak_rss_mb,
+            rebuilt_count(m.proc.stderr),
+            m.proc.returncode,
+            note,
+            m.cpu_seconds,
+            m.peak_pss_mb,
+        )
         runs.append(run)
-        click.echo(f"  {scenario}: {run.seconds:.2f} s" + (f", {run.sites_rebuilt} sites rebuilt" if run.sites_rebuilt is not None else "")
-                   + (f"  [{run.note}]" if run.returncode else ""), err=True)
+        click.echo(
+            f"  {scenario}: {run.seconds:.2f} s"
+            + (f", {run.sites_rebuilt} sites rebuilt" if run.sites_rebuilt is not None else "")
+            + (f"  [{run.note}]" if run.returncode else ""),
+            err=True,
+        )
         return run
 
     shutil.rmtree(net.root_dir / ".cache", ignore_errors=True)
@@ -810,7 +1046,9 @@ def machine_info(hugo: str | None) -> dict:
     info: dict = {"nproc": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()}
     try:
         cpuinfo = Path("/proc/cpuinfo").read_text()
-        info["cpu"] = next((line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")), None)
+        info["cpu"] = next(
+            (line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")), None
+        )
         meminfo = Path("/proc/meminfo").read_text()
         kb = int(re.search(r"MemTotal:\s+(\d+)", meminfo).group(1))
         info["memory_gb"] = round(kb / 1024 / 1024, 1)
@@ -822,10 +1060,8 @@ def machine_info(hugo: str | None) -> dict:
         except metadata.PackageNotFoundError:
             info[package] = None
     if hugo:
-        try:
+        with suppress(OSError):
             info["hugo_version"] = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.strip()
-        except OSError:
-            pass
     return info
 
 
@@ -846,40 +1082,76 @@ def targets(runs: dict[str, Run | None]) -> list[dict]:
         ("no change ≤ 1 s", nochange.seconds if nochange and not nochange.returncode else None, lambda s: s <= 1),
         ("peak RSS (cold) ≤ 500 MB", cold.peak_rss_mb if cold else None, lambda m: m <= 500),
     ]
-    return [{"target": name, "value": value, "met": None if value is None else check(value)}
-            for name, value, check in rows]
+    return [
+        {"target": name, "value": value, "met": None if value is None else check(value)} for name, value, check in rows
+    ]
 
 
 def table(all_runs: list[Run]) -> str:
     head = f"{'tool':<14} {'scenario':<52} {'seconds':>8} {'CPU s':>8} {'RSS MB':>8} {'PSS MB':>8} {'rebuilt':>7}"
     lines = [head, "-" * len(head)]
     for run in all_runs:
-        lines.append(f"{run.tool:<14} {run.scenario:<52} {run.seconds:>8.2f} "
-                     f"{'' if run.cpu_seconds is None else f'{run.cpu_seconds:.1f}':>8} "
-                     f"{'' if run.peak_rss_mb is None else f'{run.peak_rss_mb:.0f}':>8} "
-                     f"{'' if run.peak_pss_mb is None else f'{run.peak_pss_mb:.0f}':>8} "
-                     f"{'' if run.sites_rebuilt is None else run.sites_rebuilt:>7}"
-                     + ("  FAILED" if run.returncode else ""))
+        lines.append(
+            f"{run.tool:<14} {run.scenario:<52} {run.seconds:>8.2f} "
+            f"{'' if run.cpu_seconds is None else f'{run.cpu_seconds:.1f}':>8} "
+            f"{'' if run.peak_rss_mb is None else f'{run.peak_rss_mb:.0f}':>8} "
+            f"{'' if run.peak_pss_mb is None else f'{run.peak_pss_mb:.0f}':>8} "
+            f"{'' if run.sites_rebuilt is None else run.sites_rebuilt:>7}" + ("  FAILED" if run.returncode else "")
+        )
     return "\n".join(lines)
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--orgs", default=200, show_default=True, help="Primary organisations.")
-@click.option("--posts", default=40, show_default=True, help="Posts per primary (territorials get half, the root as many).")
-@click.option("--seed", default=1, show_default=True, help="Seed of the generator: the same seed gives the same network.")
-@click.option("--territorials", type=click.IntRange(min=2), default=None, help="Territorial orgs (default: orgs/20, at least 2).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="--jobs of our builds (default: all cores).")
-@click.option("--work", type=click.Path(file_okay=False, path_type=Path), default=Path("bench/work"), show_default=True,
-              help="Scratch folder: the generated network and every output (emptied first).")
-@click.option("--results", type=click.Path(dir_okay=False, path_type=Path), default=Path("bench/results.json"),
-              show_default=True, help="Where to write the figures.")
-@click.option("--source", type=click.Path(file_okay=False, exists=True, path_type=Path), default=Path("."),
-              show_default=True, help="The repository whose mkdocs.yml and theme/ are measured.")
+@click.option(
+    "--posts", default=40, show_default=True, help="Posts per primary (territorials get half, the root as many)."
+)
+@click.option(
+    "--seed", default=1, show_default=True, help="Seed of the generator: the same seed gives the same network."
+)
+@click.option(
+    "--territorials", type=click.IntRange(min=2), default=None, help="Territorial orgs (default: orgs/20, at least 2)."
+)
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=None, help="--jobs of our builds (default: all cores)."
+)
+@click.option(
+    "--work",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("bench/work"),
+    show_default=True,
+    help="Scratch folder: the generated network and every output (emptied first).",
+)
+@click.option(
+    "--results",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("bench/results.json"),
+    show_default=True,
+    help="Where to write the figures.",
+)
+@click.option(
+    "--source",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="The repository whose mkdocs.yml and theme/ are measured.",
+)
 @click.option("--skip-baseline", is_flag=True, help="Do not run the plain-MkDocs baseline (the slowest part).")
 @click.option("--skip-hugo", is_flag=True, help="Do not run Hugo.")
 @click.option("--generate-only", is_flag=True, help="Only write the network into WORK/network (e.g. for profiling).")
-def main(orgs: int, posts: int, seed: int, territorials: int | None, jobs: int | None, work: Path, results: Path,
-         source: Path, skip_baseline: bool, skip_hugo: bool, generate_only: bool) -> None:
+def main(
+    orgs: int,
+    posts: int,
+    seed: int,
+    territorials: int | None,
+    jobs: int | None,
+    work: Path,
+    results: Path,
+    source: Path,
+    skip_baseline: bool,
+    skip_hugo: bool,
+    generate_only: bool,
+) -> None:
     """Generate a synthetic network and time this project against plain MkDocs and Hugo."""
     jobs = jobs or os.cpu_count() or 1
     load_start = [round(x, 2) for x in os.getloadavg()]  # other work on the machine skews every figure
@@ -889,13 +1161,16 @@ def main(orgs: int, posts: int, seed: int, territorials: int | None, jobs: int |
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(BENCH_EPOCH)}
     net = generate_network(work / "network", orgs, posts, seed, territorials=territorials, source=source.resolve())
     s = net.summary()
-    click.echo(f"network: {s['orgs']} orgs ({s['territorials']} territorial, {s['primaries']} primary), "
-               f"{s['posts']} posts ({s['drafts']} drafts), {s['pages']} pages; generated in {net.seconds:.1f} s "
-               f"→ {net.root_dir}", err=True)
+    click.echo(
+        f"network: {s['orgs']} orgs ({s['territorials']} territorial, {s['primaries']} primary), "
+        f"{s['posts']} posts ({s['drafts']} drafts), {s['pages']} pages; generated in {net.seconds:.1f} s "
+        f"→ {net.root_dir}",
+        err=True,
+    )
     if generate_only:
         return
-    from union_network.read.options import read_options
     from union_network.core.problems import Problems
+    from union_network.read.options import read_options
 
     domain = read_options(net.config_file, Problems(root=net.root_dir)).domain
     by_key: dict[str, Run | None] = {}
@@ -941,10 +1216,18 @@ def main(orgs: int, posts: int, seed: int, territorials: int | None, jobs: int |
             click.echo(f"note ({run.tool}, {run.scenario}): {run.note}", err=True)
 
     report = {
-        "date": datetime.now(timezone.utc).replace(microsecond=0).isoformat(),
+        "date": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "load_average": {"start": load_start, "end": [round(x, 2) for x in os.getloadavg()]},
-        "arguments": {"orgs": orgs, "posts": posts, "seed": seed, "territorials": len(net.territorials), "jobs": jobs,
-                      "skip_baseline": skip_baseline, "skip_hugo": skip_hugo, "source_date_epoch": BENCH_EPOCH},
+        "arguments": {
+            "orgs": orgs,
+            "posts": posts,
+            "seed": seed,
+            "territorials": len(net.territorials),
+            "jobs": jobs,
+            "skip_baseline": skip_baseline,
+            "skip_hugo": skip_hugo,
+            "source_date_epoch": BENCH_EPOCH,
+        },
         "machine": machine_info(binary),
         "network": s,  # as generated, before the changes of the incremental scenarios
         "runs": [asdict(r) for r in all_runs],

@@ -39,7 +39,9 @@ def render_logo(page, theme: Path) -> None:
 
 def build_demo(out: Path) -> None:
     env = dict(os.environ, SOURCE_DATE_EPOCH=os.environ.get("SOURCE_DATE_EPOCH", EPOCH))
-    subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "-q", "--out", str(out)], check=True, env=env, cwd=ROOT)
+    subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "build", "-q", "--out", str(out)], check=True, env=env, cwd=ROOT
+    )
 
 
 def main() -> None:

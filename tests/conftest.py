@@ -7,8 +7,9 @@ from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from union_network.cli.commands import main  # noqa: E402
-from browser.kit import AXE, VNU, need  # noqa: E402,F401 - tests/browser/ modules may import these from here
+from browser.kit import AXE, VNU, need  # noqa: F401 - tests/browser/ modules may import these from here
+
+from union_network.cli.commands import main
 
 #: 2026-06-01T12:00:00Z — the build time of every test build
 EPOCH = "1780315200"

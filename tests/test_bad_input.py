@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-
 from netfactory import write_network
+
 from union_network.cli.commands import main
 
 # ----------------------------------------------------------------------------- helpers
@@ -176,8 +176,16 @@ def test_member_without_parent(tmp_path):
     [
         ("contacts:\n  email: not-an-email\n", 5, ("contacts.email", "not-an-email")),
         ("contacts:\n  email: a@b\n", 5, ("contacts.email", "a@b")),
-        ("info_officer:\n  name: Иван Петров\n  email: ivan.example.org\n", 6, ("info_officer.email", "ivan.example.org")),
-        ("contacts:\n  feedback_url: ftp://union.example/form\n", 5, ("contacts.feedback_url", "ftp://union.example/form")),
+        (
+            "info_officer:\n  name: Иван Петров\n  email: ivan.example.org\n",
+            6,
+            ("info_officer.email", "ivan.example.org"),
+        ),
+        (
+            "contacts:\n  feedback_url: ftp://union.example/form\n",
+            5,
+            ("contacts.feedback_url", "ftp://union.example/form"),
+        ),
         ("social:\n  vk: vk.com/union\n", 5, ("social.vk", "vk.com/union")),
         ("social:\n  telegram: https://\n", 5, ("social.telegram", "https://")),
         ("social:\n  youtube: javascript:alert(1)\n", 5, ("social.youtube", "javascript:alert(1)")),
@@ -400,7 +408,9 @@ def test_event_end_before_start(tmp_path, start, end):
 def test_event_in_order_across_zones_is_accepted(tmp_path):
     """start 10:00 Moscow (07:00 UTC), end 09:00 UTC (12:00 Moscow): a valid event, no error."""
     cfg = network(tmp_path)
-    post(cfg, "title: Анонс\ndate: 2026-01-01\nevent:\n  start: 2026-02-01T10:00:00\n  end: 2026-02-01T09:00:00+00:00\n")
+    post(
+        cfg, "title: Анонс\ndate: 2026-01-01\nevent:\n  start: 2026-02-01T10:00:00\n  end: 2026-02-01T09:00:00+00:00\n"
+    )
     result = check(cfg)
     assert result.exit_code == 0, result.output
 
@@ -432,7 +442,9 @@ def test_moderation_ids_of_missing_posts_are_only_warnings(tmp_path):
     write(cfg, "orgs/terr/moderation.yml", "hide:\n  - prim/gone\n")
     result = check(cfg)
     assert result.exit_code == 0, result.output
-    assert any(ln.startswith("orgs/terr/moderation.yml:2: ") and "prim/gone" in ln for ln in lines_of(result)), result.output
+    assert any(ln.startswith("orgs/terr/moderation.yml:2: ") and "prim/gone" in ln for ln in lines_of(result)), (
+        result.output
+    )
 
 
 # ----------------------------------------------------------------------------- all in one run

@@ -7,18 +7,26 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
 from netfactory import write_network, write_post
 
 POSTS = [
-    dict(org="prim", stem="2026-01-05-sobranie", title="Собрание", date="2026-01-05", categories=["meetings"], reach="federation"),
+    dict(
+        org="prim",
+        stem="2026-01-05-sobranie",
+        title="Собрание",
+        date="2026-01-05",
+        categories=["meetings"],
+        reach="federation",
+    ),
     dict(org="prim", stem="2026-02-01-local", title="Только у нас", date="2026-02-01", reach="self"),
     dict(org="prim", stem="2026-03-01-draft", title="Черновик", date="2026-03-01", draft=True),
     dict(org="prim", stem="2027-01-01-future", title="Будущее", date="2027-01-01"),
     dict(org="terr", stem="2026-02-10-broadcast", title="Всем первичкам", date="2026-02-10T10:00:00", broadcast=True),
     dict(org="fed", stem="2026-04-01-support", title="Поддержим", date="2026-04-01", support=True, broadcast=True),
-] + [dict(org="terr", stem=f"2026-05-{d:02d}-n{d}", title=f"Новость {d}", date=f"2026-05-{d:02d}") for d in range(1, 13)]
+] + [
+    dict(org="terr", stem=f"2026-05-{d:02d}-n{d}", title=f"Новость {d}", date=f"2026-05-{d:02d}") for d in range(1, 13)
+]
 
 
 @pytest.fixture(scope="module")
@@ -37,12 +45,37 @@ def html(site: Path, path: str) -> str:
 
 def test_every_org_gets_its_site_with_the_pages_of_section_6(built):
     expected = {
-        "fed": ["index.html", "news/index.html", "news/feed.xml", "news/atom.xml", "network/index.html",
-                "network/feed.xml", "network/atom.xml", "support/index.html", "support/feed.xml", "orgs/index.html"],
-        "terr": ["index.html", "news/index.html", "network/index.html", "network/feed.xml", "upstream/index.html",
-                 "upstream/feed.xml", "orgs/index.html", "news/2026-02-10-broadcast/index.html"],
-        "prim": ["index.html", "news/index.html", "news/feed.xml", "upstream/index.html", "upstream/feed.xml",
-                 "news/2026-01-05-sobranie/index.html", "about/index.html"],
+        "fed": [
+            "index.html",
+            "news/index.html",
+            "news/feed.xml",
+            "news/atom.xml",
+            "network/index.html",
+            "network/feed.xml",
+            "network/atom.xml",
+            "support/index.html",
+            "support/feed.xml",
+            "orgs/index.html",
+        ],
+        "terr": [
+            "index.html",
+            "news/index.html",
+            "network/index.html",
+            "network/feed.xml",
+            "upstream/index.html",
+            "upstream/feed.xml",
+            "orgs/index.html",
+            "news/2026-02-10-broadcast/index.html",
+        ],
+        "prim": [
+            "index.html",
+            "news/index.html",
+            "news/feed.xml",
+            "upstream/index.html",
+            "upstream/feed.xml",
+            "news/2026-01-05-sobranie/index.html",
+            "about/index.html",
+        ],
     }
     for slug, paths in expected.items():
         for path in paths:
@@ -97,7 +130,7 @@ def test_lists_are_paginated(built):
     assert (built / "terr/news/page/3/index.html").is_file()
     assert not (built / "terr/news/page/4").exists()
     first = html(built, "terr/news/index.html")
-    assert first.count("<article class=\"un-item") == 5
+    assert first.count('<article class="un-item') == 5
     pager = re.search(r'<nav class="un-pagination".*?</nav>', first, re.S).group(0)
     assert 'rel="next"' in pager and 'rel="prev"' not in pager
     assert 'href="../../news/page/2/"' in pager or 'href="../news/page/2/"' in pager

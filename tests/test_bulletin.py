@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import email.utils
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -19,11 +19,11 @@ import lxml.etree as ET
 import lxml.html
 import pytest
 import yaml
-
 from conftest import run_cli
 from netfactory import write_network, write_yaml
-from union_network.features.bulletin import by_month, group_by_category, month_of, month_text
+
 from union_network.core.siteplan import Category, Item
+from union_network.features.bulletin import by_month, group_by_category, month_of, month_text
 
 DOMAIN = "net.example"
 MSK = ZoneInfo("Europe/Moscow")
@@ -33,17 +33,36 @@ TREE = {
     "prim": ("terr", "primary"),
     "prim2": ("terr", "primary"),
 }
-TERR_NAME = 'Теркомитет «A&B» <i>Север</i>'
+TERR_NAME = "Теркомитет «A&B» <i>Север</i>"
 TRICKY_TITLE = 'Итоги: 5 < 7 & "x"'
 # Build time (conftest): 2026-06-01T12:00:00Z.
 POSTS = [
-    {"org": "prim", "stem": "m1", "title": "Акция в последний вечер марта", "date": "2026-03-31T23:30:00+03:00",
-     "reach": "federation", "categories": ["actions"]},
-    {"org": "prim", "stem": "a1", "title": "Собрание в первую ночь апреля", "date": "2026-03-31T21:30:00Z",
-     "reach": "federation", "categories": ["meetings", "actions"]},
+    {
+        "org": "prim",
+        "stem": "m1",
+        "title": "Акция в последний вечер марта",
+        "date": "2026-03-31T23:30:00+03:00",
+        "reach": "federation",
+        "categories": ["actions"],
+    },
+    {
+        "org": "prim",
+        "stem": "a1",
+        "title": "Собрание в первую ночь апреля",
+        "date": "2026-03-31T21:30:00Z",
+        "reach": "federation",
+        "categories": ["meetings", "actions"],
+    },
     {"org": "prim2", "stem": "m2", "title": "Новость без рубрики", "date": "2026-03-01", "reach": "parent"},
-    {"org": "terr", "stem": "m3", "title": TRICKY_TITLE, "date": "2026-03-15", "reach": "self",
-     "categories": ["bargaining"], "summary": "Сводка <b>жирно</b> & ясно"},
+    {
+        "org": "terr",
+        "stem": "m3",
+        "title": TRICKY_TITLE,
+        "date": "2026-03-15",
+        "reach": "self",
+        "categories": ["bargaining"],
+        "summary": "Сводка <b>жирно</b> & ясно",
+    },
     {"org": "fed", "stem": "j1", "title": "Январское решение", "date": "2026-01-20"},
     {"org": "prim", "stem": "future", "title": "Ещё не вышло", "date": "2026-06-15", "reach": "federation"},
     {"org": "prim", "stem": "draft", "title": "Черновик", "date": "2026-05-15", "reach": "federation", "draft": True},
@@ -78,17 +97,30 @@ def content(path: Path):
 
 
 def item(id_: str, when: datetime, *cats: str) -> Item:
-    return Item(id=id_, title=id_, summary="", url=id_, date=when, date_text="", org_slug="o", org_name="O",
-                org_url="u", categories=tuple(Category(c, c.upper()) for c in cats), tags=(), support=False,
-                broadcast=False, event=None)
+    return Item(
+        id=id_,
+        title=id_,
+        summary="",
+        url=id_,
+        date=when,
+        date_text="",
+        org_slug="o",
+        org_name="O",
+        org_url="u",
+        categories=tuple(Category(c, c.upper()) for c in cats),
+        tags=(),
+        support=False,
+        broadcast=False,
+        event=None,
+    )
 
 
 def test_month_is_taken_in_the_network_time_zone():
     assert month_of(datetime(2026, 3, 31, 23, 30, tzinfo=MSK), MSK) == (2026, 3)
-    assert month_of(datetime(2026, 3, 31, 21, 30, tzinfo=timezone.utc), MSK) == (2026, 4)
-    assert month_of(datetime(2026, 2, 28, 21, 0, tzinfo=timezone.utc), MSK) == (2026, 3)
-    assert month_of(datetime(2025, 12, 31, 20, 59, tzinfo=timezone.utc), MSK) == (2025, 12)
-    assert month_of(datetime(2025, 12, 31, 21, 0, tzinfo=timezone.utc), MSK) == (2026, 1)
+    assert month_of(datetime(2026, 3, 31, 21, 30, tzinfo=UTC), MSK) == (2026, 4)
+    assert month_of(datetime(2026, 2, 28, 21, 0, tzinfo=UTC), MSK) == (2026, 3)
+    assert month_of(datetime(2025, 12, 31, 20, 59, tzinfo=UTC), MSK) == (2025, 12)
+    assert month_of(datetime(2025, 12, 31, 21, 0, tzinfo=UTC), MSK) == (2026, 1)
 
 
 def test_month_names_are_russian_nominative():
@@ -98,7 +130,7 @@ def test_month_names_are_russian_nominative():
 
 
 def test_by_month_keeps_months_up_to_the_build_time_and_sorts():
-    now = datetime(2026, 4, 30, 21, 30, tzinfo=timezone.utc)  # 1 May, 00:30 in Moscow
+    now = datetime(2026, 4, 30, 21, 30, tzinfo=UTC)  # 1 May, 00:30 in Moscow
     items = [
         item("b", datetime(2026, 4, 10, tzinfo=MSK)),
         item("a", datetime(2026, 4, 2, tzinfo=MSK)),
@@ -202,8 +234,24 @@ def test_index_lists_issues_newest_first(site):
 
 # ----------------------------------------------------------------------------- e-mail edition
 
-FORBIDDEN_TAGS = {"link", "script", "style", "img", "picture", "source", "iframe", "frame", "object", "embed",
-                  "video", "audio", "form", "input", "base", "svg"}
+FORBIDDEN_TAGS = {
+    "link",
+    "script",
+    "style",
+    "img",
+    "picture",
+    "source",
+    "iframe",
+    "frame",
+    "object",
+    "embed",
+    "video",
+    "audio",
+    "form",
+    "input",
+    "base",
+    "svg",
+}
 
 
 def email_paths(site: Path) -> list[Path]:
@@ -262,7 +310,9 @@ RFC822 = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} 
 
 @pytest.mark.parametrize("slug", sorted(ISSUES))
 def test_bulletin_feed_is_valid_rss_with_one_entry_per_issue(site, slug):
-    root = ET.parse(str(site / slug / "bulletin" / "feed.xml"), ET.XMLParser(resolve_entities=False, no_network=True)).getroot()
+    root = ET.parse(
+        str(site / slug / "bulletin" / "feed.xml"), ET.XMLParser(resolve_entities=False, no_network=True)
+    ).getroot()
     assert root.tag == "rss" and root.get("version") == "2.0"
     channels = root.findall("channel")
     assert len(channels) == 1
@@ -272,7 +322,9 @@ def test_bulletin_feed_is_valid_rss_with_one_entry_per_issue(site, slug):
     assert channel.findtext("link") == f"{site_url(slug)}bulletin/"
     assert channel.findtext("language") == "ru"
     self_links = channel.findall("{http://www.w3.org/2005/Atom}link")
-    assert [(l.get("rel"), l.get("href")) for l in self_links] == [("self", f"{site_url(slug)}bulletin/feed.xml")]
+    assert [(link.get("rel"), link.get("href")) for link in self_links] == [
+        ("self", f"{site_url(slug)}bulletin/feed.xml")
+    ]
     assert RFC822.match(channel.findtext("lastBuildDate"))
     items = channel.findall("item")
     urls = [f"{site_url(slug)}bulletin/{key}/" for key in reversed(ISSUES[slug])]
@@ -291,4 +343,4 @@ def test_issue_date_is_its_newest_item(site):
     root = ET.parse(str(site / "terr" / "bulletin" / "feed.xml")).getroot()
     dates = {i.findtext("guid"): email.utils.parsedate_to_datetime(i.findtext("pubDate")) for i in root.iter("item")}
     assert dates[f"{site_url('terr')}bulletin/2026-03/"] == datetime(2026, 3, 31, 23, 30, tzinfo=MSK)
-    assert dates[f"{site_url('terr')}bulletin/2026-04/"] == datetime(2026, 3, 31, 21, 30, tzinfo=timezone.utc)
+    assert dates[f"{site_url('terr')}bulletin/2026-04/"] == datetime(2026, 3, 31, 21, 30, tzinfo=UTC)

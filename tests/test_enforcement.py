@@ -14,8 +14,8 @@ from pathlib import Path
 
 import markdown
 import pytest
-
 from netfactory import write_network
+
 from union_network.enforce.content_rules import ContentRules, markdown_findings
 
 REPO = Path(__file__).resolve().parents[1]
@@ -66,7 +66,7 @@ def assert_clean(result) -> None:
 
 
 @pytest.mark.parametrize(
-    "rel, words",
+    ("rel", "words"),
     [
         ("orgs/prim/extra.css", ("CSS", "удалите файл")),
         ("orgs/prim/assets/site.scss", ("CSS",)),
@@ -95,7 +95,16 @@ def test_org_yml_and_moderation_yml_are_allowed_only_at_the_top_of_the_folder(tm
     assert_reported(check(cfg), "orgs/prim/sub/org.yml: ", "файл настроек")
 
 
-@pytest.mark.parametrize("rel", ["orgs/prim/overrides", "orgs/prim/partials", "content/theme", "orgs/terr/assets/stylesheets", "orgs/terr/assets/javascripts"])
+@pytest.mark.parametrize(
+    "rel",
+    [
+        "orgs/prim/overrides",
+        "orgs/prim/partials",
+        "content/theme",
+        "orgs/terr/assets/stylesheets",
+        "orgs/terr/assets/javascripts",
+    ],
+)
 def test_theme_override_folders_are_reported_once(tmp_path, rel, check):
     cfg = network(tmp_path)
     write(cfg, f"{rel}/main.html", "{% extends 'base.html' %}\n")
@@ -147,13 +156,21 @@ def test_multimarkdown_style_meta_is_read_as_mkdocs_reads_it(tmp_path, check):
 
 def test_post_front_matter_cannot_restyle_either(tmp_path, check):
     cfg = network(tmp_path)
-    write(cfg, "orgs/prim/news/2026-01-05-a.md", "---\ntitle: Новость\ndate: 2026-01-05\nextra_css: [a.css]\n---\n\nТекст.\n")
+    write(
+        cfg,
+        "orgs/prim/news/2026-01-05-a.md",
+        "---\ntitle: Новость\ndate: 2026-01-05\nextra_css: [a.css]\n---\n\nТекст.\n",
+    )
     assert_reported(check(cfg), "orgs/prim/news/2026-01-05-a.md:4: ", "extra_css")
 
 
 def test_html_in_page_front_matter_values_is_reported(tmp_path, check):
     cfg = network(tmp_path)
-    write(cfg, "orgs/prim/about.md", "---\ntitle: Профком\ndescription: '<img src=x onerror=alert(1)>'\n---\n\n# Профком\n")
+    write(
+        cfg,
+        "orgs/prim/about.md",
+        "---\ntitle: Профком\ndescription: '<img src=x onerror=alert(1)>'\n---\n\n# Профком\n",
+    )
     assert_reported(check(cfg), "orgs/prim/about.md:3: ", "«description»", "onerror")
 
 
@@ -163,31 +180,41 @@ def test_html_in_page_front_matter_values_is_reported(tmp_path, check):
 # (what, Markdown body starting at line 1 of a page without front matter, line reported, words)
 HTML_CASES = [
     ("script", "# Страница\n\nТекст.\n\n<script>alert(1)</script>\n", 5, ("<script>", "удалите")),
-    ("script inline", "Текст <script src=\"https://evil.example/x.js\"></script> дальше.\n", 1, ("<script>",)),
+    ("script inline", 'Текст <script src="https://evil.example/x.js"></script> дальше.\n', 1, ("<script>",)),
     ("style tag", "# Страница\n\n<style>\nbody { display: none }\n</style>\n", 3, ("<style>", "Markdown")),
-    ("style attribute", "# Страница\n\nТекст <span style=\"color: red\">красный</span>.\n", 3, ("style=", "<span>")),
-    ("style attribute on a later line of the tag", "<div\n  class=\"note\"\n  style=\"color: red\">\nТекст\n</div>\n", 3, ("style=", "<div>")),
-    ("event handler", "Текст\n\n<img src=\"photo.jpg\" onerror=\"alert(1)\">\n", 3, ("onerror=", "<img>")),
-    ("event handler in an escaped-looking tag", "Текст \\<b onclick=\"alert(1)\">жирный</b>\n", 1, ("onclick=",)),
-    ("font", "Текст <font color=\"red\">красный</font>\n", 1, ("<font>", "брендбук")),
-    ("link", "<link rel=\"stylesheet\" href=\"https://evil.example/x.css\">\n", 1, ("<link>",)),
-    ("meta", "# Страница\n<meta http-equiv=\"refresh\" content=\"0; url=https://evil.example\">\n", 2, ("<meta>",)),
-    ("object", "\n\n<object data=\"movie.swf\"></object>\n", 3, ("<object>", "<iframe>")),
-    ("embed", "<embed src=\"movie.swf\">\n", 1, ("<embed>",)),
-    ("javascript href", "Нажмите <a href=\"javascript:alert(1)\">сюда</a>.\n", 1, ("javascript:",)),
-    ("javascript href with entities", "<a href=\"jav&#x09;ascript&#58;alert(1)\">сюда</a>\n", 1, ("javascript:",)),
+    ("style attribute", '# Страница\n\nТекст <span style="color: red">красный</span>.\n', 3, ("style=", "<span>")),
+    (
+        "style attribute on a later line of the tag",
+        '<div\n  class="note"\n  style="color: red">\nТекст\n</div>\n',
+        3,
+        ("style=", "<div>"),
+    ),
+    ("event handler", 'Текст\n\n<img src="photo.jpg" onerror="alert(1)">\n', 3, ("onerror=", "<img>")),
+    ("event handler in an escaped-looking tag", 'Текст \\<b onclick="alert(1)">жирный</b>\n', 1, ("onclick=",)),
+    ("font", 'Текст <font color="red">красный</font>\n', 1, ("<font>", "брендбук")),
+    ("link", '<link rel="stylesheet" href="https://evil.example/x.css">\n', 1, ("<link>",)),
+    ("meta", '# Страница\n<meta http-equiv="refresh" content="0; url=https://evil.example">\n', 2, ("<meta>",)),
+    ("object", '\n\n<object data="movie.swf"></object>\n', 3, ("<object>", "<iframe>")),
+    ("embed", '<embed src="movie.swf">\n', 1, ("<embed>",)),
+    ("javascript href", 'Нажмите <a href="javascript:alert(1)">сюда</a>.\n', 1, ("javascript:",)),
+    ("javascript href with entities", '<a href="jav&#x09;ascript&#58;alert(1)">сюда</a>\n', 1, ("javascript:",)),
     ("javascript Markdown link", "Текст\n\n[сюда](javascript:alert(1))\n", 3, ("javascript:",)),
     ("javascript Markdown image", "![фото](javascript:alert(1))\n", 1, ("javascript:",)),
     ("javascript reference link", "[сюда][x]\n\n[x]: javascript:alert(1)\n", 3, ("javascript:",)),
-    ("attr_list style", "## Заголовок {: style=\"color: red\" }\n", 1, ("style=", "{:")),
-    ("attr_list handler", "Текст *важно*{: onclick=\"alert(1)\" }\n", 1, ("onclick=", "{:")),
-    ("iframe from another host", "Видео:\n\n<iframe width=\"560\"\n  src=\"https://evil.example/embed/1\"></iframe>\n", 4, ("<iframe>", "evil.example", "rutube.ru")),
-    ("iframe over http", "<iframe src=\"http://rutube.ru/play/embed/1\"></iframe>\n", 1, ("https://",)),
-    ("iframe without src", "<iframe srcdoc=\"<script>alert(1)</script>\"></iframe>\n", 1, ("srcdoc",)),
+    ("attr_list style", '## Заголовок {: style="color: red" }\n', 1, ("style=", "{:")),
+    ("attr_list handler", 'Текст *важно*{: onclick="alert(1)" }\n', 1, ("onclick=", "{:")),
+    (
+        "iframe from another host",
+        'Видео:\n\n<iframe width="560"\n  src="https://evil.example/embed/1"></iframe>\n',
+        4,
+        ("<iframe>", "evil.example", "rutube.ru"),
+    ),
+    ("iframe over http", '<iframe src="http://rutube.ru/play/embed/1"></iframe>\n', 1, ("https://",)),
+    ("iframe without src", '<iframe srcdoc="<script>alert(1)</script>"></iframe>\n', 1, ("srcdoc",)),
 ]
 
 
-@pytest.mark.parametrize("what, body, line, words", HTML_CASES, ids=[c[0] for c in HTML_CASES])
+@pytest.mark.parametrize(("what", "body", "line", "words"), HTML_CASES, ids=[c[0] for c in HTML_CASES])
 def test_forbidden_html_in_pages_is_reported_at_its_line(tmp_path, what, body, line, words, check):
     cfg = network(tmp_path)
     write(cfg, "orgs/prim/page.md", body)
@@ -196,14 +223,17 @@ def test_forbidden_html_in_pages_is_reported_at_its_line(tmp_path, what, body, l
 
 def test_forbidden_html_in_posts_is_reported_at_its_file_line(tmp_path, check):
     cfg = network(tmp_path)
-    text = "---\ntitle: Новость\ndate: 2026-01-05\n---\n\nПервый абзац.\n\n<div onclick=\"alert(1)\">Второй</div>\n"
+    text = '---\ntitle: Новость\ndate: 2026-01-05\n---\n\nПервый абзац.\n\n<div onclick="alert(1)">Второй</div>\n'
     write(cfg, "content/news/2026-01-05-a.md", text)
     assert_reported(check(cfg), "content/news/2026-01-05-a.md:8: ", "onclick=")
 
 
 def test_code_blocks_and_code_spans_are_not_flagged(tmp_path, check):
     cfg = network(tmp_path)
-    write(cfg, "orgs/prim/howto.md", """\
+    write(
+        cfg,
+        "orgs/prim/howto.md",
+        """\
 ---
 title: Как вставить видео
 ---
@@ -224,8 +254,13 @@ title: Как вставить видео
 ~~~
 
 Слово «style=» в тексте и знак < сравнения (3 < 5) — не HTML.
-""")
-    write(cfg, "orgs/prim/news/2026-01-05-a.md", "---\ntitle: Пример\ndate: 2026-01-05\n---\n\nКод: `<script>`.\n\n```\n<script>x</script>\n```\n")
+""",
+    )
+    write(
+        cfg,
+        "orgs/prim/news/2026-01-05-a.md",
+        "---\ntitle: Пример\ndate: 2026-01-05\n---\n\nКод: `<script>`.\n\n```\n<script>x</script>\n```\n",
+    )
     assert_clean(check(cfg))
 
 
@@ -248,7 +283,11 @@ def test_a_code_span_does_not_hide_what_markdown_would_run(tmp_path, check):
 )
 def test_allowed_video_iframes_pass(tmp_path, src, check):
     cfg = network(tmp_path)
-    write(cfg, "orgs/prim/video.md", f'# Видео\n\n<iframe width="720" height="405" src="{src}" allowfullscreen></iframe>\n')
+    write(
+        cfg,
+        "orgs/prim/video.md",
+        f'# Видео\n\n<iframe width="720" height="405" src="{src}" allowfullscreen></iframe>\n',
+    )
     assert_clean(check(cfg))
 
 
@@ -304,11 +343,17 @@ SVG = """\
 def test_svg_images_with_script_are_reported(tmp_path, check):
     cfg = network(tmp_path)
     write(cfg, "orgs/prim/logo.svg", SVG)
-    write(cfg, "orgs/prim/clean.svg", SVG.replace("  <script>alert(1)</script>\n", "").replace('\n        onclick="alert(2)"', ""))
+    write(
+        cfg,
+        "orgs/prim/clean.svg",
+        SVG.replace("  <script>alert(1)</script>\n", "").replace('\n        onclick="alert(2)"', ""),
+    )
     result = check(cfg)
     assert_reported(result, "orgs/prim/logo.svg:3: ", "SVG", "<script>")
     assert_reported(result, "orgs/prim/logo.svg:5: ", "SVG", "onclick=")
-    assert len(lines_starting(result, "orgs/prim/logo.svg")) == 2, result.output  # <style> inside an SVG is its own business
+    assert len(lines_starting(result, "orgs/prim/logo.svg")) == 2, (
+        result.output
+    )  # <style> inside an SVG is its own business
     assert not lines_starting(result, "orgs/prim/clean.svg"), result.output
 
 
@@ -328,7 +373,7 @@ def test_everything_is_reported_in_one_run_with_other_problems(tmp_path, check):
 
 def test_build_fails_on_the_same_problems_and_writes_nothing(tmp_path, cli):
     cfg = network(tmp_path)
-    write(cfg, "orgs/prim/page.md", "Текст\n\n<p style=\"color:red\">красный</p>\n")
+    write(cfg, "orgs/prim/page.md", 'Текст\n\n<p style="color:red">красный</p>\n')
     out = tmp_path / "out"
     result = cli("build", "-f", str(cfg), "--out", str(out))
     assert result.exit_code != 0, result.output
@@ -369,12 +414,55 @@ class _LiveMarkup(HTMLParser):
     handle_startendtag = handle_starttag
 
 
-PAYLOADS = ['<script>alert(1)</script>', '<b onclick="x">y</b>', '<i style="color:red">y</i>',
-            '<a href="javascript:x">y</a>', "[y](javascript:x)", '*e*{: style="c" }',
-            '<iframe src="https://evil.example/"></iframe>', "<font color=red>f</font>"]
-PIECES = ["`", "``", "```", "~~~", "\n", "\n\n", "# ", "- ", "1. ", "> ", "    ", "\t", "text ", "\\", "<", ">", '"',
-          "<!--", "-->", "<div>", "</div>", "<span>", "</span>", "<p>", "</p>", "<pre>", "</pre>", "<hr>", "`x`",
-          '<a title="', "| a | b |\n|---|---|\n", "!!! note\n    ", "{: .x }", "***", "[", "](", ")"]
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    '<b onclick="x">y</b>',
+    '<i style="color:red">y</i>',
+    '<a href="javascript:x">y</a>',
+    "[y](javascript:x)",
+    '*e*{: style="c" }',
+    '<iframe src="https://evil.example/"></iframe>',
+    "<font color=red>f</font>",
+]
+PIECES = [
+    "`",
+    "``",
+    "```",
+    "~~~",
+    "\n",
+    "\n\n",
+    "# ",
+    "- ",
+    "1. ",
+    "> ",
+    "    ",
+    "\t",
+    "text ",
+    "\\",
+    "<",
+    ">",
+    '"',
+    "<!--",
+    "-->",
+    "<div>",
+    "</div>",
+    "<span>",
+    "</span>",
+    "<p>",
+    "</p>",
+    "<pre>",
+    "</pre>",
+    "<hr>",
+    "`x`",
+    '<a title="',
+    "| a | b |\n|---|---|\n",
+    "!!! note\n    ",
+    "{: .x }",
+    "***",
+    "[",
+    "](",
+    ")",
+]
 
 
 @pytest.mark.parametrize("payload", PAYLOADS)
@@ -400,11 +488,11 @@ def test_nothing_that_python_markdown_renders_live_goes_unreported(payload):
 
 
 @pytest.mark.parametrize(
-    "body, line",
+    ("body", "line"),
     [
         ("Текст.\n\n![Фото](https://example.org/photo.jpg)\n", 3),
-        ("Текст.\n\n<img src=\"//cdn.example.org/a.png\" alt=\"a\">\n", 3),
-        ("Текст.\n\n<video poster=\"http://example.org/p.jpg\" src=\"v.mp4\"></video>\n", 3),
+        ('Текст.\n\n<img src="//cdn.example.org/a.png" alt="a">\n', 3),
+        ('Текст.\n\n<video poster="http://example.org/p.jpg" src="v.mp4"></video>\n', 3),
     ],
 )
 def test_images_from_other_servers_are_refused(tmp_path, body, line, check):
@@ -416,5 +504,9 @@ def test_images_from_other_servers_are_refused(tmp_path, body, line, check):
 def test_local_images_and_external_links_pass(tmp_path, check):
     cfg = network(tmp_path)
     write(cfg, "orgs/prim/photo.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100)
-    write(cfg, "orgs/prim/about.md", "# О нас\n\n![Фото](photo.png)\n\n[Сайт](https://example.org/)\n\n```\n![x](https://example.org/x.png)\n```\n")
+    write(
+        cfg,
+        "orgs/prim/about.md",
+        "# О нас\n\n![Фото](photo.png)\n\n[Сайт](https://example.org/)\n\n```\n![x](https://example.org/x.png)\n```\n",
+    )
     assert_clean(check(cfg))

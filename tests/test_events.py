@@ -8,7 +8,7 @@ Which events each site shows follows the flow rules: own, network (for parents),
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urljoin
 from zoneinfo import ZoneInfo
@@ -16,7 +16,6 @@ from zoneinfo import ZoneInfo
 import icalendar
 import lxml.html
 import pytest
-
 from conftest import EPOCH, run_cli
 from netfactory import write_network
 
@@ -33,21 +32,52 @@ PLACE = "г. Северогорск, Дом профсоюзов; зал № 1, 
 # Build time (conftest): 2026-06-01T12:00:00Z.
 POSTS = [
     # Upcoming, reaches the root; a long title (folding) and a place with , ; (TEXT escaping).
-    {"org": "prim", "stem": "ev1", "title": LONG_TITLE, "date": "2026-05-10", "reach": "federation",
-     "summary": "Приглашаем всех уполномоченных.", "categories": ["meetings"],
-     "event": {"start": "2026-06-20T10:00:00+03:00", "end": "2026-06-20T12:30:00+03:00", "place": PLACE}},
+    {
+        "org": "prim",
+        "stem": "ev1",
+        "title": LONG_TITLE,
+        "date": "2026-05-10",
+        "reach": "federation",
+        "summary": "Приглашаем всех уполномоченных.",
+        "categories": ["meetings"],
+        "event": {"start": "2026-06-20T10:00:00+03:00", "end": "2026-06-20T12:30:00+03:00", "place": PLACE},
+    },
     # Past, broadcast from the root: on every site below.
-    {"org": "fed", "stem": "ev2", "title": "Пленум федерации", "date": "2026-03-20T09:00:00+03:00", "broadcast": True,
-     "event": {"start": "2026-04-01T10:00:00", "end": "2026-04-01T18:00:00", "place": "Северогорск"}},
+    {
+        "org": "fed",
+        "stem": "ev2",
+        "title": "Пленум федерации",
+        "date": "2026-03-20T09:00:00+03:00",
+        "broadcast": True,
+        "event": {"start": "2026-04-01T10:00:00", "end": "2026-04-01T18:00:00", "place": "Северогорск"},
+    },
     # Territorial, reach self; the start is given in UTC: the calendar shows it in Moscow time.
-    {"org": "terr", "stem": "ev3", "title": "Совет территориальной", "date": "2026-05-01", "reach": "self",
-     "event": {"start": "2026-07-01T07:00:00Z"}},
+    {
+        "org": "terr",
+        "stem": "ev3",
+        "title": "Совет территориальной",
+        "date": "2026-05-01",
+        "reach": "self",
+        "event": {"start": "2026-07-01T07:00:00Z"},
+    },
     # prim2's own event that its parent hides: only on prim2's calendar.
-    {"org": "prim2", "stem": "ev4", "title": "Собрание первички", "date": "2026-05-02", "reach": "federation",
-     "event": {"start": "2026-05-30T15:00:00+03:00", "end": "2026-06-01T16:00:00+03:00"}},
+    {
+        "org": "prim2",
+        "stem": "ev4",
+        "title": "Собрание первички",
+        "date": "2026-05-02",
+        "reach": "federation",
+        "event": {"start": "2026-05-30T15:00:00+03:00", "end": "2026-06-01T16:00:00+03:00"},
+    },
     # Published later than the build time: on no calendar yet.
-    {"org": "prim", "stem": "ev5", "title": "Ещё не опубликовано", "date": "2026-06-10", "reach": "federation",
-     "event": {"start": "2026-07-10T10:00:00+03:00"}},
+    {
+        "org": "prim",
+        "stem": "ev5",
+        "title": "Ещё не опубликовано",
+        "date": "2026-06-10",
+        "reach": "federation",
+        "event": {"start": "2026-07-10T10:00:00+03:00"},
+    },
     # An ordinary post: not an event.
     {"org": "prim", "stem": "news", "title": "Обычная новость", "date": "2026-05-05", "reach": "federation"},
 ]
@@ -92,7 +122,7 @@ def calendar(site: Path, slug: str) -> icalendar.Calendar:
 
 
 def events(cal: icalendar.Calendar) -> list[icalendar.Event]:
-    return [c for c in cal.walk("VEVENT")]
+    return list(cal.walk("VEVENT"))
 
 
 # ----------------------------------------------------------------------------- RFC 5545
@@ -135,11 +165,11 @@ def test_event_values(site):
     assert str(ev1["LOCATION"]) == PLACE
     assert str(ev1["URL"]) == f"https://prim.{DOMAIN}/news/ev1/"
     assert str(ev1["DESCRIPTION"]) == "Приглашаем всех уполномоченных."
-    assert ev1["DTSTAMP"].dt == datetime(2026, 5, 9, 21, 0, tzinfo=timezone.utc)  # the post's date, in UTC
+    assert ev1["DTSTAMP"].dt == datetime(2026, 5, 9, 21, 0, tzinfo=UTC)  # the post's date, in UTC
     # A start given in UTC is written in the network's zone, same instant; no end: no DTEND.
     ev3 = by_uid[uid_of("terr/ev3")]
     assert ev3["DTSTART"].dt == datetime(2026, 7, 1, 10, 0, tzinfo=MSK)
-    assert ev3["DTSTART"].dt == datetime(2026, 7, 1, 7, 0, tzinfo=timezone.utc)
+    assert ev3["DTSTART"].dt == datetime(2026, 7, 1, 7, 0, tzinfo=UTC)
     assert "DTEND" not in ev3
     # A date-time without a zone in front matter is local to the network.
     ev2 = by_uid[uid_of("fed/ev2")]
@@ -203,7 +233,11 @@ def test_page_lists_upcoming_first_then_past(site):
     links = [a.get("href") for a in content.iter("a") if "/news/" in (a.get("href") or "")]
     order = [h for i, h in enumerate(links) if h not in links[:i]]
     # Upcoming soonest first (ev1 on 20 June, ev3 on 1 July), then past (ev2).
-    assert order == [f"https://prim.{DOMAIN}/news/ev1/", f"https://terr.{DOMAIN}/news/ev3/", f"https://{DOMAIN}/news/ev2/"]
+    assert order == [
+        f"https://prim.{DOMAIN}/news/ev1/",
+        f"https://terr.{DOMAIN}/news/ev3/",
+        f"https://{DOMAIN}/news/ev2/",
+    ]
 
 
 def test_an_event_in_progress_is_upcoming(site):
@@ -218,7 +252,7 @@ def test_page_links_the_calendar(site):
         hrefs = [a.get("href") for a in doc.iter("a")]
         assert f"webcal://{host(slug)}/events.ics" in hrefs
         assert f"https://{host(slug)}/events.ics" in hrefs
-        alternates = [l.get("href") for l in doc.iter("link") if l.get("type") == "text/calendar"]
+        alternates = [el.get("href") for el in doc.iter("link") if el.get("type") == "text/calendar"]
         # Relative (same origin, like the feed links): resolved against the page's URL.
         assert [urljoin(f"https://{host(slug)}/events/", h) for h in alternates] == [f"https://{host(slug)}/events.ics"]
     nav = lxml.html.parse(str(site / "prim" / "index.html")).getroot()
@@ -226,8 +260,16 @@ def test_page_links_the_calendar(site):
 
 
 def test_event_page_escapes_the_place(tmp_path):
-    posts = [{"org": "prim", "stem": "x", "title": "Событие", "date": "2026-05-01", "reach": "federation",
-              "event": {"start": "2026-06-10T10:00:00+03:00", "place": 'Зал <script>alert(1)</script> & "Б"'}}]
+    posts = [
+        {
+            "org": "prim",
+            "stem": "x",
+            "title": "Событие",
+            "date": "2026-05-01",
+            "reach": "federation",
+            "event": {"start": "2026-06-10T10:00:00+03:00", "place": 'Зал <script>alert(1)</script> & "Б"'},
+        }
+    ]
     cfg = write_network(tmp_path / "net", posts=posts)
     assert run_cli("build", "-q", "-f", str(cfg)).exit_code == 0
     for slug in ("prim", "terr"):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import email.utils
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -20,14 +20,14 @@ import lxml.etree as ET
 import lxml.html
 import pytest
 from click.testing import CliRunner
-
 from netfactory import write_network
+
 from union_network.cli.commands import main
 
 DOMAIN = "net.example"
 ROOT = "fed"
 EPOCH = 1772323200  # 2026-03-01T00:00:00Z: the build time
-BUILD_TIME = datetime.fromtimestamp(EPOCH, tz=timezone.utc)
+BUILD_TIME = datetime.fromtimestamp(EPOCH, tz=UTC)
 
 NS = {
     "atom": "http://www.w3.org/2005/Atom",
@@ -48,15 +48,40 @@ SPECIAL_TITLE_TEXT = 'Собрание "A&B" — итоги года'
 POSTS = [
     # Three posts with the same date: ties are broken by id (prim/a < prim/b < prim2/a).
     {"org": "prim", "stem": "b", "title": "Пост B", "date": "2026-01-10", "reach": "federation"},
-    {"org": "prim", "stem": "a", "title": SPECIAL_TITLE, "date": "2026-01-10", "reach": "federation",
-     "categories": ["meetings", "actions"], "summary": "Итоги & планы на **год**"},
+    {
+        "org": "prim",
+        "stem": "a",
+        "title": SPECIAL_TITLE,
+        "date": "2026-01-10",
+        "reach": "federation",
+        "categories": ["meetings", "actions"],
+        "summary": "Итоги & планы на **год**",
+    },
     {"org": "prim2", "stem": "a", "title": "Пост второй первички", "date": "2026-01-10", "reach": "federation"},
-    {"org": "prim", "stem": "c", "title": "Нужна поддержка", "date": "2026-01-05", "reach": "self", "support": True,
-     "categories": ["bargaining"]},
-    {"org": "terr", "stem": "d", "title": "Обращение территориальной", "date": "2026-01-20T12:00:00+03:00",
-     "broadcast": True},
-    {"org": "fed", "stem": "e", "title": "Решение федерации", "date": "2026-02-01T09:30:00", "broadcast": True,
-     "categories": ["bargaining"]},
+    {
+        "org": "prim",
+        "stem": "c",
+        "title": "Нужна поддержка",
+        "date": "2026-01-05",
+        "reach": "self",
+        "support": True,
+        "categories": ["bargaining"],
+    },
+    {
+        "org": "terr",
+        "stem": "d",
+        "title": "Обращение территориальной",
+        "date": "2026-01-20T12:00:00+03:00",
+        "broadcast": True,
+    },
+    {
+        "org": "fed",
+        "stem": "e",
+        "title": "Решение федерации",
+        "date": "2026-02-01T09:30:00",
+        "broadcast": True,
+        "categories": ["bargaining"],
+    },
     {"org": "prim", "stem": "future", "title": "Ещё не вышло", "date": "2026-06-01", "reach": "federation"},
     {"org": "prim", "stem": "hidden", "title": "Черновик", "date": "2026-01-15", "draft": True},
 ]
@@ -222,7 +247,9 @@ def test_every_expected_feed_exists_and_nothing_else(site):
 def test_feed_is_well_formed_utf8(site, slug, kind, name):
     raw = (site / slug / kind / name).read_bytes()
     assert not raw.startswith(b"\xef\xbb\xbf"), "BOM before the XML declaration"
-    decl = re.match(rb"<\?xml\s+version=(['\"])1\.0\1\s+encoding=(['\"])([A-Za-z0-9._-]+)\2\s*(standalone=\S+\s*)?\?>", raw)
+    decl = re.match(
+        rb"<\?xml\s+version=(['\"])1\.0\1\s+encoding=(['\"])([A-Za-z0-9._-]+)\2\s*(standalone=\S+\s*)?\?>", raw
+    )
     assert decl, f"no XML declaration with an encoding: {raw[:80]!r}"
     assert decl.group(3).decode().upper() == "UTF-8"
     raw.decode("utf-8")  # really UTF-8
@@ -385,14 +412,22 @@ def test_same_post_has_one_guid_everywhere(site):
     assert canonical == "https://prim.net.example/news/a/"
     carriers = sorted(f for f, _ in seen[canonical])
     assert carriers == sorted(
-        f"{s}/{k}/{n}" for s, k in [("prim", "news"), ("terr", "network"), ("fed", "network")] for n in ("feed.xml", "atom.xml")
+        f"{s}/{k}/{n}"
+        for s, k in [("prim", "news"), ("terr", "network"), ("fed", "network")]
+        for n in ("feed.xml", "atom.xml")
     )
     # The root's post lives on the bare domain; broadcasts keep it below.
     root_post = post_url("fed/e")
     assert root_post == "https://net.example/news/e/"
     assert sorted(f for f, _ in seen[root_post]) == sorted(
         f"{s}/{k}/{n}"
-        for s, k in [("fed", "news"), ("fed", "network"), ("terr", "upstream"), ("prim", "upstream"), ("prim2", "upstream")]
+        for s, k in [
+            ("fed", "news"),
+            ("fed", "network"),
+            ("terr", "upstream"),
+            ("prim", "upstream"),
+            ("prim2", "upstream"),
+        ]
         for n in ("feed.xml", "atom.xml")
     )
     # A support item keeps its own org's URL in the root's support feed.
@@ -428,8 +463,8 @@ def test_dates_keep_the_network_zone(site):
     """A bare date is midnight in Europe/Moscow; a zoned date-time keeps its instant."""
     items = {i.findtext("guid"): i.findtext("pubDate") for i in rss_items(site, "fed", "network")}
     assert items[post_url("prim/a")] == "Sat, 10 Jan 2026 00:00:00 +0300"
-    assert rfc822(items[post_url("terr/d")]) == datetime(2026, 1, 20, 9, 0, tzinfo=timezone.utc)
-    assert rfc822(items[post_url("fed/e")]) == datetime(2026, 2, 1, 6, 30, tzinfo=timezone.utc)
+    assert rfc822(items[post_url("terr/d")]) == datetime(2026, 1, 20, 9, 0, tzinfo=UTC)
+    assert rfc822(items[post_url("fed/e")]) == datetime(2026, 2, 1, 6, 30, tzinfo=UTC)
 
 
 def test_empty_feed_is_dated_at_the_build_time(small_site):
@@ -475,7 +510,8 @@ def alternate_links(page: Path) -> list[tuple[str, str]]:
     return [
         (link.get("type"), link.get("href"))
         for link in doc.iter("link")
-        if "alternate" in (link.get("rel") or "").split() and link.get("type") in ("application/rss+xml", "application/atom+xml")
+        if "alternate" in (link.get("rel") or "").split()
+        and link.get("type") in ("application/rss+xml", "application/atom+xml")
     ]
 
 
@@ -500,7 +536,9 @@ def test_every_page_links_existing_feeds(site):
         for href in rss + atom:
             target = file_of(site, href)
             assert target.is_file(), f"{page.relative_to(site)}: {href} does not exist"
-            assert target.relative_to(site).parts[0] == slug, f"{page.relative_to(site)} links another site's feed {href}"
+            assert target.relative_to(site).parts[0] == slug, (
+                f"{page.relative_to(site)} links another site's feed {href}"
+            )
         # The page links every feed of its own site.
         assert sorted(rss) == sorted(feed_url(s, f"{k}/feed.xml") for s, k in FEEDS if s == slug)
         assert sorted(atom) == sorted(feed_url(s, f"{k}/atom.xml") for s, k in FEEDS if s == slug)
@@ -518,7 +556,15 @@ def test_control_characters_never_break_a_feed(tmp_path):
     """
     cfg = write_network(
         tmp_path / "net",
-        posts=[{"org": "prim", "stem": "a", "title": "Плохой\x01 заголовок\x0b", "summary": "итог\x1fи", "reach": "federation"}],
+        posts=[
+            {
+                "org": "prim",
+                "stem": "a",
+                "title": "Плохой\x01 заголовок\x0b",
+                "summary": "итог\x1fи",
+                "reach": "federation",
+            }
+        ],
     )
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SOURCE_DATE_EPOCH", str(EPOCH))

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
+from union_network.core.models import Moderation, OrgCard
+from union_network.core.network import Network, Org, Post, Registry
 from union_network.plan.flow import (
     feed_window,
     network_items,
@@ -17,11 +19,9 @@ from union_network.plan.flow import (
     support_items,
     upstream_items,
 )
-from union_network.core.models import Moderation, OrgCard
-from union_network.core.network import Network, Org, Post, Registry
 from union_network.read.options import NetworkOptions
 
-T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def registry(parents: dict[str, str | None], review: set[str] = frozenset()) -> Registry:
@@ -170,7 +170,7 @@ def test_feed_window_keeps_the_newest_n():
 def test_ordering_compares_instants_not_local_times():
     moscow = timezone(timedelta(hours=3))
     a = Post("prim", "a", Path("a"), "a", datetime(2026, 1, 1, 10, 0, tzinfo=moscow), "")  # 07:00 UTC
-    b = Post("prim", "b", Path("b"), "b", datetime(2026, 1, 1, 8, 0, tzinfo=timezone.utc), "")  # 08:00 UTC
+    b = Post("prim", "b", Path("b"), "b", datetime(2026, 1, 1, 8, 0, tzinfo=UTC), "")  # 08:00 UTC
     assert ids(newest_first([a, b])) == ["prim/b", "prim/a"]
 
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import run_cli
 from netfactory import write_network, write_post, write_yaml
+
 from union_network.build.builder import build_network, read_manifest
 from union_network.render.mkdocs.render import MkDocsRenderer
 
@@ -48,7 +48,9 @@ def rebuilt(cfg: Path, out: Path) -> list[str]:
 
 def edit_post_title(root: Path) -> None:
     path = root / "orgs/prim/news/2026-01-05-a.md"
-    path.write_text(path.read_text(encoding="utf-8").replace("title: Собрание", "title: Общее собрание"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("title: Собрание", "title: Общее собрание"), encoding="utf-8"
+    )
 
 
 def edit_post_body(root: Path) -> None:
@@ -91,7 +93,10 @@ def change_theme(root: Path) -> None:
         encoding="utf-8",
     )
     cfg = root / "mkdocs.yml"
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace("  name: material\n", "  name: material\n  custom_dir: theme\n"), encoding="utf-8")
+    cfg.write_text(
+        cfg.read_text(encoding="utf-8").replace("  name: material\n", "  name: material\n  custom_dir: theme\n"),
+        encoding="utf-8",
+    )
 
 
 CHANGES = {
@@ -142,8 +147,8 @@ def test_the_news_index_cache_reads_only_changed_posts(tmp_path):
     first = build_network(cfg, MkDocsRenderer, tmp_path / "out")
     assert first.cache_misses == len(POSTS) or first.cache_hits == 0
     add_post(tmp_path / "net")
-    from union_network.read.load import default_cache_dir, load_network
     from union_network.read.cache import IndexCache
+    from union_network.read.load import default_cache_dir, load_network
 
     network, _ = load_network(cfg, cache_dir=default_cache_dir(tmp_path / "net"))
     cache = IndexCache(default_cache_dir(tmp_path / "net") / "news-index.sqlite")
@@ -177,8 +182,8 @@ def test_merged_shards_are_byte_identical_to_one_build(tmp_path):
 def test_shards_are_balanced_and_deterministic(tmp_path):
     from union_network.build.builder import assign_shards
     from union_network.core.dates import build_time
-    from union_network.read.load import load_network
     from union_network.plan.planner import Planner
+    from union_network.read.load import load_network
 
     posts = [dict(org="prim", stem=f"2026-01-{d:02d}-p", date=f"2026-01-{d:02d}") for d in range(1, 29)]
     cfg = write_network(tmp_path / "net", TREE, posts)
@@ -226,8 +231,13 @@ def test_next_change_is_the_next_due_post_event_or_midnight():
 
     posts = POSTS + [
         dict(org="prim", stem="2026-06-03-due", title="Позже", date="2026-06-03"),
-        dict(org="terr", stem="2026-05-30-ev", title="Семинар", date="2026-05-30",
-             event={"start": "2026-06-01T16:00:00+03:00", "end": "2026-06-01T18:00:00+03:00"}),
+        dict(
+            org="terr",
+            stem="2026-05-30-ev",
+            title="Семинар",
+            date="2026-05-30",
+            event={"start": "2026-06-01T16:00:00+03:00", "end": "2026-06-01T18:00:00+03:00"},
+        ),
     ]
     import tempfile
 
@@ -243,12 +253,16 @@ def test_next_change_is_the_next_due_post_event_or_midnight():
 
 def test_posts_parsed_in_worker_processes_are_the_same_as_in_one(tmp_path, monkeypatch):
     from union_network.core.dates import build_time
-    from union_network.read.load import load_network
     from union_network.read import news
+    from union_network.read.load import load_network
 
-    posts = POSTS + [dict(org="prim2", stem=f"2026-02-{d:02d}-p", title=f"Пост {d}", date=f"2026-02-{d:02d}") for d in range(1, 20)]
+    posts = POSTS + [
+        dict(org="prim2", stem=f"2026-02-{d:02d}-p", title=f"Пост {d}", date=f"2026-02-{d:02d}") for d in range(1, 20)
+    ]
     cfg = write_network(tmp_path / "net", TREE, posts)
-    (tmp_path / "net/orgs/prim/news/2026-03-03-bad.md").write_text("---\ntitle: X\ndate: вчера\n---\n", encoding="utf-8")
+    (tmp_path / "net/orgs/prim/news/2026-03-03-bad.md").write_text(
+        "---\ntitle: X\ndate: вчера\n---\n", encoding="utf-8"
+    )
     one, problems_one = load_network(cfg, build_time())
     monkeypatch.setattr(news, "PARALLEL_READ_THRESHOLD", 1)
     import multiprocessing

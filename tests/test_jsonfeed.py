@@ -19,23 +19,42 @@ import jsonschema
 import lxml.etree as ET
 import lxml.html
 import pytest
-
 from conftest import run_cli
 from netfactory import write_network
+
 from union_network.features.jsonfeed import VERSION
 
 SCHEMA = json.loads((Path(__file__).parent / "jsonfeed-1.1.schema.json").read_text(encoding="utf-8"))
 DOMAIN = "net.example"
 TREE = {"fed": (None, "federation"), "terr": ("fed", "territorial"), "prim": ("terr", "primary")}
 POSTS = [
-    {"org": "prim", "stem": "a", "title": 'Собрание "A&B" <b>итоги</b>', "date": "2026-01-10", "reach": "federation",
-     "categories": ["meetings", "actions"], "summary": "Итоги & планы на **год**"},
-    {"org": "prim", "stem": "b", "title": "Без сводки", "date": "2026-01-10T18:30:00+03:00", "reach": "federation",
-     "body": ""},
+    {
+        "org": "prim",
+        "stem": "a",
+        "title": 'Собрание "A&B" <b>итоги</b>',
+        "date": "2026-01-10",
+        "reach": "federation",
+        "categories": ["meetings", "actions"],
+        "summary": "Итоги & планы на **год**",
+    },
+    {
+        "org": "prim",
+        "stem": "b",
+        "title": "Без сводки",
+        "date": "2026-01-10T18:30:00+03:00",
+        "reach": "federation",
+        "body": "",
+    },
     {"org": "prim", "stem": "c", "title": "Нужна поддержка", "date": "2026-01-05", "reach": "self", "support": True},
     {"org": "terr", "stem": "d", "title": "Обращение", "date": "2026-01-20T12:00:00Z", "broadcast": True},
-    {"org": "fed", "stem": "e", "title": "Решение федерации", "date": "2026-02-01T09:30:00", "broadcast": True,
-     "categories": ["bargaining"]},
+    {
+        "org": "fed",
+        "stem": "e",
+        "title": "Решение федерации",
+        "date": "2026-02-01T09:30:00",
+        "broadcast": True,
+        "categories": ["bargaining"],
+    },
 ]
 ATOM = "{http://www.w3.org/2005/Atom}"
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(Z|[+-]\d{2}:\d{2})$")
@@ -66,9 +85,14 @@ def test_every_rss_feed_has_a_json_feed_beside_it(site):
     feeds = rss_feeds(site)
     kinds = {(p.parent.parent.name, p.parent.name) for p in feeds}
     assert kinds == {
-        ("fed", "news"), ("fed", "network"), ("fed", "support"),
-        ("terr", "news"), ("terr", "network"), ("terr", "upstream"),
-        ("prim", "news"), ("prim", "upstream"),
+        ("fed", "news"),
+        ("fed", "network"),
+        ("fed", "support"),
+        ("terr", "news"),
+        ("terr", "network"),
+        ("terr", "upstream"),
+        ("prim", "news"),
+        ("prim", "upstream"),
     }
     for rss in feeds:
         assert (rss.parent / "feed.json").is_file(), rss
@@ -104,7 +128,9 @@ def test_items_are_the_rss_items_with_the_guid_as_id(site):
         assert [i["title"] for i in items] == [r.findtext("title") for r in rss_items]
         entries = ET.parse(str(rss.parent / "atom.xml")).getroot().findall(f"{ATOM}entry")
         for item, r, entry in zip(items, rss_items, entries, strict=True):
-            assert datetime.fromisoformat(item["date_published"]) == email.utils.parsedate_to_datetime(r.findtext("pubDate"))
+            assert datetime.fromisoformat(item["date_published"]) == email.utils.parsedate_to_datetime(
+                r.findtext("pubDate")
+            )
             # tags are the category labels, as in the Atom feed's <category label="…">
             assert item.get("tags", []) == [c.get("label") for c in entry.findall(f"{ATOM}category")]
 
@@ -122,7 +148,9 @@ def test_item_fields(site):
     assert "summary" not in b and b["content_text"] == "Без сводки"  # content_text is required: the title stands in
     assert "tags" not in b
     # Newest first, ties by id (DESIGN §5.6), like the RSS feed.
-    assert list(items) == [f"{site_url(s)}news/{x}/" for s, x in [("fed", "e"), ("terr", "d"), ("prim", "b"), ("prim", "a")]]
+    assert list(items) == [
+        f"{site_url(s)}news/{x}/" for s, x in [("fed", "e"), ("terr", "d"), ("prim", "b"), ("prim", "a")]
+    ]
 
 
 def test_support_and_upstream_json_feeds(site):
@@ -155,5 +183,7 @@ def test_every_page_links_its_json_feeds(site):
         rel = page.relative_to(site / slug).as_posix()
         base = site_url(slug) + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
         resolved = sorted(urljoin(base, href) for href in hrefs)
-        expected = sorted(site_url(slug) + p.relative_to(site / slug).as_posix() for p in (site / slug).glob("*/feed.json"))
+        expected = sorted(
+            site_url(slug) + p.relative_to(site / slug).as_posix() for p in (site / slug).glob("*/feed.json")
+        )
         assert resolved == expected, page

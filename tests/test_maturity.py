@@ -6,15 +6,16 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
-
 from conftest import EPOCH, run_cli
 from netfactory import write_network
-from union_network.write.charts import bar_chart, sparkline
+
+from union_network.core.models import Moderation, OrgCard
+from union_network.core.network import Network, Org, Post, Registry
 from union_network.features.dashboard import maturity_csv, report_text
 from union_network.features.maturity import (
     POINTS,
@@ -26,24 +27,31 @@ from union_network.features.maturity import (
     social_required,
     status_of,
 )
-from union_network.core.models import Moderation, OrgCard
-from union_network.core.network import Network, Org, Post, Registry
 from union_network.read.options import NetworkOptions
+from union_network.write.charts import bar_chart, sparkline
 
-NOW = datetime.fromtimestamp(int(EPOCH), tz=timezone.utc)  # 2026-06-01T12:00Z = 15:00 in Moscow
+NOW = datetime.fromtimestamp(int(EPOCH), tz=UTC)  # 2026-06-01T12:00Z = 15:00 in Moscow
 MSK = timezone(timedelta(hours=3))
 SVG = "{http://www.w3.org/2000/svg}"
 
 FULL_CARD = dict(
-    contacts={"phone": "+7 (800) 555-00-00", "feedback_url": "https://example.org/feedback", "hotline": "8 800 555-00-01"},
+    contacts={
+        "phone": "+7 (800) 555-00-00",
+        "feedback_url": "https://example.org/feedback",
+        "hotline": "8 800 555-00-01",
+    },
     info_officer={"name": "Иванова Мария"},
     social={"vk": "https://vk.com/x"},
 )
 
 
 # -- in-memory networks ----------------------------------------------------------------
-def make_network(tree: dict[str, tuple[str | None, str]], posts: list[Post] = (), cards: dict | None = None,
-                 moderation: dict | None = None) -> Network:
+def make_network(
+    tree: dict[str, tuple[str | None, str]],
+    posts: list[Post] = (),
+    cards: dict | None = None,
+    moderation: dict | None = None,
+) -> Network:
     """``tree``: slug -> (parent, kind); ``cards``: slug -> extra card fields."""
     orgs = {}
     for slug, (parent, kind) in tree.items():
@@ -67,18 +75,25 @@ def days_ago(days: float) -> datetime:
 
 # -- thresholds (the concept: "свыше 500 / 1000 / 5000") ---------------------------------------
 @pytest.mark.parametrize(
-    "kind, members, required",
+    ("kind", "members", "required"),
     [
-        ("primary", 500, False), ("primary", 501, True), ("primary", None, False), ("primary", 0, False),
-        ("territorial", 500, False), ("territorial", 1000, False), ("territorial", 1001, True),
-        ("sectoral", 1000, False), ("sectoral", 1001, True), ("federation", 1001, True),
+        ("primary", 500, False),
+        ("primary", 501, True),
+        ("primary", None, False),
+        ("primary", 0, False),
+        ("territorial", 500, False),
+        ("territorial", 1000, False),
+        ("territorial", 1001, True),
+        ("sectoral", 1000, False),
+        ("sectoral", 1001, True),
+        ("federation", 1001, True),
     ],
 )
 def test_social_pages_are_required_above_500_for_primaries_and_above_1000_otherwise(kind, members, required):
     assert social_required(kind, members) is required
 
 
-@pytest.mark.parametrize("members, required", [(5000, False), (5001, True), (None, False)])
+@pytest.mark.parametrize(("members", "required"), [(5000, False), (5001, True), (None, False)])
 def test_own_site_is_required_above_5000_and_always_met_by_the_network_site(members, required):
     assert site_required(members) is required
     network = make_network({"fed": (None, "federation"), "p": ("fed", "primary")}, cards={"p": {"members": members}})
@@ -87,7 +102,7 @@ def test_own_site_is_required_above_5000_and_always_met_by_the_network_site(memb
     assert "поддомен" in site.note
 
 
-@pytest.mark.parametrize("members, points, missing", [(500, POINTS["social"], False), (501, 0, True)])
+@pytest.mark.parametrize(("members", "points", "missing"), [(500, POINTS["social"], False), (501, 0, True)])
 def test_missing_social_pages_cost_points_only_where_required(members, points, missing):
     network = make_network(TREE, cards={"prim": {"members": members}})
     a = assess(network)["prim"]
@@ -107,14 +122,17 @@ def test_territorial_threshold_is_1000():
 def test_the_points_add_up_to_100_and_a_complete_active_org_scores_100():
     assert sum(POINTS.values()) == 100
     # posts in 10 distinct months, the newest 3 within 90 days (one within 30), all rising to the parent
-    whens = [days_ago(1), days_ago(40), days_ago(70)] + [datetime(2025, m, 15, tzinfo=MSK) for m in range(7, 13)] + [
-        datetime(2026, 1, 15, tzinfo=MSK)]
+    whens = (
+        [days_ago(1), days_ago(40), days_ago(70)]
+        + [datetime(2025, m, 15, tzinfo=MSK) for m in range(7, 13)]
+        + [datetime(2026, 1, 15, tzinfo=MSK)]
+    )
     posts = [post("prim", f"p{i}", w) for i, w in enumerate(whens)]
     network = make_network(TREE, posts, cards={"prim": {**FULL_CARD, "members": 600}})
     a = assess(network)["prim"]
     assert a.activity.active_months == 10
     assert a.score == 100 and a.status == "green" and a.missing == ()
-    assert dict((k, e) for k, e, _ in a.parts) == POINTS
+    assert {k: e for k, e, _ in a.parts} == POINTS
 
 
 def test_an_empty_small_primary_scores_only_the_optional_social_points():
@@ -161,14 +179,18 @@ def test_quarter_and_regularity_points_are_capped():
     posts = [post("prim", f"p{i}", days_ago(i)) for i in range(1, 9)]  # 8 posts within 90 days, 1–2 months
     a = assess(make_network(TREE, posts))["prim"]
     assert {k: e for k, e, _ in a.parts}["quarter"] == 15
-    months = [datetime(2025, m, 10, tzinfo=MSK) for m in range(7, 13)] + [datetime(2026, m, 10, tzinfo=MSK) for m in range(1, 6)]
+    months = [datetime(2025, m, 10, tzinfo=MSK) for m in range(7, 13)] + [
+        datetime(2026, m, 10, tzinfo=MSK) for m in range(1, 6)
+    ]
     months.append(datetime(2026, 6, 1, 10, 0, tzinfo=MSK))  # every one of the 12 months, the current one included
     a = assess(make_network(TREE, [post("prim", f"m{i}", w) for i, w in enumerate(months)]))["prim"]
     assert a.activity.active_months == 12
     assert {k: e for k, e, _ in a.parts}["regularity"] == 20
 
 
-@pytest.mark.parametrize("score, status", [(100, "green"), (75, "green"), (74, "amber"), (50, "amber"), (49, "red"), (0, "red")])
+@pytest.mark.parametrize(
+    ("score", "status"), [(100, "green"), (75, "green"), (74, "amber"), (50, "amber"), (49, "red"), (0, "red")]
+)
 def test_status_thresholds(score, status):
     assert status_of(score) == status
 
@@ -214,9 +236,13 @@ def test_30_and_90_day_windows_count_whole_days_in_the_network_zone():
 
 
 @pytest.mark.parametrize(
-    "last, silent, days",
-    [(timedelta(days=90), False, 90), (timedelta(days=90, hours=16), True, 91), (timedelta(days=91), True, 91),
-     (timedelta(hours=1), False, 0)],
+    ("last", "silent", "days"),
+    [
+        (timedelta(days=90), False, 90),
+        (timedelta(days=90, hours=16), True, 91),
+        (timedelta(days=91), True, 91),
+        (timedelta(hours=1), False, 0),
+    ],
 )
 def test_silent_means_no_own_post_for_more_than_90_days(last, silent, days):
     act = assess(make_network(TREE, [post("prim", "x", NOW - last)]))["prim"].activity
@@ -234,13 +260,13 @@ def test_posts_per_month_are_calendar_months_in_the_network_zone():
     tz = NetworkOptions().tz
     posts = [
         post("p", "may-end", datetime(2026, 5, 31, 23, 30, tzinfo=MSK)),  # still May in Moscow
-        post("p", "june-first", datetime(2026, 5, 31, 22, 0, tzinfo=timezone.utc)),  # 1 June, 01:00 in Moscow
+        post("p", "june-first", datetime(2026, 5, 31, 22, 0, tzinfo=UTC)),  # 1 June, 01:00 in Moscow
         post("p", "first-month", datetime(2025, 7, 1, 0, 0, tzinfo=MSK)),
         post("p", "too-old", datetime(2025, 6, 30, 23, 59, tzinfo=MSK)),
         post("p", "future", NOW + timedelta(hours=1)),
     ]
     months = posts_per_month(posts, NOW, tz)
-    assert [m.key for m in months][0] == "2025-07" and [m.key for m in months][-1] == "2026-06"
+    assert next(m.key for m in months) == "2025-07" and [m.key for m in months][-1] == "2026-06"
     assert len(months) == 12
     counts = {m.key: m.count for m in months}
     assert counts["2026-05"] == 1 and counts["2026-06"] == 1 and counts["2025-07"] == 1
@@ -249,7 +275,7 @@ def test_posts_per_month_are_calendar_months_in_the_network_zone():
 
 
 def test_posts_per_month_across_a_new_year():
-    months = posts_per_month([], datetime(2026, 1, 10, tzinfo=timezone.utc), NetworkOptions().tz)
+    months = posts_per_month([], datetime(2026, 1, 10, tzinfo=UTC), NetworkOptions().tz)
     assert [m.key for m in months] == [f"2025-{m:02d}" for m in range(2, 13)] + ["2026-01"]
 
 
@@ -265,8 +291,12 @@ BIG_TREE = {
 
 
 def test_rollups_sum_each_subtree():
-    posts = [post("p1", "a", days_ago(10)), post("p1", "b", days_ago(100)), post("p3", "c", days_ago(5)),
-             post("terr", "d", days_ago(200))]
+    posts = [
+        post("p1", "a", days_ago(10)),
+        post("p1", "b", days_ago(100)),
+        post("p3", "c", days_ago(5)),
+        post("terr", "d", days_ago(200)),
+    ]
     network = make_network(BIG_TREE, posts, cards={"terr": {"members": 3000}})
     assessments = assess(network)
     groups = {r.slug: r for r in rollups("fed", assessments, network.registry)}
@@ -290,7 +320,14 @@ def test_silent_list_puts_orgs_that_never_posted_first_then_the_longest_silent()
 
 # -- SVG -------------------------------------------------------------------------------------
 def test_bar_chart_is_well_formed_accessible_svg():
-    svg = bar_chart("c<1>", 'Новости: «Профком» <b> & "ко"\x01', "Описание", ["янв.", "февр."], [3, 0], ["январь 2026", "февраль 2026"])
+    svg = bar_chart(
+        "c<1>",
+        'Новости: «Профком» <b> & "ко"\x01',
+        "Описание",
+        ["янв.", "февр."],
+        [3, 0],
+        ["январь 2026", "февраль 2026"],
+    )
     root = ET.fromstring(svg)
     assert root.tag == f"{SVG}svg" and root.get("role") == "img"
     ids = {e.get("id") for e in root.iter() if e.get("id")}
@@ -299,7 +336,7 @@ def test_bar_chart_is_well_formed_accessible_svg():
     assert title.text == 'Новости: «Профком» <b> & "ко" '  # escaped in the markup, intact as text
     assert "<b>" not in svg and "\x01" not in svg
     assert root.find(f"{SVG}desc").text == "Описание"
-    bars = [r for r in root.iter(f"{SVG}rect")]
+    bars = list(root.iter(f"{SVG}rect"))
     assert len(bars) == 2
     assert [t.text for t in root.iter(f"{SVG}title")][1:] == ["январь 2026: 3", "февраль 2026: 0"]
 
@@ -379,11 +416,23 @@ def test_each_parent_dashboard_shows_its_subtree_only(built):
     _, site = built
     fed = page(site, "fed/maturity/index.html")
     north = page(site, "north/maturity/index.html")
-    rows = lambda html: set(re.findall(r'<tr data-status="\w+" data-kind="\w+">\s*<td data-value="([^"]+)"', html))
-    assert rows(fed) == {"Организация fed", "Северная &lt;script&gt;alert(1)&lt;/script&gt; организация",
-                         "Организация south", "Организация zavod", "Организация shkola", "Организация port"}
-    assert rows(north) == {"Северная &lt;script&gt;alert(1)&lt;/script&gt; организация", "Организация zavod",
-                           "Организация shkola"}
+
+    def rows(html):
+        return set(re.findall(r'<tr data-status="\w+" data-kind="\w+">\s*<td data-value="([^"]+)"', html))
+
+    assert rows(fed) == {
+        "Организация fed",
+        "Северная &lt;script&gt;alert(1)&lt;/script&gt; организация",
+        "Организация south",
+        "Организация zavod",
+        "Организация shkola",
+        "Организация port",
+    }
+    assert rows(north) == {
+        "Северная &lt;script&gt;alert(1)&lt;/script&gt; организация",
+        "Организация zavod",
+        "Организация shkola",
+    }
     body = fed.split("<body", 1)[1]
     assert "<script>alert" not in body
     north_csv = list(csv.reader(io.StringIO(page(site, "north/maturity/maturity.csv").lstrip("\ufeff")), delimiter=";"))
@@ -453,9 +502,13 @@ def test_report_csv_to_stdout_and_to_a_file(built, tmp_path):
 
 def test_report_fail_under_exits_1_and_lists_the_orgs_below(built):
     cfg, _ = built
-    scores = {r[0]: int(r[5]) for r in csv.reader(
-        io.StringIO(run_cli("report", "--csv", "-f", str(cfg)).stdout_bytes.decode("utf-8-sig")), delimiter=";")
-        if r[0] != "Код (slug)"}
+    scores = {
+        r[0]: int(r[5])
+        for r in csv.reader(
+            io.StringIO(run_cli("report", "--csv", "-f", str(cfg)).stdout_bytes.decode("utf-8-sig")), delimiter=";"
+        )
+        if r[0] != "Код (slug)"
+    }
     threshold = sorted(set(scores.values()))[1]  # between the lowest and the rest
     result = run_cli("report", "--fail-under", str(threshold), "-f", str(cfg))
     assert result.exit_code == 1

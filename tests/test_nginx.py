@@ -14,12 +14,13 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
 from netfactory import write_network
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
-pytestmark = pytest.mark.skipif(not os.access(NGINX, os.X_OK), reason="nginx is not installed (tests/setup/system-deps.sh)")
+pytestmark = pytest.mark.skipif(
+    not os.access(NGINX, os.X_OK), reason="nginx is not installed (tests/setup/system-deps.sh)"
+)
 
 POSTS = [
     dict(org="prim", stem="2026-01-05-sobranie", title="Собрание", date="2026-01-05", reach="federation"),
@@ -46,20 +47,23 @@ class Nginx:
         prefix.mkdir(parents=True, exist_ok=True)
         (prefix / "logs").mkdir(exist_ok=True)
         types = f"include {MIME_TYPES};" if MIME_TYPES.is_file() else FALLBACK_TYPES
-        temp = "\n".join(f"    {kind}_temp_path {prefix / ('tmp-' + kind)};" for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+        temp = "\n".join(
+            f"    {kind}_temp_path {prefix / ('tmp-' + kind)};"
+            for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi")
+        )
         (prefix / "site.conf").write_text(site_conf, encoding="utf-8")
         (prefix / "nginx.conf").write_text(
             f"""daemon off;
 master_process off;
-pid {prefix / 'nginx.pid'};
-error_log {prefix / 'logs/error.log'} warn;
+pid {prefix / "nginx.pid"};
+error_log {prefix / "logs/error.log"} warn;
 events {{ worker_connections 64; }}
 http {{
     {types}
     default_type application/octet-stream;
     access_log off;
 {temp}
-    include {prefix / 'site.conf'};
+    include {prefix / "site.conf"};
 }}
 """,
             encoding="utf-8",
@@ -130,8 +134,19 @@ def server(built, tmp_path_factory):
     root, cfg = built
     port = free_port()
     conf = tmp_path_factory.mktemp("nginx") / "generated.conf"
-    result = run_cli("nginx-config", "-f", str(cfg), "--out", str(conf), "--root", str(root / "site"),
-                     "--listen", "127.0.0.1", "--http-port", str(port))
+    result = run_cli(
+        "nginx-config",
+        "-f",
+        str(cfg),
+        "--out",
+        str(conf),
+        "--root",
+        str(root / "site"),
+        "--listen",
+        "127.0.0.1",
+        "--http-port",
+        str(port),
+    )
     assert result.exit_code == 0, result.output
     nginx = Nginx(conf.parent / "prefix", conf.read_text(encoding="utf-8"))
     checked = nginx.test_config()
@@ -144,7 +159,12 @@ def server(built, tmp_path_factory):
 
 def test_each_org_home_page_by_host(server):
     port, site = server
-    for host, slug in [("net.example", "fed"), ("www.net.example", "fed"), ("terr.net.example", "terr"), ("prim.net.example", "prim")]:
+    for host, slug in [
+        ("net.example", "fed"),
+        ("www.net.example", "fed"),
+        ("terr.net.example", "terr"),
+        ("prim.net.example", "prim"),
+    ]:
         status, headers, body = get(port, host)
         assert status == 200, host
         assert body == (site / slug / "index.html").read_bytes(), host
@@ -213,9 +233,13 @@ def test_no_directory_traversal(server, tmp_path):
     port, site = server
     (site / "secret.txt").write_text("secret", encoding="utf-8")  # beside the sites, in the served root
     try:
-        for host, path in [("prim.net.example", "/../secret.txt"), ("prim.net.example", "/../fed/index.html"),
-                           ("prim.net.example", "/%2e%2e/secret.txt"), ("..net.example", "/secret.txt"),
-                           ("prim.net.example", "/.union-network/manifest.json")]:
+        for host, path in [
+            ("prim.net.example", "/../secret.txt"),
+            ("prim.net.example", "/../fed/index.html"),
+            ("prim.net.example", "/%2e%2e/secret.txt"),
+            ("..net.example", "/secret.txt"),
+            ("prim.net.example", "/.union-network/manifest.json"),
+        ]:
             status, _, body = get(port, host, path)
             assert status in (400, 404), (host, path, status)
             assert b"secret" not in body
@@ -229,13 +253,46 @@ def test_https_config_serves_tls_and_redirects_http(built, tmp_path):
     root, cfg = built
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
     subprocess.run(
-        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=net.example",
-         "-addext", "subjectAltName=DNS:net.example,DNS:*.net.example", "-keyout", str(key), "-out", str(cert)],
-        check=True, capture_output=True,
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=net.example",
+            "-addext",
+            "subjectAltName=DNS:net.example,DNS:*.net.example",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
     )
     http_port, https_port = free_port(), free_port()
-    result = run_cli("nginx-config", "-f", str(cfg), "--root", str(root / "site"), "--https", "--cert", str(cert),
-                     "--key", str(key), "--listen", "127.0.0.1", "--http-port", str(http_port), "--https-port", str(https_port))
+    result = run_cli(
+        "nginx-config",
+        "-f",
+        str(cfg),
+        "--root",
+        str(root / "site"),
+        "--https",
+        "--cert",
+        str(cert),
+        "--key",
+        str(key),
+        "--listen",
+        "127.0.0.1",
+        "--http-port",
+        str(http_port),
+        "--https-port",
+        str(https_port),
+    )
     assert result.exit_code == 0, result.output
     nginx = Nginx(tmp_path / "prefix", result.output)
     assert nginx.test_config().returncode == 0, nginx.test_config().stderr
@@ -265,11 +322,26 @@ def test_plain_config_has_https_ready_but_commented(built):
 
 def test_path_style_serves_the_assembled_tree(tmp_path):
     cfg = write_network(tmp_path, posts=POSTS)
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace("domain: net.example\n", "domain: net.example\n      url_style: path\n"), encoding="utf-8")
+    cfg.write_text(
+        cfg.read_text(encoding="utf-8").replace(
+            "domain: net.example\n", "domain: net.example\n      url_style: path\n"
+        ),
+        encoding="utf-8",
+    )
     assert run_cli("build", "-q", "-f", str(cfg)).exit_code == 0
     assert run_cli("assemble", "-f", str(cfg)).exit_code == 0
     port = free_port()
-    result = run_cli("nginx-config", "-f", str(cfg), "--root", str(tmp_path / "public"), "--listen", "127.0.0.1", "--http-port", str(port))
+    result = run_cli(
+        "nginx-config",
+        "-f",
+        str(cfg),
+        "--root",
+        str(tmp_path / "public"),
+        "--listen",
+        "127.0.0.1",
+        "--http-port",
+        str(port),
+    )
     nginx = Nginx(tmp_path / "prefix", result.output)
     nginx.start(port)
     try:

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from conftest import run_cli
 from netfactory import write_network, write_post
 
@@ -32,7 +31,10 @@ WEB_TEAM = "@fed-org/web-team"
 def git(repo: Path, *args: str) -> str:
     done = subprocess.run(
         ["git", "-c", "user.name=Test", "-c", "user.email=test@example.org", "-c", "init.defaultBranch=main", *args],
-        cwd=repo, capture_output=True, text=True, check=True,
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return done.stdout.strip()
 
@@ -40,7 +42,9 @@ def git(repo: Path, *args: str) -> str:
 def make_network(root: Path) -> Path:
     cfg = write_network(root, TREE, cards=CARDS, posts=[dict(org="prim", stem="2026-01-05-old", date="2026-01-05")])
     text = cfg.read_text(encoding="utf-8")
-    cfg.write_text(text.replace("domain: net.example\n", f'domain: net.example\n      web_team: "{WEB_TEAM}"\n'), encoding="utf-8")
+    cfg.write_text(
+        text.replace("domain: net.example\n", f'domain: net.example\n      web_team: "{WEB_TEAM}"\n'), encoding="utf-8"
+    )
     return cfg
 
 

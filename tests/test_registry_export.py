@@ -9,13 +9,13 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
 from netfactory import write_network
+
 from union_network.core.models import SOCIAL_LABELS
+from union_network.core.urls import UrlScheme
 from union_network.features.registry_export import CSV_HEADER, registry_csv, registry_data, registry_json, registry_rows
 from union_network.write.spreadsheet import BOM, cell, excel_csv
-from union_network.core.urls import UrlScheme
 
 TREE = {
     "fed": (None, "federation"),
@@ -29,13 +29,22 @@ CARDS = {
     "fed": {
         "short_name": "Федерация",
         "members": 20000,
-        "contacts": {"address": "г. Северогорск; пр. Труда, д. 12", "phone": "+7 (800) 555-10-00", "email": "info@fed.example",
-                     "hotline": "8 800 555-10-10", "feedback_url": "https://fed.example/feedback/"},
+        "contacts": {
+            "address": "г. Северогорск; пр. Труда, д. 12",
+            "phone": "+7 (800) 555-10-00",
+            "email": "info@fed.example",
+            "hotline": "8 800 555-10-10",
+            "feedback_url": "https://fed.example/feedback/",
+        },
         "info_officer": {"name": "Ёлкина Юлия Щукина", "email": "press@fed.example", "phone": "+7 800 555-10-05"},
         "social": {"vk": "https://vk.com/fed", "telegram": "https://t.me/fed"},
     },
     "north": {"short_name": "Северная ТОП", "members": 1200},
-    "zavod": {"members": 800, "short_name": 'Профком «Завод» "№ 1"', "contacts": {"address": "=HYPERLINK(\"http://evil\")"}},
+    "zavod": {
+        "members": 800,
+        "short_name": 'Профком «Завод» "№ 1"',
+        "contacts": {"address": '=HYPERLINK("http://evil")'},
+    },
     "shkola": {"contacts": {"phone": "-5", "address": "ул. <script>alert(1)</script><img src=x onerror=alert(2)>"}},
     "lesprom": {"members": 4000},
 }
@@ -90,8 +99,20 @@ def test_filters_offer_the_kinds_and_parents_present(network):
 
 
 # -- JSON -------------------------------------------------------------------------------------
-ORG_KEYS = {"slug", "name", "short_name", "kind", "kind_label", "parent", "parent_name", "members", "site", "contacts",
-            "info_officer", "social"}
+ORG_KEYS = {
+    "slug",
+    "name",
+    "short_name",
+    "kind",
+    "kind_label",
+    "parent",
+    "parent_name",
+    "members",
+    "site",
+    "contacts",
+    "info_officer",
+    "social",
+}
 
 
 def check_registry_document(doc: dict, scope: str, count: int) -> None:
@@ -116,7 +137,7 @@ def check_registry_document(doc: dict, scope: str, count: int) -> None:
 def test_registry_json_document(network):
     data = registry_data(network.registry, urls(network), "fed", "2026-06-01")
     raw = registry_json(data)
-    assert "Ёлкина".encode("utf-8") in raw  # UTF-8, not \\u escapes
+    assert "Ёлкина".encode() in raw  # UTF-8, not \\u escapes
     doc = json.loads(raw)
     check_registry_document(doc, "fed", 6)
     fed = doc["organisations"][0]
@@ -147,7 +168,7 @@ def test_registry_csv_reads_back_with_cyrillic_intact(network):
 def test_csv_never_carries_a_formula(network):
     rows = read_csv(registry_csv(registry_data(network.registry, urls(network), "fed", "x")))
     records = {r[0]: dict(zip(CSV_HEADER, r)) for r in rows[1:]}
-    assert records["zavod"]["Адрес"] == "'=HYPERLINK(\"http://evil\")"
+    assert records["zavod"]["Адрес"] == '\'=HYPERLINK("http://evil")'
     assert records["shkola"]["Телефон"] == "'-5"
     assert records["fed"]["Телефон"] == "'+7 (800) 555-10-00"
     for row in rows:
@@ -156,9 +177,18 @@ def test_csv_never_carries_a_formula(network):
 
 
 @pytest.mark.parametrize(
-    "value, text",
-    [(None, ""), (True, "да"), (False, "нет"), (5, "5"), (-3, "-3"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"),
-     ("Профком", "Профком"), ("a;b\nc", "a;b\nc")],
+    ("value", "text"),
+    [
+        (None, ""),
+        (True, "да"),
+        (False, "нет"),
+        (5, "5"),
+        (-3, "-3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("Профком", "Профком"),
+        ("a;b\nc", "a;b\nc"),
+    ],
 )
 def test_cells(value, text):
     assert cell(value) == text
@@ -194,7 +224,11 @@ def test_each_parent_site_shows_its_subtree(built):
     doc = json.loads(page(built, "north/registry/registry.json"))
     check_registry_document(doc, "north", 3)
     assert [o["slug"] for o in doc["organisations"]] == ["north", "shkola", "zavod"]
-    assert [r[0] for r in read_csv((built / "north/registry/registry.csv").read_bytes())[1:]] == ["north", "shkola", "zavod"]
+    assert [r[0] for r in read_csv((built / "north/registry/registry.csv").read_bytes())[1:]] == [
+        "north",
+        "shkola",
+        "zavod",
+    ]
     assert (built / "lesprom/registry/registry.json").is_file()
     for slug in ("zavod", "shkola", "lesozavod"):
         assert not (built / slug / "registry").exists()
@@ -204,8 +238,15 @@ def test_the_table_is_complete_without_javascript_and_the_script_is_ours(built):
     html = page(built, "fed/registry/index.html")
     form = re.search(r"<form[^>]*data-un-filter=\"un-registry\"[^>]*>", html).group(0)
     assert " hidden" in form  # controls appear only when the script runs
-    for needle in ("Ёлкина Юлия Щукина", "mailto:press@fed.example", "https://vk.com/fed", "8 800 555-10-10",
-                   "https://fed.example/feedback/", "https://zavod.net.example/", "не назначен"):
+    for needle in (
+        "Ёлкина Юлия Щукина",
+        "mailto:press@fed.example",
+        "https://vk.com/fed",
+        "8 800 555-10-10",
+        "https://fed.example/feedback/",
+        "https://zavod.net.example/",
+        "не назначен",
+    ):
         assert needle in html
     scripts = re.findall(r'<script[^>]*src="([^"]+)"', html)
     assert any(s.endswith("assets/union-network/un-table.js") for s in scripts)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
-from lxml import etree
-
 from conftest import run_cli
+from lxml import etree
 from netfactory import write_network
+
 from union_network.enforce.text import markdown_to_text, plain_text, summary_of
 
 EVIL_TITLE = 'Собрание <script>alert("t")</script><img src=x onerror=alert(1)> &lt;script&gt;alert(2)&lt;/script&gt;'
@@ -20,8 +20,23 @@ EVIL_BODY = 'Первый абзац <b onmouseover="alert(6)">жирный</b> 
 def site(tmp_path_factory):
     root = tmp_path_factory.mktemp("evil")
     posts = [
-        dict(org="prim", stem="2026-01-01-evil", title=EVIL_TITLE, summary=EVIL_SUMMARY, date="2026-01-01", reach="federation", support=True),
-        dict(org="prim", stem="2026-01-02-evil-body", title="Обычная", date="2026-01-02", reach="federation", body=EVIL_BODY),
+        dict(
+            org="prim",
+            stem="2026-01-01-evil",
+            title=EVIL_TITLE,
+            summary=EVIL_SUMMARY,
+            date="2026-01-01",
+            reach="federation",
+            support=True,
+        ),
+        dict(
+            org="prim",
+            stem="2026-01-02-evil-body",
+            title="Обычная",
+            date="2026-01-02",
+            reach="federation",
+            body=EVIL_BODY,
+        ),
     ]
     cfg = write_network(root, posts=posts)
     # The body's markup is refused by enforcement (test_enforcement.py); this checks the second line
@@ -38,7 +53,13 @@ DANGER = re.compile(r"<script>alert|<img|onerror|onclick|onmouseover|javascript:
 
 @pytest.mark.parametrize(
     "path",
-    ["terr/network/index.html", "fed/network/index.html", "fed/support/index.html", "terr/index.html", "fed/index.html"],
+    [
+        "terr/network/index.html",
+        "fed/network/index.html",
+        "fed/support/index.html",
+        "terr/index.html",
+        "fed/index.html",
+    ],
 )
 def test_other_orgs_pages_carry_no_active_markup(site, path):
     text = (site / path).read_text(encoding="utf-8")
@@ -47,7 +68,16 @@ def test_other_orgs_pages_carry_no_active_markup(site, path):
     assert not DANGER.search(body)  # ... but nothing of it is live
 
 
-@pytest.mark.parametrize("feed", ["prim/news/feed.xml", "prim/news/atom.xml", "terr/network/feed.xml", "fed/network/atom.xml", "fed/support/feed.xml"])
+@pytest.mark.parametrize(
+    "feed",
+    [
+        "prim/news/feed.xml",
+        "prim/news/atom.xml",
+        "terr/network/feed.xml",
+        "fed/network/atom.xml",
+        "fed/support/feed.xml",
+    ],
+)
 def test_feeds_carry_plain_text_only(site, feed):
     raw = (site / feed).read_bytes()
     tree = etree.fromstring(raw)
@@ -66,7 +96,7 @@ def test_the_post_page_of_the_org_itself_escapes_its_title(site):
 
 def test_plain_text_strips_markup_even_when_escaped():
     assert plain_text("<b>жирный</b> текст") == "жирный текст"
-    assert plain_text('<script>alert(1)</script>да') == "да"
+    assert plain_text("<script>alert(1)</script>да") == "да"
     assert plain_text("&lt;script&gt;alert(1)&lt;/script&gt;да") == "да"
     assert plain_text("1 < 2 & 3 > 2") == "1 < 2 & 3 > 2"
 

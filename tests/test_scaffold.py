@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-
 import pytest
 import yaml
-
 from conftest import run_cli
 from netfactory import write_network
+
 from union_network.read.news import split_front_matter
 from union_network.tools.scaffold import post_stem
 
@@ -18,12 +17,33 @@ def net(tmp_path_factory):
     root = tmp_path_factory.mktemp("net")
     cfg = write_network(root)
     made = run_cli(
-        "new-org", "zavod", "-f", str(cfg), "--parent", "terr", "--kind", "primary",
-        "--name", "Первичная профсоюзная организация АО «Завод»", "--short-name", "Профком завода",
+        "new-org",
+        "zavod",
+        "-f",
+        str(cfg),
+        "--parent",
+        "terr",
+        "--kind",
+        "primary",
+        "--name",
+        "Первичная профсоюзная организация АО «Завод»",
+        "--short-name",
+        "Профком завода",
     )
     assert made.exit_code == 0, made.output
-    post = run_cli("new-post", "zavod", "Профком подвёл итоги: ёлка, юбилей и «№ 25»!", "-f", str(cfg),
-                   "--date", "2026-05-03", "--category", "meetings", "--category", "bargaining")
+    post = run_cli(
+        "new-post",
+        "zavod",
+        "Профком подвёл итоги: ёлка, юбилей и «№ 25»!",
+        "-f",
+        str(cfg),
+        "--date",
+        "2026-05-03",
+        "--category",
+        "meetings",
+        "--category",
+        "bargaining",
+    )
     assert post.exit_code == 0, post.output
     root_post = run_cli("new-post", "fed", "Заседание Совета федерации", "-f", str(cfg), "--date", "2026-04-01")
     assert root_post.exit_code == 0, root_post.output
@@ -34,7 +54,14 @@ def net(tmp_path_factory):
 def test_new_org_writes_a_card_and_russian_starter_pages(net):
     root, _, made, *_ = net
     folder = root / "orgs" / "zavod"
-    assert sorted(p.name for p in folder.iterdir()) == ["about.md", "contacts.md", "documents.md", "index.md", "news", "org.yml"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "about.md",
+        "contacts.md",
+        "documents.md",
+        "index.md",
+        "news",
+        "org.yml",
+    ]
     card = yaml.safe_load((folder / "org.yml").read_text(encoding="utf-8"))
     assert card == {
         "name": "Первичная профсоюзная организация АО «Завод»",
@@ -42,7 +69,9 @@ def test_new_org_writes_a_card_and_russian_starter_pages(net):
         "kind": "primary",
         "parent": "terr",
     }
-    assert (folder / "index.md").read_text(encoding="utf-8").startswith("# Первичная профсоюзная организация АО «Завод»")
+    assert (
+        (folder / "index.md").read_text(encoding="utf-8").startswith("# Первичная профсоюзная организация АО «Завод»")
+    )
     assert "# Контакты" in (folder / "contacts.md").read_text(encoding="utf-8")
     assert "orgs/zavod/org.yml" in made.output
 
@@ -68,8 +97,13 @@ def test_scaffolded_org_and_posts_pass_check_and_build_without_warnings(net):
     assert "предупреждений — 0" in built.output
     assert run_cli("check", "-f", str(cfg)).exit_code == 0
     site = root / "site" / "zavod"
-    for page in ("index.html", "about/index.html", "contacts/index.html", "documents/index.html",
-                 "news/2026-05-03-profkom-podvel-itogi-elka-yubiley-i-no-25/index.html"):
+    for page in (
+        "index.html",
+        "about/index.html",
+        "contacts/index.html",
+        "documents/index.html",
+        "news/2026-05-03-profkom-podvel-itogi-elka-yubiley-i-no-25/index.html",
+    ):
         assert (site / page).is_file(), page
     assert "2026-05-03-profkom-podvel-itogi" in (root / "site/terr/network/index.html").read_text(encoding="utf-8")
 
@@ -95,16 +129,24 @@ def test_default_date_is_the_build_day_in_the_network_zone(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "args, messages",
+    ("args", "messages"),
     [
         (["Bad_Slug", "--parent", "terr", "--kind", "primary", "--name", "X"], ["недопустимый slug 'Bad_Slug'"]),
         (["www", "--parent", "terr", "--kind", "primary", "--name", "X"], ["зарезервирован"]),
         (["fed", "--parent", "terr", "--kind", "primary", "--name", "X"], ["занят корневой организацией"]),
         (["prim", "--parent", "terr", "--kind", "primary", "--name", "X"], ["orgs/prim/ уже существует"]),
-        (["novaya", "--parent", "nope", "--kind", "primary", "--name", "X"], ["--parent: организации 'nope' нет в реестре"]),
-        (["novaya", "--parent", "terr", "--kind", "federation", "--name", "X"], ["--kind: недопустимый вид 'federation'"]),
-        (["novaya", "--parent", "terr", "--kind", "zavod", "--name", "  "],
-         ["--kind: недопустимый вид 'zavod'", "--name: нужно полное название"]),
+        (
+            ["novaya", "--parent", "nope", "--kind", "primary", "--name", "X"],
+            ["--parent: организации 'nope' нет в реестре"],
+        ),
+        (
+            ["novaya", "--parent", "terr", "--kind", "federation", "--name", "X"],
+            ["--kind: недопустимый вид 'federation'"],
+        ),
+        (
+            ["novaya", "--parent", "terr", "--kind", "zavod", "--name", "  "],
+            ["--kind: недопустимый вид 'zavod'", "--name: нужно полное название"],
+        ),
     ],
 )
 def test_new_org_validates_its_arguments(tmp_path, args, messages):
@@ -121,12 +163,15 @@ def test_new_org_validates_its_arguments(tmp_path, args, messages):
 
 
 @pytest.mark.parametrize(
-    "args, messages",
+    ("args", "messages"),
     [
         (["nope", "Заголовок"], ["организации 'nope' нет в реестре"]),
         (["prim", "Заголовок", "--date", "2026-13-01"], ["--date: неверная дата '2026-13-01'"]),
         (["prim", "Заголовок", "--date", "21.11.2026"], ["--date: неверная дата"]),
-        (["prim", "Заголовок", "--category", "strike", "--category", "meetings"], ["--category: неизвестная категория 'strike'"]),
+        (
+            ["prim", "Заголовок", "--category", "strike", "--category", "meetings"],
+            ["--category: неизвестная категория 'strike'"],
+        ),
         (["prim", "  "], ["нужен заголовок новости"]),
         (["prim", "!!!", "--date", "2026-01-01"], ["не получается имя файла"]),
     ],
@@ -160,7 +205,12 @@ def test_commands_need_a_network(tmp_path):
 
 def test_new_org_refuses_a_slug_taken_by_the_root_site_in_path_style(tmp_path):
     cfg = write_network(tmp_path)
-    cfg.write_text(cfg.read_text(encoding="utf-8").replace("domain: net.example\n", "domain: net.example\n      url_style: path\n"), encoding="utf-8")
+    cfg.write_text(
+        cfg.read_text(encoding="utf-8").replace(
+            "domain: net.example\n", "domain: net.example\n      url_style: path\n"
+        ),
+        encoding="utf-8",
+    )
     result = run_cli("new-org", "news", "-f", str(cfg), "--parent", "fed", "--kind", "territorial", "--name", "X")
     assert result.exit_code == 1
     assert "при url_style: path адрес https://net.example/news/ занят сайтом корневой организации" in result.output

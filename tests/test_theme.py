@@ -6,18 +6,17 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import lxml.html
 import pytest
 import yaml
-from PIL import Image
-
 from conftest import run_cli
+from PIL import Image
 from themenet import EVIL_TITLE, REPO, build, write_branded_network
-from union_network.read.brandbook import AA_LARGE, AA_NORMAL, contrast_ratio, load_brandbook
+
 from union_network.core.problems import Problems
+from union_network.read.brandbook import AA_LARGE, AA_NORMAL, contrast_ratio, load_brandbook
 
 
 def wcag_contrast(a: str, b: str) -> float:
@@ -52,10 +51,18 @@ def test_every_declared_text_background_pair_meets_aa():
     # Every colour a role gives to text is declared against the backgrounds it is used on.
     declared = {(p["text"], p["background"]) for p in pairs}
     roles = data["roles"]
-    for text, background in [("text", "background"), ("text_muted", "background"), ("link", "background"),
-                             ("on_primary", "primary"), ("on_primary_muted", "primary"), ("on_primary", "primary_dark"),
-                             ("on_primary_muted", "primary_dark"), ("on_chip", "chip"), ("on_support", "support"),
-                             ("on_accent", "accent")]:
+    for text, background in [
+        ("text", "background"),
+        ("text_muted", "background"),
+        ("link", "background"),
+        ("on_primary", "primary"),
+        ("on_primary_muted", "primary"),
+        ("on_primary", "primary_dark"),
+        ("on_primary_muted", "primary_dark"),
+        ("on_chip", "chip"),
+        ("on_support", "support"),
+        ("on_accent", "accent"),
+    ]:
         assert (roles[text], roles[background]) in declared, (text, background)
 
 
@@ -118,7 +125,9 @@ def test_a_bad_brandbook_is_reported_with_lines(tmp_path):
     assert re.search(r"theme/brandbook.yml:24: неизвестное поле «colour»", out)
     # The model is fixed, the cross-checks next:
     (tmp_path / "theme" / "brandbook.yml").write_text(
-        BAD_BRANDBOOK.replace('  bad: "синий"\n', "").replace('video_hosts: [rutube.ru, "http://evil"]\ncolour: red\n', ""),
+        BAD_BRANDBOOK.replace('  bad: "синий"\n', "").replace(
+            'video_hosts: [rutube.ru, "http://evil"]\ncolour: red\n', ""
+        ),
         encoding="utf-8",
     )
     out = run_cli("check", "-f", str(cfg)).output
@@ -135,7 +144,9 @@ def site(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("themed")
     cfg = write_branded_network(root)
     # mkdocs.yml tries to bring Google Fonts and its own palette: the brandbook wins.
-    text = cfg.read_text(encoding="utf-8").replace("  font: false\n", "  font:\n    text: Roboto\n  palette:\n    primary: red\n")
+    text = cfg.read_text(encoding="utf-8").replace(
+        "  font: false\n", "  font:\n    text: Roboto\n  palette:\n    primary: red\n"
+    )
     cfg.write_text(text, encoding="utf-8")
     return build(cfg, root / "site")
 
@@ -166,7 +177,12 @@ def test_settings_come_from_the_brandbook_not_mkdocs_yml(site):
 def test_theme_files_are_published_but_not_the_brandbook(site):
     for slug in ("fed", "terr", "prim"):
         assert not list((site / slug).rglob("brandbook.yml"))
-        for asset in ("assets/fonts/golos-text-400.woff2", "assets/fonts/OFL.txt", "assets/logo.svg", "assets/un-theme.css"):
+        for asset in (
+            "assets/fonts/golos-text-400.woff2",
+            "assets/fonts/OFL.txt",
+            "assets/logo.svg",
+            "assets/un-theme.css",
+        ):
             assert (site / slug / asset).is_file(), f"{slug}/{asset}"
 
 
@@ -185,8 +201,11 @@ def test_breadcrumb_links_the_parent_sites(site):
     doc = page(site, "prim/news/index.html")
     crumbs = doc.find_class("un-crumbs")[0]
     links = [(a.text_content(), a.get("href")) for a in crumbs.iter("a")]
-    assert links == [("Профсевер", "https://net.example/"), ("Профсовет Северогорска", "https://terr.net.example/"),
-                     ("Профком ЦБК", "https://prim.net.example/")]
+    assert links == [
+        ("Профсевер", "https://net.example/"),
+        ("Профсовет Северогорска", "https://terr.net.example/"),
+        ("Профком ЦБК", "https://prim.net.example/"),
+    ]
     assert crumbs.xpath(".//*[@aria-current='page']")[0].text_content() == "Новости"
     assert not page(site, "fed/index.html").find_class("un-crumbs")  # the root's home: nothing above it
 
@@ -247,8 +266,17 @@ def test_every_page_has_sharing_meta(site, slug):
     for path in pages:
         doc = lxml.html.parse(str(path)).getroot()
         rel = path.relative_to(site).as_posix()
-        for key in ("og:title", "og:description", "og:url", "og:image", "og:type", "twitter:card", "twitter:title",
-                    "twitter:image", "description"):
+        for key in (
+            "og:title",
+            "og:description",
+            "og:url",
+            "og:image",
+            "og:type",
+            "twitter:card",
+            "twitter:title",
+            "twitter:image",
+            "description",
+        ):
             assert meta(doc, key), f"{rel}: {key}"
         assert meta(doc, "og:image") == f"https://{'' if slug == 'fed' else slug + '.'}net.example/assets/un-card.png"
         assert meta(doc, "twitter:card") == "summary_large_image"

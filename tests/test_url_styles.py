@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from lxml import etree
-
 from conftest import EPOCH, run_cli
+from lxml import etree
 from netfactory import write_network
-from union_network.read.load import load_network
-from union_network.plan.planner import Planner
+
 from union_network.core.urls import UrlScheme
+from union_network.plan.planner import Planner
+from union_network.read.load import load_network
 
 POSTS = [
     dict(org="prim", stem="2026-01-05-sobranie", title="Собрание", date="2026-01-05", reach="federation"),
@@ -21,7 +21,11 @@ POSTS = [
 ]
 
 SITE = {  # expected site URL of each org, per style
-    "subdomain": {"fed": "https://net.example/", "terr": "https://terr.net.example/", "prim": "https://prim.net.example/"},
+    "subdomain": {
+        "fed": "https://net.example/",
+        "terr": "https://terr.net.example/",
+        "prim": "https://prim.net.example/",
+    },
     "path": {"fed": "https://net.example/", "terr": "https://net.example/terr/", "prim": "https://net.example/prim/"},
 }
 STYLES = list(SITE)
@@ -29,7 +33,9 @@ STYLES = list(SITE)
 
 def with_style(cfg: Path, style: str) -> Path:
     text = cfg.read_text(encoding="utf-8")
-    cfg.write_text(text.replace("domain: net.example\n", f"domain: net.example\n      url_style: {style}\n"), encoding="utf-8")
+    cfg.write_text(
+        text.replace("domain: net.example\n", f"domain: net.example\n      url_style: {style}\n"), encoding="utf-8"
+    )
     return cfg
 
 
@@ -66,7 +72,7 @@ def test_url_scheme_makes_both_layouts():
     assert path.site("prim") == "https://net.example/prim/" and path.host("prim") == "net.example"
     assert path.page("prim", "/news/feed.xml") == "https://net.example/prim/news/feed.xml"
     assert path.prefix("fed") == "/" and path.prefix("prim") == "/prim/"
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="unknown url_style"):
         UrlScheme("net.example", "fed", style="query")
 
 
@@ -76,7 +82,9 @@ def test_canonical_links(nets, style):
     urls = SITE[style]
     for slug in ("fed", "terr", "prim"):
         assert canonical(read(site, f"{slug}/index.html")) == urls[slug]
-    assert canonical(read(site, "prim/news/2026-01-05-sobranie/index.html")) == urls["prim"] + "news/2026-01-05-sobranie/"
+    assert (
+        canonical(read(site, "prim/news/2026-01-05-sobranie/index.html")) == urls["prim"] + "news/2026-01-05-sobranie/"
+    )
     assert canonical(read(site, "fed/news/2026-03-01-fed/index.html")) == urls["fed"] + "news/2026-03-01-fed/"
 
 
@@ -144,7 +152,7 @@ def test_no_url_of_the_other_style_anywhere(nets, style):
 @pytest.mark.parametrize("style", STYLES)
 def test_breadcrumbs_lead_up_to_the_root(nets, style):
     root, _ = nets[style]
-    network, problems = load_network(root / "mkdocs.yml", datetime.fromtimestamp(int(EPOCH), tz=timezone.utc))
+    network, problems = load_network(root / "mkdocs.yml", datetime.fromtimestamp(int(EPOCH), tz=UTC))
     assert not problems
     plan = Planner(network).plan("prim")
     urls = SITE[style]
@@ -159,7 +167,7 @@ def test_output_stays_one_folder_per_org_in_both_styles(nets):
 
 
 def test_assemble_lays_out_one_tree_for_path_style(nets, tmp_path):
-    root, site = nets["path"]
+    root, _site = nets["path"]
     out = tmp_path / "public"
     result = run_cli("assemble", "-f", str(root / "mkdocs.yml"), "--out", str(out))
     assert result.exit_code == 0, result.output
@@ -200,7 +208,7 @@ def test_a_slug_taken_by_any_generated_root_section_is_an_error(tmp_path):
     """Sections other modules add (whatever the root's plan holds at the top) count too."""
     root = tmp_path / "probe"
     cfg = with_style(write_network(root), "path")
-    network, problems = load_network(cfg, datetime.fromtimestamp(int(EPOCH), tz=timezone.utc))
+    network, _problems = load_network(cfg, datetime.fromtimestamp(int(EPOCH), tz=UTC))
     plan = Planner(network).plan("fed")
     tops = {src.split("/", 1)[0] for src in plan.pages if "/" in src} - {"news", "orgs", "network", "support"}
     if not tops:
@@ -227,8 +235,8 @@ def test_assemble_reports_a_collision_found_only_in_the_output(nets, tmp_path):
 
 
 def test_options_and_the_mkdocs_plugin_config_accept_the_same_keys():
-    from union_network.render.mkdocs.config import UnionNetworkConfig
     from union_network.read.options import NetworkOptions
+    from union_network.render.mkdocs.config import UnionNetworkConfig
 
     assert set(NetworkOptions.model_fields) == {name for name, _ in UnionNetworkConfig._schema}
     config = UnionNetworkConfig()

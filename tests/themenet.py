@@ -12,7 +12,6 @@ import shutil
 from pathlib import Path
 
 from click.testing import CliRunner
-
 from netfactory import write_network
 
 REPO = Path(__file__).resolve().parent.parent
@@ -31,21 +30,53 @@ CARD = {
     },
     "info_officer": {"name": "Попова Евгения Сергеевна", "email": "press@profsever.example"},
     "social": {
-        "vk": "https://vk.com/x", "telegram": "https://t.me/x", "ok": "https://ok.ru/x", "dzen": "https://dzen.ru/x",
-        "max": "https://max.ru/x", "youtube": "https://www.youtube.com/@x", "rutube": "https://rutube.ru/channel/1/",
+        "vk": "https://vk.com/x",
+        "telegram": "https://t.me/x",
+        "ok": "https://ok.ru/x",
+        "dzen": "https://dzen.ru/x",
+        "max": "https://max.ru/x",
+        "youtube": "https://www.youtube.com/@x",
+        "rutube": "https://rutube.ru/channel/1/",
     },
 }
 
 POSTS = [
-    dict(org="prim", stem="2026-05-20-sobranie", title=EVIL_TITLE, date="2026-05-20",
-         categories=["meetings", "bargaining"], reach="federation", summary="Собрание <b>трудового</b> коллектива."),
-    dict(org="prim", stem="2026-05-10-dlinnoe", date="2026-05-10", categories=["actions"], support=True,
-         title="Профсоюзнаяорганизацияцеллюлознобумажногокомбинатапровеласобраниесамоедлинноеслово"),
-    dict(org="terr", stem="2026-05-15-forum", title="Молодёжный форум", date="2026-05-15", broadcast=True,
-         categories=["meetings"], event={"start": "2026-06-20T10:00:00", "place": "Дворец культуры"}),
+    dict(
+        org="prim",
+        stem="2026-05-20-sobranie",
+        title=EVIL_TITLE,
+        date="2026-05-20",
+        categories=["meetings", "bargaining"],
+        reach="federation",
+        summary="Собрание <b>трудового</b> коллектива.",
+    ),
+    dict(
+        org="prim",
+        stem="2026-05-10-dlinnoe",
+        date="2026-05-10",
+        categories=["actions"],
+        support=True,
+        title="Профсоюзнаяорганизацияцеллюлознобумажногокомбинатапровеласобраниесамоедлинноеслово",
+    ),
+    dict(
+        org="terr",
+        stem="2026-05-15-forum",
+        title="Молодёжный форум",
+        date="2026-05-15",
+        broadcast=True,
+        categories=["meetings"],
+        event={"start": "2026-06-20T10:00:00", "place": "Дворец культуры"},
+    ),
     dict(org="terr", stem="2026-04-01-kdog", title="Колдоговор продлён", date="2026-04-01", categories=["bargaining"]),
-    dict(org="fed", stem="2026-05-01-pervomay", title="Первомайская акция", date="2026-05-01",
-         categories=["actions"], broadcast=True, support=True),
+    dict(
+        org="fed",
+        stem="2026-05-01-pervomay",
+        title="Первомайская акция",
+        date="2026-05-01",
+        categories=["actions"],
+        broadcast=True,
+        support=True,
+    ),
 ]
 
 ABOUT = """# О профкоме
@@ -75,6 +106,8 @@ def build(cfg: Path, out: Path) -> Path:
     """Build a network in-process with the tests' fixed build time; returns the output folder."""
     from union_network.cli.commands import main
 
-    result = CliRunner().invoke(main, ["build", "-q", "-f", str(cfg), "--out", str(out)], env={"SOURCE_DATE_EPOCH": EPOCH})
+    result = CliRunner().invoke(
+        main, ["build", "-q", "-f", str(cfg), "--out", str(out)], env={"SOURCE_DATE_EPOCH": EPOCH}
+    )
     assert result.exit_code == 0, result.output
     return out

@@ -13,16 +13,30 @@ VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 #: the pages the browser tests visit: (site, path) — home, news list, post, network, member orgs,
 #: upstream, support, a Markdown page and the 404 page across the three kinds of site
 PAGES = [
-    ("fed", ""), ("fed", "news/"), ("fed", "news/2026-05-01-pervomay/"), ("fed", "network/"), ("fed", "orgs/"),
-    ("fed", "support/"), ("fed", "404.html"),
-    ("terr", ""), ("terr", "news/"), ("terr", "news/2026-05-15-forum/"), ("terr", "network/"), ("terr", "orgs/"),
+    ("fed", ""),
+    ("fed", "news/"),
+    ("fed", "news/2026-05-01-pervomay/"),
+    ("fed", "network/"),
+    ("fed", "orgs/"),
+    ("fed", "support/"),
+    ("fed", "404.html"),
+    ("terr", ""),
+    ("terr", "news/"),
+    ("terr", "news/2026-05-15-forum/"),
+    ("terr", "network/"),
+    ("terr", "orgs/"),
     ("terr", "upstream/"),
-    ("prim", ""), ("prim", "news/"), ("prim", "news/2026-05-20-sobranie/"), ("prim", "upstream/"), ("prim", "about/"),
+    ("prim", ""),
+    ("prim", "news/"),
+    ("prim", "news/2026-05-20-sobranie/"),
+    ("prim", "upstream/"),
+    ("prim", "about/"),
 ]
 #: the pages axe checks (the issue's list): home, news list, post, network and member organisations
 #: of the root, a territorial and a primary site (a primary has no network nor member pages)
 AXE_PAGES = [
-    (site, path) for site, path in PAGES
+    (site, path)
+    for site, path in PAGES
     if path in ("", "news/", "network/", "orgs/") or (path.startswith("news/2026") and path.endswith("/"))
 ]
 

@@ -24,7 +24,7 @@ CHROMIUM_ARGS = [
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002 - the stdlib's signature
+    def log_message(self, format, *args):
         pass
 
 
@@ -76,7 +76,7 @@ class SiteServer:
             server.server_close()
         self._servers.clear()
 
-    def __enter__(self) -> "SiteServer":
+    def __enter__(self) -> SiteServer:
         return self
 
     def __exit__(self, *exc) -> None:

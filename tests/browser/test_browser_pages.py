@@ -73,7 +73,8 @@ def test_axe_finds_no_serious_or_critical_violation(desktop, server, site, path)
     finally:
         page.close()
     bad = [
-        f"{v['impact']}: {v['id']} ({v['help']}): " + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"]) for n in v["nodes"][:5])
+        f"{v['impact']}: {v['id']} ({v['help']}): "
+        + "; ".join(n["target"][0] if isinstance(n["target"][0], str) else str(n["target"]) for n in v["nodes"][:5])
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]
@@ -105,7 +106,9 @@ def test_axe_does_see_a_serious_violation_when_there_is_one(desktop):
             '<p style="color:#bbb;background:#fff">Бледный текст</p><a href="/"><img src="data:,"></a></main></body></html>'
         )
         page.add_script_tag(path=str(AXE))
-        result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS)
+        result = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", AXE_TAGS
+        )
     finally:
         page.close()
     found = {v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")}

@@ -4,7 +4,6 @@ sorting), nothing requested from elsewhere, axe-core, and no sideways scroll on 
 from __future__ import annotations
 
 import pytest
-
 from conftest import AXE, need
 
 pytestmark = pytest.mark.browser
@@ -56,11 +55,15 @@ def test_registry_search_filters_and_sorting(desktop, server):
         header = "#un-registry thead th:nth-child(2)"
         page.click(f"{header} button")
         assert page.get_attribute(header, "aria-sort") == "ascending"
-        members = page.eval_on_selector_all("#un-registry tbody td:nth-child(2)", "cells => cells.map(c => c.textContent.trim())")
+        members = page.eval_on_selector_all(
+            "#un-registry tbody td:nth-child(2)", "cells => cells.map(c => c.textContent.trim())"
+        )
         assert members == ["2900", "6100", "35700"]
         page.click(f"{header} button")
         assert page.get_attribute(header, "aria-sort") == "descending"
-        members = page.eval_on_selector_all("#un-registry tbody td:nth-child(2)", "cells => cells.map(c => c.textContent.trim())")
+        members = page.eval_on_selector_all(
+            "#un-registry tbody td:nth-child(2)", "cells => cells.map(c => c.textContent.trim())"
+        )
         assert members == ["35700", "6100", "2900"]
         assert not errors
         own = (server.origin("fed") + "/", server.public_origin("fed") + "/")
@@ -95,13 +98,19 @@ def test_axe_and_phone_width(desktop, browser, server, site, path):
         )
     finally:
         page.close()
-    bad = [f"{v['impact']}: {v['id']} ({v['help']})" for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    bad = [
+        f"{v['impact']}: {v['id']} ({v['help']})"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
     assert not bad, "\n".join(bad)
     phone = browser.new_context(viewport={"width": 360, "height": 780}, is_mobile=True, has_touch=True)
     try:
         page = phone.new_page()
         page.goto(server.url(site, path))
-        sizes = page.evaluate("({scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth})")
+        sizes = page.evaluate(
+            "({scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth})"
+        )
     finally:
         phone.close()
     assert sizes["scroll"] <= sizes["client"], sizes

@@ -13,7 +13,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from themenet import REPO, build
 
 from .kit import VNU, need
@@ -50,7 +49,9 @@ def test_demo_pages_are_valid_html(demo_site):
     assert {"index.html", "news", "network", "orgs", "upstream", "support", "404.html"} <= kinds, kinds
     result = subprocess.run(
         [java, "-jar", str(VNU), "--errors-only", "--skip-non-html", *map(str, files)],
-        capture_output=True, text=True, timeout=300,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     report = (result.stdout + result.stderr).replace(str(demo_site) + "/", "")
     assert result.returncode == 0, f"vnu on {len(files)} pages:\n{report[:6000]}"

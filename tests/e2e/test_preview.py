@@ -13,16 +13,23 @@ import threading
 from pathlib import Path
 
 import pytest
-
 from netfactory import write_network
+
 from union_network.render.mkdocs.render import MkDocsRenderer
 from union_network.tools.serve import Preview, serve
 
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--no-first-run", "--disable-quic"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 
 def free_port() -> int:
@@ -34,12 +41,17 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def preview(tmp_path_factory):
     root = tmp_path_factory.mktemp("preview")
-    cfg = write_network(root, posts=[dict(org="prim", stem="2026-01-10-sobranie", title="Отчётное собрание", date="2026-01-10")])
+    cfg = write_network(
+        root, posts=[dict(org="prim", stem="2026-01-10-sobranie", title="Отчётное собрание", date="2026-01-10")]
+    )
     port = free_port()
     preview = Preview(cfg, MkDocsRenderer, port, jobs=1, echo=lambda line: None)
     assert preview.rebuild() is not None
     server = serve(preview, "127.0.0.1", port)
-    threads = [threading.Thread(target=server.serve_forever, daemon=True), threading.Thread(target=preview.watch, daemon=True)]
+    threads = [
+        threading.Thread(target=server.serve_forever, daemon=True),
+        threading.Thread(target=preview.watch, daemon=True),
+    ]
     for t in threads:
         t.start()
     yield preview, port, root
@@ -82,11 +94,16 @@ def test_an_edit_on_disk_updates_the_open_page_and_errors_show_on_it(preview, br
     page = browser.new_page()
     page.goto(f"http://prim.localhost:{port}/news/2026-01-10-sobranie/")
     page.wait_for_timeout(1000)  # the page's live script takes its first reading
-    post.write_text(post.read_text(encoding="utf-8").replace("Отчётное собрание", "Отчётно-выборное собрание"), encoding="utf-8")
+    post.write_text(
+        post.read_text(encoding="utf-8").replace("Отчётное собрание", "Отчётно-выборное собрание"), encoding="utf-8"
+    )
     page.wait_for_function("document.title.includes('Отчётно-выборное')", timeout=60_000)
 
     original = post.read_text(encoding="utf-8")
-    post.write_text(original.replace("date: '2026-01-10'", "date: '2026-13-45'").replace("date: 2026-01-10", "date: 2026-13-45"), encoding="utf-8")
+    post.write_text(
+        original.replace("date: '2026-01-10'", "date: '2026-13-45'").replace("date: 2026-01-10", "date: 2026-13-45"),
+        encoding="utf-8",
+    )
     alert = page.locator("#un-preview-error")
     alert.wait_for(timeout=60_000)
     assert "orgs/prim/news/2026-01-10-sobranie.md" in alert.inner_text()

@@ -12,23 +12,23 @@ from __future__ import annotations
 
 import json
 import multiprocessing
-from contextlib import contextmanager
 import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from union_network.core.dates import build_time
 from union_network.build.fingerprint import Fingerprinter, environment_digest
-from union_network.read.load import default_cache_dir, load_network
-from union_network.core.siteplan import SitePlan
+from union_network.core.dates import build_time
 from union_network.core.problems import InputError
-from union_network.plan.planner import Planner
+from union_network.core.siteplan import SitePlan
 from union_network.core.urls import UrlScheme
+from union_network.plan.planner import Planner
+from union_network.read.load import default_cache_dir, load_network
 
 MANIFEST_DIR = ".union-network"  # inside the output folder, beside (never inside) the sites
 MANIFEST = "manifest.json"
@@ -134,8 +134,12 @@ def _unchanged_output(state_file: Path, out_dir: Path, inputs: str, now) -> Buil
     if not sites or any(not (out_dir / slug).is_dir() for slug in sites):
         return None
     return BuildResult(
-        out_dir=out_dir, root=state.get("root"), sites=state.get("sites", len(sites)), posts=state.get("posts", 0),
-        feeds=state.get("feeds", 0), warnings=list(state.get("warnings", [])),
+        out_dir=out_dir,
+        root=state.get("root"),
+        sites=state.get("sites", len(sites)),
+        posts=state.get("posts", 0),
+        feeds=state.get("feeds", 0),
+        warnings=list(state.get("warnings", [])),
     )
 
 
@@ -169,7 +173,7 @@ def _render_in_worker(plan: SitePlan, site_dir: Path) -> tuple[list[str], float]
     started = time.monotonic()
     try:
         warnings = _worker_renderer.render(plan, site_dir)
-    except Exception as exc:  # noqa: BLE001 - becomes a SiteFailure in the parent
+    except Exception as exc:
         raise _RenderFailed(getattr(exc, "messages", None) or [f"{type(exc).__name__}: {exc}"]) from None
     return warnings, time.monotonic() - started
 
@@ -202,7 +206,11 @@ def _ready() -> bool:
 
 
 def _render_all(
-    plans: Iterator[SitePlan], staging: Path, factory: RendererFactory, config_file: Path, pool: ProcessPoolExecutor | None,
+    plans: Iterator[SitePlan],
+    staging: Path,
+    factory: RendererFactory,
+    config_file: Path,
+    pool: ProcessPoolExecutor | None,
     jobs: int,
 ) -> Iterator[tuple[SitePlan, list[str], float]]:
     """Render plans into ``staging/<slug>`` as the iterator yields them (planning the next sites
@@ -213,7 +221,7 @@ def _render_all(
             started = time.monotonic()
             try:
                 warnings = renderer.render(plan, staging / plan.slug)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 raise _Failed(plan, getattr(exc, "messages", None) or [f"{type(exc).__name__}: {exc}"]) from None
             yield plan, warnings, time.monotonic() - started
         return
@@ -287,10 +295,14 @@ def build_network(
             return unchanged
 
     with _worker_pool(jobs, renderer_factory, config_file) as pool:
-        network, problems = load_network(config_file, now, cache_dir=cache_dir or default_cache_dir(root_dir), pool=pool)
+        network, problems = load_network(
+            config_file, now, cache_dir=cache_dir or default_cache_dir(root_dir), pool=pool
+        )
         if problems or network is None:
             raise InputError(problems)
-        result = BuildResult(out_dir=out_dir, root=network.registry.root.slug, warnings=[str(p) for p in problems.warnings])
+        result = BuildResult(
+            out_dir=out_dir, root=network.registry.root.slug, warnings=[str(p) for p in problems.warnings]
+        )
         urls = UrlScheme(preview_host, network.registry.root.slug, scheme="http") if preview_host else None
         planner = Planner(network, urls=urls)
         slugs = list(network.registry.orgs)
@@ -303,9 +315,11 @@ def build_network(
         previous = {} if full else read_manifest(out_dir).get("sites", {})
         fingerprints: dict[str, str] = {}
         totals = {"posts": 0, "feeds": 0, "changed": 0}
-        stale = sorted(
-            {d.name for d in out_dir.iterdir() if d.is_dir() and d.name != MANIFEST_DIR} - set(slugs)
-        ) if out_dir.is_dir() else []
+        stale = (
+            sorted({d.name for d in out_dir.iterdir() if d.is_dir() and d.name != MANIFEST_DIR} - set(slugs))
+            if out_dir.is_dir()
+            else []
+        )
 
         def changed_plans() -> Iterator[SitePlan]:
             """Plan the sites one by one (a plan is dropped as soon as it is known unchanged)."""
@@ -349,16 +363,19 @@ def build_network(
                 manifest["shard"] = f"{shard[0]}/{shard[1]}"
             write_manifest(out_dir, manifest)
             next_change = network.next_change()
-            _write_state(_state_file(root_dir, out_dir), {
-                "manifest": fingerprints,
-                "inputs": inputs,
-                "valid_until": next_change.isoformat() if next_change else None,
-                "root": result.root,
-                "sites": len(slugs),
-                "posts": totals["posts"],
-                "feeds": totals["feeds"],
-                "warnings": result.warnings,
-            })
+            _write_state(
+                _state_file(root_dir, out_dir),
+                {
+                    "manifest": fingerprints,
+                    "inputs": inputs,
+                    "valid_until": next_change.isoformat() if next_change else None,
+                    "root": result.root,
+                    "sites": len(slugs),
+                    "posts": totals["posts"],
+                    "feeds": totals["feeds"],
+                    "warnings": result.warnings,
+                },
+            )
         except _Failed as exc:
             source = exc.plan.source_dir.relative_to(root_dir).as_posix()
             raise SiteFailure(exc.plan.slug, source, exc.messages) from None

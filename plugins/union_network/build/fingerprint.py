@@ -33,7 +33,7 @@ TEMPLATES = (PACKAGE / "render" / "mkdocs" / "templates", PACKAGE / "features" /
 _BY_REPR = frozenset({Item, Category, EventView, Link, OrgView})
 
 
-def _feed(h: "hashlib._Hash", obj: Any, memo: dict[int, tuple[Any, bytes]]) -> None:
+def _feed(h: hashlib._Hash, obj: Any, memo: dict[int, tuple[Any, bytes]]) -> None:
     """Feed a stable encoding of ``obj`` into ``h``; dataclass instances are digested once (memo)."""
     if obj is None or isinstance(obj, (bool, int, float, str)):
         h.update(f"{type(obj).__name__}:{obj!r};".encode())
@@ -115,6 +115,8 @@ class Fingerprinter:
         h.update(self.environment.encode())
         # The root's folder (content/) holds no other org's folder; members' folders are orgs/<slug>/.
         h.update(tree_digest(plan.source_dir).encode())
-        fields = {f.name: getattr(plan, f.name) for f in dataclasses.fields(plan) if f.name not in ("build_time", "counts")}
+        fields = {
+            f.name: getattr(plan, f.name) for f in dataclasses.fields(plan) if f.name not in ("build_time", "counts")
+        }
         _feed(h, fields, self._memo)
         return h.hexdigest()

@@ -11,8 +11,8 @@ import click
 
 from union_network import __version__
 from union_network.build.builder import SiteFailure, build_network, merge_outputs
-from union_network.read.load import load_network
 from union_network.core.problems import InputError, Problems
+from union_network.read.load import load_network
 
 
 class DefaultGroup(click.Group):
@@ -77,13 +77,31 @@ def make_progress(quiet: bool):
 
 @main.command()
 @config_option
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="Output folder (default: site/ beside mkdocs.yml).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Sites built at once, in worker processes (default: all cores).")
-@click.option("--shard", callback=parse_shard, metavar="K/N", help="Build only share K of N (balanced by pages); assemble with `merge`.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder (default: site/ beside mkdocs.yml).",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Sites built at once, in worker processes (default: all cores).",
+)
+@click.option(
+    "--shard",
+    callback=parse_shard,
+    metavar="K/N",
+    help="Build only share K of N (balanced by pages); assemble with `merge`.",
+)
 @click.option("--full", is_flag=True, help="Rebuild every site, ignoring what the output already holds.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress lines, only problems and the summary.")
 @click.option("--strict", is_flag=True, help="Treat warnings (e.g. broken links in pages) as errors.")
-def build(config_file: Path, out_dir: Path | None, jobs: int | None, shard, full: bool, quiet: bool, strict: bool) -> None:
+def build(
+    config_file: Path, out_dir: Path | None, jobs: int | None, shard, full: bool, quiet: bool, strict: bool
+) -> None:
     """Validate, then build every site into OUT/<slug>/ (the default command).
 
     Only sites whose inputs changed since the last build into OUT are rebuilt.
@@ -97,7 +115,9 @@ def build(config_file: Path, out_dir: Path | None, jobs: int | None, shard, full
         )
     except InputError as exc:
         report(exc.problems)
-        click.echo(f"Сборка остановлена: ошибок — {len(exc.problems.errors)}. Опубликованный сайт не изменён.", err=True)
+        click.echo(
+            f"Сборка остановлена: ошибок — {len(exc.problems.errors)}. Опубликованный сайт не изменён.", err=True
+        )
         sys.exit(1)
     except SiteFailure as exc:
         click.echo(str(exc), err=True)
@@ -118,7 +138,13 @@ def build(config_file: Path, out_dir: Path | None, jobs: int | None, shard, full
 
 @main.command()
 @click.argument("shards", nargs=-1, required=True, type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.option("--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path), help="The assembled output folder.")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The assembled output folder.",
+)
 def merge(shards: tuple[Path, ...], out_dir: Path) -> None:
     """Assemble the outputs of `build --shard K/N` runs into one output folder."""
     try:
@@ -133,7 +159,9 @@ def merge(shards: tuple[Path, ...], out_dir: Path) -> None:
 @config_option
 @click.option("-p", "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to serve on.")
 @click.option("--bind", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None, help="Sites built at once (default: all cores).")
+@click.option(
+    "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Sites built at once (default: all cores)."
+)
 def serve(config_file: Path, port: int, bind: str, jobs: int | None) -> None:
     """Live preview: every org at http://<slug>.localhost:PORT/, the root at http://localhost:PORT/.
 
@@ -159,7 +187,9 @@ def serve(config_file: Path, port: int, bind: str, jobs: int | None) -> None:
     watcher = threading.Thread(target=preview.watch, daemon=True)
     watcher.start()
     root = preview.state.root_slug or "<корень>"
-    echo(f"Предпросмотр: http://localhost:{port}/ ({root}); организации: http://<slug>.localhost:{port}/ — Ctrl+C, чтобы остановить.")
+    echo(
+        f"Предпросмотр: http://localhost:{port}/ ({root}); организации: http://<slug>.localhost:{port}/ — Ctrl+C, чтобы остановить."
+    )
     try:
         server.serve_forever()
     except KeyboardInterrupt:
@@ -171,8 +201,18 @@ def serve(config_file: Path, port: int, bind: str, jobs: int | None) -> None:
 
 @main.command()
 @config_option
-@click.option("--changed", "rev_range", metavar="BASE..HEAD", help="Also check that the commits in this range stay within what --as may edit.")
-@click.option("--as", "who", metavar="SLUG|@LOGIN", help="The organisation (or an editor listed in editors:) the change is made for.")
+@click.option(
+    "--changed",
+    "rev_range",
+    metavar="BASE..HEAD",
+    help="Also check that the commits in this range stay within what --as may edit.",
+)
+@click.option(
+    "--as",
+    "who",
+    metavar="SLUG|@LOGIN",
+    help="The organisation (or an editor listed in editors:) the change is made for.",
+)
 def check(config_file: Path, rev_range: str | None, who: str | None) -> None:
     """Validate the registry and content only; write nothing.
 
@@ -199,7 +239,9 @@ def check(config_file: Path, rev_range: str | None, who: str | None) -> None:
     if problems or network is None:
         click.echo(f"Проверка не пройдена: ошибок — {len(problems.errors)}.", err=True)
         sys.exit(1)
-    click.echo(f"Проверка пройдена: организаций — {len(network.registry.orgs)}, новостей — {len(network.posts)}.", err=True)
+    click.echo(
+        f"Проверка пройдена: организаций — {len(network.registry.orgs)}, новостей — {len(network.posts)}.", err=True
+    )
 
 
 # -- editors' and publishing tools (scaffold.py, ownership.py, nginx.py, layout.py) -------------------
@@ -228,15 +270,21 @@ def new_org_command(slug: str, config_file: Path, parent: str, kind: str, name: 
     root = Path(config_file).resolve().parent
     for path in written:
         click.echo(path.relative_to(root).as_posix())
-    click.echo(f"Создана организация «{slug}»: заполните org.yml и страницы, затем проверьте: union-network check", err=True)
+    click.echo(
+        f"Создана организация «{slug}»: заполните org.yml и страницы, затем проверьте: union-network check", err=True
+    )
 
 
 @main.command("new-post")
 @click.argument("slug")
 @click.argument("title")
 @config_option
-@click.option("--date", "day", metavar="YYYY-MM-DD", help="The post's date (default: today in the network's time zone).")
-@click.option("--category", "categories", multiple=True, metavar="KEY", help="A category key from mkdocs.yml; repeatable.")
+@click.option(
+    "--date", "day", metavar="YYYY-MM-DD", help="The post's date (default: today in the network's time zone)."
+)
+@click.option(
+    "--category", "categories", multiple=True, metavar="KEY", help="A category key from mkdocs.yml; repeatable."
+)
 def new_post_command(slug: str, title: str, config_file: Path, day: str | None, categories: tuple[str, ...]) -> None:
     """Create news/YYYY-MM-DD-<title in Latin letters>.md in SLUG's folder (the root's: content/)."""
     from union_network.tools.scaffold import ScaffoldError, new_post
@@ -251,10 +299,16 @@ def new_post_command(slug: str, title: str, config_file: Path, day: str | None, 
 
 @main.command()
 @config_option
-@click.option("--out", "out_file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-              help="Where to write (default: CODEOWNERS at the top of the git repository, or beside mkdocs.yml; - for stdout).")
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Where to write (default: CODEOWNERS at the top of the git repository, or beside mkdocs.yml; - for stdout).",
+)
 @click.option("--syntax", type=click.Choice(["github", "gitlab"]), default="github", show_default=True)
-@click.option("--web-team-everywhere", is_flag=True, help="List the web team beside the editors of every org folder too.")
+@click.option(
+    "--web-team-everywhere", is_flag=True, help="List the web team beside the editors of every org folder too."
+)
 def codeowners(config_file: Path, out_file: Path | None, syntax: str, web_team_everywhere: bool) -> None:
     """Write CODEOWNERS: each org's editors own its folder, the web team (web_team) the rest."""
     from union_network.core.dates import build_time
@@ -285,22 +339,49 @@ def codeowners(config_file: Path, out_file: Path | None, syntax: str, web_team_e
 
 @main.command("nginx-config")
 @config_option
-@click.option("--out", "out_file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), default="-",
-              help="Where to write (default: stdout).")
-@click.option("--root", "site_root", default="/srv/site", show_default=True,
-              help="Where the server keeps the build output (path style: the assembled tree).")
-@click.option("--https", is_flag=True, help="Serve HTTPS and redirect HTTP to it (otherwise the 443 servers are commented out).")
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    default="-",
+    help="Where to write (default: stdout).",
+)
+@click.option(
+    "--root",
+    "site_root",
+    default="/srv/site",
+    show_default=True,
+    help="Where the server keeps the build output (path style: the assembled tree).",
+)
+@click.option(
+    "--https", is_flag=True, help="Serve HTTPS and redirect HTTP to it (otherwise the 443 servers are commented out)."
+)
 @click.option("--cert", help="Certificate (default: /etc/letsencrypt/live/<domain>/fullchain.pem).")
 @click.option("--key", help="Certificate key (default: /etc/letsencrypt/live/<domain>/privkey.pem).")
-@click.option("--listen", "listen", multiple=True, metavar="ADDR", help="Address to listen on; repeatable (default: all IPv4 and IPv6).")
+@click.option(
+    "--listen",
+    "listen",
+    multiple=True,
+    metavar="ADDR",
+    help="Address to listen on; repeatable (default: all IPv4 and IPv6).",
+)
 @click.option("--http-port", type=click.IntRange(1, 65535), default=80, show_default=True)
 @click.option("--https-port", type=click.IntRange(1, 65535), default=443, show_default=True)
-def nginx_config_command(config_file: Path, out_file: Path, site_root: str, https: bool, cert: str | None, key: str | None,
-                         listen: tuple[str, ...], http_port: int, https_port: int) -> None:
+def nginx_config_command(
+    config_file: Path,
+    out_file: Path,
+    site_root: str,
+    https: bool,
+    cert: str | None,
+    key: str | None,
+    listen: tuple[str, ...],
+    http_port: int,
+    https_port: int,
+) -> None:
     """Write an nginx server configuration serving the built network by subdomain (or path)."""
-    from union_network.tools.nginx import NginxOptions, nginx_config
     from union_network.read.options import read_options
     from union_network.read.registry import read_registry
+    from union_network.tools.nginx import NginxOptions, nginx_config
 
     config_file = Path(config_file).resolve()
     problems = Problems(root=config_file.parent)
@@ -310,8 +391,15 @@ def nginx_config_command(config_file: Path, out_file: Path, site_root: str, http
         report(problems)
         _fail([] if options else [f"{config_file}: нет файла конфигурации сети"], "Конфигурация nginx не записана.")
     opts = NginxOptions(
-        domain=options.domain, root_slug=registry.root.slug, root=site_root, url_style=options.url_style, https=https,
-        http_port=http_port, https_port=https_port, certificate=cert, certificate_key=key,
+        domain=options.domain,
+        root_slug=registry.root.slug,
+        root=site_root,
+        url_style=options.url_style,
+        https=https,
+        http_port=http_port,
+        https_port=https_port,
+        certificate=cert,
+        certificate_key=key,
     )
     if listen:
         opts.listen = ["" if a in ("*", "0.0.0.0") else a for a in listen]
@@ -325,8 +413,18 @@ def nginx_config_command(config_file: Path, out_file: Path, site_root: str, http
 
 @main.command()
 @config_option
-@click.option("--site", "site_dir", type=click.Path(file_okay=False, path_type=Path), help="The build output (default: site/ beside mkdocs.yml).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), help="The tree to publish (default: public/ beside mkdocs.yml).")
+@click.option(
+    "--site",
+    "site_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The build output (default: site/ beside mkdocs.yml).",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The tree to publish (default: public/ beside mkdocs.yml).",
+)
 def assemble(config_file: Path, site_dir: Path | None, out_dir: Path | None) -> None:
     """url_style: path — lay the built sites out as one tree: the root's at the top, members in <slug>/."""
     from union_network.core.dates import build_time
@@ -337,8 +435,15 @@ def assemble(config_file: Path, site_dir: Path | None, out_dir: Path | None) -> 
         report(problems)
         _fail([], f"Сборка дерева остановлена: ошибок — {len(problems.errors)}.")
     if network.options.url_style != "path":
-        _fail(["assemble нужен только при url_style: path; при url_style: subdomain публикуйте site/<slug>/ как есть "
-               "(union-network nginx-config)"], "Дерево не собрано.")
+        _fail(
+            [
+                (
+                    "assemble нужен только при url_style: path; при url_style: subdomain публикуйте site/<slug>/ как есть "
+                    "(union-network nginx-config)"
+                )
+            ],
+            "Дерево не собрано.",
+        )
     root = network.root_dir
     site_dir = site_dir or root / "site"
     out_dir = out_dir or root / "public"
@@ -347,26 +452,41 @@ def assemble(config_file: Path, site_dir: Path | None, out_dir: Path | None) -> 
         count = assemble_tree(site_dir, out_dir, network.registry.root.slug, members)
     except LayoutError as exc:
         _fail(exc.messages, "Дерево не собрано.")
-    click.echo(f"Готово: сайтов — {count} → {Path(out_dir).resolve()} (корневая организация — в корне, остальные — в /<slug>/)", err=True)
+    click.echo(
+        f"Готово: сайтов — {count} → {Path(out_dir).resolve()} (корневая организация — в корне, остальные — в /<slug>/)",
+        err=True,
+    )
 
 
 # -- information-policy reports (maturity.py, dashboard.py) ----------------------------------------
 @main.command("report")
 @config_option
 @click.option("--org", "scope", metavar="SLUG", help="Only this organisation and every organisation below it.")
-@click.option("--csv", "csv_out", is_flag=False, flag_value="-", default=None, metavar="[FILE]",
-              type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-              help="Write the CSV (UTF-8 with BOM, ';') to FILE, or without FILE to stdout instead of the table.")
-@click.option("--fail-under", "fail_under", type=click.IntRange(0, 100), metavar="SCORE",
-              help="Exit with status 1 when any organisation scores below SCORE (for CI); they are listed.")
+@click.option(
+    "--csv",
+    "csv_out",
+    is_flag=False,
+    flag_value="-",
+    default=None,
+    metavar="[FILE]",
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="Write the CSV (UTF-8 with BOM, ';') to FILE, or without FILE to stdout instead of the table.",
+)
+@click.option(
+    "--fail-under",
+    "fail_under",
+    type=click.IntRange(0, 100),
+    metavar="SCORE",
+    help="Exit with status 1 when any organisation scores below SCORE (for CI); they are listed.",
+)
 def report_command(config_file: Path, scope: str | None, csv_out: Path | None, fail_under: int | None) -> None:
     """Digital maturity and activity of every organisation: score, status, what is missing.
 
     The indicators and the formula are those of the maturity/ dashboard (README,
     "Registry and digital maturity"), relative to the build time (SOURCE_DATE_EPOCH or now).
     """
-    from union_network.features.dashboard import maturity_csv, report_text
     from union_network.core.dates import build_time
+    from union_network.features.dashboard import maturity_csv, report_text
     from union_network.features.maturity import assess, scope_of
 
     network, problems = load_network(config_file, build_time())

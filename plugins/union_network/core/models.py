@@ -34,7 +34,9 @@ KIND_LABELS = {
 
 def check_slug(value: str) -> str:
     if not SLUG_RE.match(value or ""):
-        raise ValueError(f"недопустимый slug {value!r}: только строчные латинские буквы, цифры и дефис, от 2 до 40 символов")
+        raise ValueError(
+            f"недопустимый slug {value!r}: только строчные латинские буквы, цифры и дефис, от 2 до 40 символов"
+        )
     if value in RESERVED_SLUGS:
         raise ValueError(f"slug {value!r} зарезервирован")
     return value
@@ -67,7 +69,9 @@ def _text(value: Any) -> Any:
 
 Url = Annotated[str, AfterValidator(_url), Field(json_schema_extra={"format": "uri", "pattern": "^https?://"})]
 Email = Annotated[str, AfterValidator(_email), Field(json_schema_extra={"format": "email"})]
-Slug = Annotated[str, AfterValidator(check_slug), Field(json_schema_extra={"pattern": SLUG_RE.pattern, "not": {"const": "www"}})]
+Slug = Annotated[
+    str, AfterValidator(check_slug), Field(json_schema_extra={"pattern": SLUG_RE.pattern, "not": {"const": "www"}})
+]
 Text = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
 Owner = Annotated[str, AfterValidator(check_owner), Field(json_schema_extra={"pattern": OWNER_RE.pattern})]
 
@@ -157,7 +161,9 @@ class FrontMatter(_Strict):
             try:
                 return date.fromisoformat(value) if len(value) == 10 else datetime.fromisoformat(value)
             except ValueError:
-                raise ValueError(f"дата {value!r} не в формате ГГГГ-ММ-ДД или ISO 8601 (2026-03-14T10:30:00+03:00)") from None
+                raise ValueError(
+                    f"дата {value!r} не в формате ГГГГ-ММ-ДД или ISO 8601 (2026-03-14T10:30:00+03:00)"
+                ) from None
         return value
 
     @field_validator("categories", "tags", mode="before")

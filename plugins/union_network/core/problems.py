@@ -6,9 +6,9 @@ that a single run reports everything an editor got wrong.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 ERROR = "error"
 WARNING = "warning"

@@ -8,10 +8,12 @@ and navigation entries. A renderer only has to render pages and write files.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
+
 
 @dataclass(frozen=True)
 class Link:
@@ -72,7 +74,7 @@ class OrgView:
 @dataclass(frozen=True)
 class OrgNode:
     org: OrgView
-    children: tuple["OrgNode", ...]
+    children: tuple[OrgNode, ...]
 
 
 @dataclass(frozen=True)
@@ -117,7 +119,7 @@ class OutputFile:
     """
 
     path: str
-    write: Callable[["SitePlan", Any], bytes]
+    write: Callable[[SitePlan, Any], bytes]
     data: Any = None
 
 
@@ -149,5 +151,5 @@ class SitePlan:
         if nav_title:
             self.nav.append((nav_title, page.src_uri))
 
-    def add_file(self, path: str, write: Callable[["SitePlan", Any], bytes], data: Any = None) -> None:
+    def add_file(self, path: str, write: Callable[[SitePlan, Any], bytes], data: Any = None) -> None:
         self.files.append(OutputFile(path, write, data))

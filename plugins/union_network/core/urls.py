@@ -34,7 +34,7 @@ class UrlScheme:
             raise ValueError(f"unknown url_style {self.style!r}")
 
     @classmethod
-    def for_network(cls, options, root_slug: str, scheme: str = "https") -> "UrlScheme":
+    def for_network(cls, options, root_slug: str, scheme: str = "https") -> UrlScheme:
         """The scheme a network's options ask for (``domain``, ``url_style``)."""
         return cls(options.domain, root_slug, scheme, getattr(options, "url_style", SUBDOMAIN))
 

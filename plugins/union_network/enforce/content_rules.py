@@ -39,8 +39,8 @@ import yaml
 from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.util import BLOCK_LEVEL_ELEMENTS
 
-from union_network.read.cache import CleanFiles
 from union_network.core.problems import Problems
+from union_network.read.cache import CleanFiles
 from union_network.read.moderation import MODERATION_FILE
 from union_network.read.news import NEWS_FOLDER
 from union_network.read.registry import CARD, ORGS_FOLDER, ROOT_FOLDER
@@ -150,7 +150,8 @@ def check_org_folder(folder: Path, rules: ContentRules, problems: Problems, clea
                 continue
             if name.lower() in THEME_DIRS:
                 problems.error(
-                    here / name, None,
+                    here / name,
+                    None,
                     f"папка «{name}» в папке организации запрещена: это переопределение темы или стилей, а {WHY}; удалите папку",
                 )
                 continue
@@ -180,7 +181,8 @@ def check_org_folder(folder: Path, rules: ContentRules, problems: Problems, clea
                 problems.error(path, None, FILE_MESSAGES["html"])
             elif ext in SETTINGS and not (here == folder and name in ALLOWED_SETTINGS):
                 problems.error(
-                    path, None,
+                    path,
+                    None,
                     f"файл настроек «{name}» в папке организации запрещён: настройки сайтов общие для сети "
                     "(mkdocs.yml и theme/brandbook.yml в корне); в папке организации допустимы только org.yml и moderation.yml",
                 )
@@ -201,7 +203,8 @@ def _check_image(path: Path, ext: str, rules: ContentRules, problems: Problems) 
     limit = rules.max_image_kb * 1024
     if size > limit:
         problems.error(
-            path, None,
+            path,
+            None,
             f"изображение {math.ceil(size / 1024)} КБ больше допустимых {rules.max_image_kb} КБ "
             f"(max_image_kb в {BRANDBOOK}); уменьшите размер в пикселях или сожмите его (JPEG, WebP)",
         )
@@ -225,11 +228,17 @@ LAYOUT_KEYS = {
     "hide": "скрывает части макета (навигацию, оглавление, подвал)",
     "extra": "добавляет настройки темы",
     "theme": "меняет тему",
-    "style": "задаёт стили", "styles": "задаёт стили", "css": "подключает стили",
-    "stylesheet": "подключает стили", "stylesheets": "подключает стили",
-    "javascript": "подключает скрипты", "js": "подключает скрипты",
-    "script": "подключает скрипты", "scripts": "подключает скрипты",
-    "custom_dir": "меняет папку темы", "overrides": "переопределяет тему",
+    "style": "задаёт стили",
+    "styles": "задаёт стили",
+    "css": "подключает стили",
+    "stylesheet": "подключает стили",
+    "stylesheets": "подключает стили",
+    "javascript": "подключает скрипты",
+    "js": "подключает скрипты",
+    "script": "подключает скрипты",
+    "scripts": "подключает скрипты",
+    "custom_dir": "меняет папку темы",
+    "overrides": "переопределяет тему",
     "social": "меняет оформление карточки для соцсетей",
 }
 
@@ -241,7 +250,7 @@ def split_meta(text: str, *, parse: bool = True) -> tuple[list[tuple[str, int, o
     broken front matter fails the build anyway) only blanks the block."""
     m = _YAML_META.match(text)
     if m and not parse:
-        return [], "\n" * m.group(0).count("\n") + text[m.end():]
+        return [], "\n" * m.group(0).count("\n") + text[m.end() :]
     if m:
         try:
             data = yaml.load(m.group(1), Loader=_MetaLoader)  # the loader MkDocs uses, so the same verdict
@@ -251,7 +260,7 @@ def split_meta(text: str, *, parse: bool = True) -> tuple[list[tuple[str, int, o
             return [], text
         block = m.group(1)
         items = [(str(k), 2 + _key_line(block, str(k)), v) for k, v in data.items()]
-        return items, "\n" * m.group(0).count("\n") + text[m.end():]
+        return items, "\n" * m.group(0).count("\n") + text[m.end() :]
     items: list[tuple[str, int, object]] = []
     lines = text.split("\n")
     n = 0
@@ -278,7 +287,8 @@ def _check_front_matter(items, path: Path, rules: ContentRules, problems: Proble
         what = LAYOUT_KEYS.get(k) or ("подключает свои стили или скрипты" if k.startswith("extra_") else None)
         if what:
             problems.error(
-                path, line,
+                path,
+                line,
                 f"поле «{key}» в front matter {what} — это запрещено: {WHY}, макет страниц един для сети; "
                 "удалите поле (допустимы title, description, tags и другие поля содержания)",
             )
@@ -532,7 +542,9 @@ def tag_findings(
     """What is wrong with one start tag; ``attrs``: (name, value, line) with names in lower case."""
     if svg:
         if tag == "script":
-            message = "тег <script> запрещён: SVG со скриптом выполняет код на сайте; сохраните изображение без скриптов"
+            message = (
+                "тег <script> запрещён: SVG со скриптом выполняет код на сайте; сохраните изображение без скриптов"
+            )
             return [(line, ("tag", tag), message)]
     elif tag in TAG_MESSAGES:
         return [(line, ("tag", tag), TAG_MESSAGES[tag])]
@@ -553,7 +565,9 @@ def tag_findings(
         elif not svg and name == "style":
             message = f"атрибут style= у тега <{tag}> запрещён: {WHY}; удалите атрибут"
         elif not svg and name in PRESENTATIONAL_ATTRS:
-            message = f"атрибут {name}= у тега <{tag}> запрещён: цвета и шрифты задаёт брендбук федерации; удалите атрибут"
+            message = (
+                f"атрибут {name}= у тега <{tag}> запрещён: цвета и шрифты задаёт брендбук федерации; удалите атрибут"
+            )
         elif value and is_script_url(value):
             found.append((at, ("url", name), f"<{tag} {name}=…>: {SCRIPT_URL}"))
             continue
@@ -624,7 +638,7 @@ def _lexical_pass(text: str, rules: ContentRules, svg: bool) -> list[Finding]:
     for m in _TAG_START.finditer(text):
         tag = m.group(1).lower()
         end = text.find(">", m.end())
-        chunk = text[m.end(): end if end != -1 else len(text)]
+        chunk = text[m.end() : end if end != -1 else len(text)]
         attrs = []
         for a in _LEXICAL_ATTR.finditer(chunk):
             value = a.group(2)
@@ -671,11 +685,17 @@ def attr_list_findings(text: str) -> list[tuple[int, str]]:
         for a in _BRACE_ATTR.finditer(m.group(0)):
             name = a.group(1).lower()
             if name.startswith("on"):
-                found.append((line, f"обработчик события {name}= в атрибутах {{: …}} запрещён (это скрипт); удалите его"))
+                found.append(
+                    (line, f"обработчик события {name}= в атрибутах {{: …}} запрещён (это скрипт); удалите его")
+                )
             elif name == "style":
-                found.append((line, f"атрибут style= в {{: …}} запрещён: {WHY}; удалите его (классы вида .class допустимы)"))
+                found.append(
+                    (line, f"атрибут style= в {{: …}} запрещён: {WHY}; удалите его (классы вида .class допустимы)")
+                )
             else:
-                found.append((line, f"атрибут {name}= в {{: …}} запрещён: цвета и шрифты задаёт брендбук федерации; удалите его"))
+                found.append(
+                    (line, f"атрибут {name}= в {{: …}} запрещён: цвета и шрифты задаёт брендбук федерации; удалите его")
+                )
     return found
 
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from union_network.read.brandbook import BRAND_CSS, Brandbook, brand_css, brand_view
 from union_network.core.siteplan import SitePlan
+from union_network.read.brandbook import BRAND_CSS, Brandbook, brand_css, brand_view
 
 CARD_IMAGE = "assets/un-card.png"
 CARD_SIZE = (1200, 630)

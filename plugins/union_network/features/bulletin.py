@@ -37,8 +37,8 @@ from feedgen.feed import FeedGenerator
 
 from union_network import __version__
 from union_network.core.dates import LOCALE
-from union_network.write.feeds import LANGUAGE
 from union_network.core.siteplan import Item, Page, SitePlan
+from union_network.write.feeds import LANGUAGE
 
 if TYPE_CHECKING:  # pragma: no cover - typing only (sites imports this module)
     from union_network.plan.planner import Planner
@@ -160,7 +160,7 @@ def make_issues(plan: SitePlan, items: Iterable[Item], zone: tzinfo, vocabulary:
 
 
 # -- the section -----------------------------------------------------------------
-def bulletin_section(planner: "Planner", plan: SitePlan) -> None:
+def bulletin_section(planner: Planner, plan: SitePlan) -> None:
     if not planner.registry.has_members(plan.slug):
         return
     options = planner.options

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from weakref import WeakKeyDictionary
 
-from union_network.write.assets import use_asset
-from union_network.write.charts import bar_chart, sparkline
 from union_network.core.dates import russian_date
+from union_network.core.models import KIND_LABELS
+from union_network.core.siteplan import Page, SitePlan
 from union_network.features.maturity import (
     AMBER_FROM,
     GREEN_FROM,
@@ -35,8 +35,8 @@ from union_network.features.maturity import (
     silent_orgs,
     worst_first,
 )
-from union_network.core.models import KIND_LABELS
-from union_network.core.siteplan import Page, SitePlan
+from union_network.write.assets import use_asset
+from union_network.write.charts import bar_chart, sparkline
 from union_network.write.spreadsheet import excel_csv
 
 MATURITY_TITLE = "Цифровая зрелость"
@@ -52,9 +52,11 @@ FORMULA: tuple[tuple[str, int, str], ...] = (
     (
         "Страницы в социальных сетях",
         POINTS["social"],
-        f"есть — все баллы; обязательны для первичной организации численностью больше "
-        f"{SOCIAL_REQUIRED_ABOVE['primary']} членов профсоюза и для территориальной (отраслевой, федерации) — больше "
-        f"{SOCIAL_REQUIRED_ABOVE['territorial']}; где не обязательны, баллы засчитываются и без них",
+        (
+            f"есть — все баллы; обязательны для первичной организации численностью больше "
+            f"{SOCIAL_REQUIRED_ABOVE['primary']} членов профсоюза и для территориальной (отраслевой, федерации) — больше "
+            f"{SOCIAL_REQUIRED_ABOVE['territorial']}; где не обязательны, баллы засчитываются и без них"
+        ),
     ),
     ("Новости за последние 30 дней", POINTS["recent"], "есть хотя бы одна — все баллы"),
     (
@@ -70,8 +72,10 @@ FORMULA: tuple[tuple[str, int, str], ...] = (
     (
         "Доля новостей, поднявшихся в вышестоящую организацию",
         POINTS["rose"],
-        f"{POINTS['rose']} × доля новостей за {MONTHS} месяцев, поднявшихся выше (округление до целого); "
-        f"у федерации выше никого нет — все баллы",
+        (
+            f"{POINTS['rose']} × доля новостей за {MONTHS} месяцев, поднявшихся выше (округление до целого); "
+            f"у федерации выше никого нет — все баллы"
+        ),
     ),
 )
 SITE_RULE = (
@@ -155,8 +159,9 @@ def rollup_chart(r: Rollup, index: int) -> Chart:
         desc += f" Больше всего — {peak.label}: {peak.count}."
     title = f"Новости по месяцам: {r.short_name}" + (" и организации в её составе" if r.orgs > 1 else "")
     chart_id = f"un-chart-{index}"
-    svg = bar_chart(chart_id, title, desc, [m.short for m in r.months], [m.count for m in r.months],
-                    [m.label for m in r.months])
+    svg = bar_chart(
+        chart_id, title, desc, [m.short for m in r.months], [m.count for m in r.months], [m.label for m in r.months]
+    )
     return Chart(chart_id, title, svg)
 
 
@@ -302,23 +307,36 @@ def text_table(header: Sequence[str], rows: Sequence[Sequence[str]], right: Iter
 
 def report_text(assessments: Sequence[Assessment], now: datetime, name_width: int = 40) -> str:
     """The ``report`` command's output: the table in tree order, then what each organisation lacks."""
-    header = ["Организация", "Вид", "Членов", "Балл", "Статус", "30 дн", "90 дн", f"{MONTHS} мес", "Выше", "Последняя новость"]
+    header = [
+        "Организация",
+        "Вид",
+        "Членов",
+        "Балл",
+        "Статус",
+        "30 дн",
+        "90 дн",
+        f"{MONTHS} мес",
+        "Выше",
+        "Последняя новость",
+    ]
     rows = []
     top = min((a.depth for a in assessments), default=0)
     for a in assessments:
         act = a.activity
-        rows.append([
-            _fit("  " * (a.depth - top) + a.short_name, name_width),
-            KIND_SHORT[a.kind],
-            "" if a.members is None else str(a.members),
-            str(a.score),
-            STATUS_LABELS[a.status],
-            str(act.posts_30),
-            str(act.posts_90),
-            str(act.posts_12m),
-            rose_text(a).replace(" (выше нет)", ""),
-            act.last_update.date().isoformat() if act.last_update else "—",
-        ])
+        rows.append(
+            [
+                _fit("  " * (a.depth - top) + a.short_name, name_width),
+                KIND_SHORT[a.kind],
+                "" if a.members is None else str(a.members),
+                str(a.score),
+                STATUS_LABELS[a.status],
+                str(act.posts_30),
+                str(act.posts_90),
+                str(act.posts_12m),
+                rose_text(a).replace(" (выше нет)", ""),
+                act.last_update.date().isoformat() if act.last_update else "—",
+            ]
+        )
     parts = [
         f"Цифровая зрелость и активность на {russian_date(now)}: организаций — {len(assessments)}",
         "",
@@ -333,8 +351,10 @@ def report_text(assessments: Sequence[Assessment], now: datetime, name_width: in
     silent = sum(1 for a in assessments if a.activity.silent)
     parts += [
         "",
-        f"Зелёный: {counts['green']}, жёлтый: {counts['amber']}, красный: {counts['red']}; "
-        f"молчат больше {SILENT_DAYS} дней: {silent}.",
+        (
+            f"Зелёный: {counts['green']}, жёлтый: {counts['amber']}, красный: {counts['red']}; "
+            f"молчат больше {SILENT_DAYS} дней: {silent}."
+        ),
         STATUS_RULE.split(". ")[0] + ". Формула — на странице maturity/ («Как считается оценка») и в README.",
         SITE_RULE,
     ]

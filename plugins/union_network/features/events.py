@@ -25,7 +25,7 @@ builds of the same input give identical files.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -66,7 +66,7 @@ class EventsPage:
     webcal_url: str  # webcal://…/events.ics
 
 
-def site_event_posts(planner: "Planner", slug: str) -> list[Post]:
+def site_event_posts(planner: Planner, slug: str) -> list[Post]:
     """The published posts with an event that ``slug``'s site shows (see the module docstring)."""
     registry = planner.registry
     routes = planner.routes
@@ -93,7 +93,7 @@ def uid(item: Item) -> str:
     return f"{stem}@{urlsplit(item.url).hostname}"
 
 
-def events_section(planner: "Planner", plan: SitePlan) -> None:
+def events_section(planner: Planner, plan: SitePlan) -> None:
     items = planner.items(site_event_posts(planner, plan.slug))
     now = plan.build_time
     upcoming = tuple(i for i in items if is_upcoming(i, now))
@@ -123,7 +123,7 @@ def _local(value: datetime, zone: ZoneInfo) -> datetime:
 
 
 def _utc(value: datetime) -> datetime:
-    return value.astimezone(timezone.utc)
+    return value.astimezone(UTC)
 
 
 @lru_cache(maxsize=16)

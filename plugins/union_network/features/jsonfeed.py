@@ -15,8 +15,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from union_network.write.feeds import LANGUAGE
 from union_network.core.siteplan import Feed, Item, SitePlan
+from union_network.write.feeds import LANGUAGE
 
 if TYPE_CHECKING:  # pragma: no cover - typing only (sites imports this module)
     from union_network.plan.planner import Planner
@@ -73,7 +73,7 @@ def render_json_feed(plan: SitePlan, feed: Feed) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def jsonfeed_section(planner: "Planner", plan: SitePlan) -> None:
+def jsonfeed_section(planner: Planner, plan: SitePlan) -> None:
     """A ``feed.json`` for every feed the earlier sections (news_section) put in ``plan.feeds``."""
     for feed in plan.feeds:
         plan.add_file(json_path(feed), render_json_feed, feed)

@@ -36,9 +36,9 @@ from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
 
-from union_network.plan.flow import Routes, route
 from union_network.core.models import KIND_LABELS
 from union_network.core.network import Network, Org, Post, Registry
+from union_network.plan.flow import Routes, route
 
 #: Points of each indicator; they add up to 100.
 POINTS: dict[str, int] = {
@@ -94,7 +94,7 @@ def posts_word(n: int) -> str:
 
 
 def half_up(value: float) -> int:
-    return int(math.floor(value + 0.5))
+    return math.floor(value + 0.5)
 
 
 def social_required(kind: str, members: int | None) -> bool:
@@ -244,8 +244,15 @@ def card_checks(org: Org) -> tuple[Check, ...]:
     def add(key: str, met: bool, required: bool = True, note: str | None = None) -> None:
         max_points = POINTS.get(key, 0)
         checks.append(
-            Check(key, CHECK_LABELS[key], met, required, max_points if (met or not required) else 0, max_points,
-                  note or ("есть" if met else "нет"))
+            Check(
+                key,
+                CHECK_LABELS[key],
+                met,
+                required,
+                max_points if (met or not required) else 0,
+                max_points,
+                note or ("есть" if met else "нет"),
+            )
         )
 
     add("info_officer", card.info_officer is not None and bool(card.info_officer.name))
@@ -310,10 +317,7 @@ def score_parts(checks: Sequence[Check], activity: Activity, is_root: bool) -> t
     parts.append(("quarter", min(a.posts_90, QUARTER_POSTS) * per_post, POINTS["quarter"]))
     per_month = POINTS["regularity"] // REGULAR_MONTHS
     parts.append(("regularity", min(a.active_months, REGULAR_MONTHS) * per_month, POINTS["regularity"]))
-    if is_root:
-        rose = POINTS["rose"]
-    else:
-        rose = half_up(POINTS["rose"] * a.rose_share) if a.rose_share is not None else 0
+    rose = POINTS["rose"] if is_root else half_up(POINTS["rose"] * a.rose_share) if a.rose_share is not None else 0
     parts.append(("rose", rose, POINTS["rose"]))
     return tuple(parts)
 
@@ -338,23 +342,29 @@ def missing_of(checks: Sequence[Check], activity: Activity, kind: str, is_root: 
     if a.last_update is None:
         out.append("нет ни одной новости")
     elif a.posts_90 == 0:
-        out.append(f"молчит больше {SILENT_DAYS} дней: последняя новость {a.days_since_update} "
-                   f"{plural(a.days_since_update, 'день', 'дня', 'дней')} назад")
+        out.append(
+            f"молчит больше {SILENT_DAYS} дней: последняя новость {a.days_since_update} "
+            f"{plural(a.days_since_update, 'день', 'дня', 'дней')} назад"
+        )
     else:
         if not a.posts_30:
             out.append("за последние 30 дней нет новостей")
         if a.posts_90 < QUARTER_POSTS:
             out.append(f"за 90 дней {posts_word(a.posts_90)}, нужно не меньше {QUARTER_POSTS}")
     if a.last_update is not None and a.active_months < REGULAR_MONTHS:
-        out.append(f"новости выходили в {a.active_months} {plural(a.active_months, 'месяце', 'месяцах', 'месяцах')} "
-                   f"из {MONTHS}, нужно не меньше {REGULAR_MONTHS}")
+        out.append(
+            f"новости выходили в {a.active_months} {plural(a.active_months, 'месяце', 'месяцах', 'месяцах')} "
+            f"из {MONTHS}, нужно не меньше {REGULAR_MONTHS}"
+        )
     if not is_root and a.rose_share is not None and half_up(POINTS["rose"] * a.rose_share) < POINTS["rose"]:
         of = plural(a.posts_12m, "новости", "новостей", "новостей")  # genitive after «из»
         out.append(f"в вышестоящую организацию поднялось {a.rose} из {a.posts_12m} {of} за {MONTHS} месяцев")
     return tuple(out)
 
 
-def assess_org(org: Org, own: Sequence[Post], routes: Routes, now: datetime, tz: ZoneInfo, depth: int = 0) -> Assessment:
+def assess_org(
+    org: Org, own: Sequence[Post], routes: Routes, now: datetime, tz: ZoneInfo, depth: int = 0
+) -> Assessment:
     """Every indicator, the score, the status and what is missing, for one organisation."""
     is_root = org.parent is None
     checks = card_checks(org)
@@ -458,7 +468,9 @@ def rollups(slug: str, assessments: Mapping[str, Assessment], registry: Registry
 def silent_orgs(assessments: Iterable[Assessment]) -> list[Assessment]:
     """Organisations without an own post for more than 90 days, the longest silent first (never: first of all)."""
     silent = [a for a in assessments if a.activity.silent]
-    return sorted(silent, key=lambda a: (a.activity.last_update is not None, a.activity.last_update or datetime.min, a.slug))
+    return sorted(
+        silent, key=lambda a: (a.activity.last_update is not None, a.activity.last_update or datetime.min, a.slug)
+    )
 
 
 def worst_first(assessments: Iterable[Assessment]) -> list[Assessment]:

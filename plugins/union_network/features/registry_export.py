@@ -12,14 +12,14 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 
-from union_network.write.assets import use_asset
 from union_network.core.dates import russian_date
-from union_network.features.maturity import scope_of
 from union_network.core.models import KIND_LABELS, SOCIAL_LABELS
 from union_network.core.network import Registry
 from union_network.core.siteplan import Page, SitePlan
-from union_network.write.spreadsheet import excel_csv
 from union_network.core.urls import UrlScheme
+from union_network.features.maturity import scope_of
+from union_network.write.assets import use_asset
+from union_network.write.spreadsheet import excel_csv
 
 REGISTRY_TITLE = "Реестр организаций"
 TEMPLATE_REGISTRY = "un-registry.html"
@@ -110,7 +110,9 @@ def registry_rows(registry: Registry, urls: UrlScheme, scope: str | None = None)
                 site=urls.site(slug),
                 depth=len(registry.ancestors(slug)),
                 contacts={k: v for k, v in card.contacts.model_dump().items() if v},
-                info_officer={k: v for k, v in card.info_officer.model_dump().items() if v} if card.info_officer else None,
+                info_officer={k: v for k, v in card.info_officer.model_dump().items() if v}
+                if card.info_officer
+                else None,
                 social=tuple(SocialLink(k, SOCIAL_LABELS[k], v) for k, v in card.social.model_dump().items() if v),
             )
         )
@@ -201,7 +203,9 @@ def registry_section(planner, plan: SitePlan) -> None:
     if not registry.has_members(plan.slug) and plan.slug != registry.root.slug:
         return
     # The build date (not time): the registry does not change within a day, so incremental builds keep the site.
-    data = registry_data(registry, planner.urls, plan.slug, plan.build_time.astimezone(planner.options.tz).date().isoformat())
+    data = registry_data(
+        registry, planner.urls, plan.slug, plan.build_time.astimezone(planner.options.tz).date().isoformat()
+    )
     plan.add_page(Page("registry/index.md", REGISTRY_TITLE, TEMPLATE_REGISTRY, data), REGISTRY_TITLE)
     plan.add_file(JSON_FILE, write_registry_json, data)
     plan.add_file(CSV_FILE, write_registry_csv, data)

@@ -56,7 +56,9 @@ def reached_ancestors(post: Post, registry: Registry, moderation: Mapping[str, M
     return shown
 
 
-def network_items(slug: str, registry: Registry, posts: Iterable[Post], moderation: Mapping[str, Moderation]) -> list[Post]:
+def network_items(
+    slug: str, registry: Registry, posts: Iterable[Post], moderation: Mapping[str, Moderation]
+) -> list[Post]:
     """§5.2: an org's own posts plus everything that reached it from below."""
     return newest_first(p for p in posts if p.org == slug or slug in reached_ancestors(p, registry, moderation))
 

@@ -23,9 +23,9 @@ from pathlib import Path
 
 from union_network.core.network import Network
 from union_network.core.problems import Problems
+from union_network.core.urls import PATH
 from union_network.read.moderation import MODERATION_FILE
 from union_network.read.registry import CARD
-from union_network.core.urls import PATH
 
 #: Top-level paths every root site may have, whatever its content: generated lists and
 #: MkDocs/Material's own folders. A slug equal to one of these cannot be a path-style member.
@@ -68,7 +68,7 @@ def root_planned_paths(network: Network) -> dict[str, str]:
         network = dataclasses.replace(network, build_time=build_time())
     try:
         plan = Planner(network).plan(network.registry.root.slug)
-    except Exception:  # noqa: BLE001 - best effort: the build reports its own failures, assemble re-checks
+    except Exception:
         return {}
     names: dict[str, str] = {}
     for src_uri, page in plan.pages.items():
@@ -131,7 +131,10 @@ def assemble_tree(site_dir: Path, out_dir: Path, root_slug: str, member_slugs: l
     missing = [slug for slug in [root_slug, *member_slugs] if not (site_dir / slug).is_dir()]
     if missing:
         raise LayoutError(
-            [f"{site_dir / slug}: нет собранного сайта организации «{slug}»; сначала выполните build" for slug in missing]
+            [
+                f"{site_dir / slug}: нет собранного сайта организации «{slug}»; сначала выполните build"
+                for slug in missing
+            ]
         )
     root_site = site_dir / root_slug
     members = set(member_slugs)

@@ -11,15 +11,26 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from union_network.core.dates import russian_date, russian_datetime
-from union_network.write.feeds import render_atom, render_rss
-from union_network.plan.flow import Routes, feed_window, route
 from union_network.core.models import KIND_LABELS, SOCIAL_LABELS
 from union_network.core.network import Network, Org, Post
-from union_network.core.siteplan import Category, EventView, Feed, Item, Link, ListPage, OrgNode, OrgView, Page, SitePlan
+from union_network.core.siteplan import (
+    Category,
+    EventView,
+    Feed,
+    Item,
+    Link,
+    ListPage,
+    OrgNode,
+    OrgView,
+    Page,
+    SitePlan,
+)
+from union_network.core.urls import UrlScheme
+from union_network.plan.flow import Routes, feed_window, route
 from union_network.read.moderation import MODERATION_FILE
 from union_network.read.news import NEWS_FOLDER
 from union_network.read.registry import CARD
-from union_network.core.urls import UrlScheme
+from union_network.write.feeds import render_atom, render_rss
 
 PREFERRED_PAGE_ORDER = ["index.md", "about.md", "contacts.md", "documents.md"]
 
@@ -78,7 +89,9 @@ class Planner:
                 url=self.urls.site(slug),
                 members=card.members,
                 contacts={k: v for k, v in card.contacts.model_dump().items() if v},
-                info_officer={k: v for k, v in card.info_officer.model_dump().items() if v} if card.info_officer else None,
+                info_officer={k: v for k, v in card.info_officer.model_dump().items() if v}
+                if card.info_officer
+                else None,
                 social=tuple(Link(SOCIAL_LABELS[k], v) for k, v in card.social.model_dump().items() if v),
                 parent=parent,
             )
@@ -137,7 +150,9 @@ class Planner:
             org=view,
             source_dir=org.folder,
             site_url=self.urls.site(slug),
-            breadcrumb=tuple(Link(self.registry[a].short_name, self.urls.site(a)) for a in reversed(self.registry.ancestors(slug)))
+            breadcrumb=tuple(
+                Link(self.registry[a].short_name, self.urls.site(a)) for a in reversed(self.registry.ancestors(slug))
+            )
             + (Link(view.short_name, view.url),),
             build_time=self.network.build_time,
             has_home_page=(org.folder / "index.md").is_file(),
@@ -189,7 +204,8 @@ def news_section(planner: Planner, plan: SitePlan) -> None:
         plan.counts["feeds"] += 2
         for i, page in enumerate(paginate(kind, planner.items(posts), feed, options.per_page)):
             plan.add_page(
-                Page(page.src_uri, page.title, TEMPLATE_LIST, page, searchable=False), LIST_TITLES[kind] if i == 0 else None
+                Page(page.src_uri, page.title, TEMPLATE_LIST, page, searchable=False),
+                LIST_TITLES[kind] if i == 0 else None,
             )
         if kind != "support":
             plan.home[kind] = tuple(planner.items(posts[: options.home_items]))
@@ -228,9 +244,9 @@ SECTIONS: list[Section] = [pages_section, news_section, members_section]
 
 from union_network.features.branding import brand_section  # noqa: E402
 from union_network.features.bulletin import bulletin_section  # noqa: E402 - feature modules import plan types, not this module
+from union_network.features.dashboard import maturity_section  # noqa: E402
 from union_network.features.events import events_section  # noqa: E402
 from union_network.features.jsonfeed import jsonfeed_section  # noqa: E402
-from union_network.features.dashboard import maturity_section  # noqa: E402
 from union_network.features.registry_export import registry_section  # noqa: E402
 
 SECTIONS.insert(SECTIONS.index(news_section) + 1, jsonfeed_section)  # feed.json beside each feed of news_section

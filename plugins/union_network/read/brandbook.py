@@ -26,7 +26,14 @@ BRANDBOOK_FILE = "brandbook.yml"
 NOT_PUBLISHED = frozenset({BRANDBOOK_FILE})
 
 #: used when a network has no brandbook (the enforcement of org content reads these two)
-DEFAULT_VIDEO_HOSTS = ("vk.com", "vkvideo.ru", "rutube.ru", "www.youtube.com", "youtube.com", "www.youtube-nocookie.com")
+DEFAULT_VIDEO_HOSTS = (
+    "vk.com",
+    "vkvideo.ru",
+    "rutube.ru",
+    "www.youtube.com",
+    "youtube.com",
+    "www.youtube-nocookie.com",
+)
 DEFAULT_MAX_IMAGE_KB = 500
 
 #: WCAG 2.1 AA minimum contrast: normal text, large text (≥ 18.66 px bold or 24 px)
@@ -35,8 +42,22 @@ AA_LARGE = 3.0
 
 #: the interface roles the theme's CSS uses; each must name a palette colour
 ROLES = (
-    "primary", "primary_dark", "on_primary", "on_primary_muted", "accent", "on_accent", "text", "text_muted",
-    "link", "background", "surface", "chip", "on_chip", "support", "on_support", "border",
+    "primary",
+    "primary_dark",
+    "on_primary",
+    "on_primary_muted",
+    "accent",
+    "on_accent",
+    "text",
+    "text_muted",
+    "link",
+    "background",
+    "surface",
+    "chip",
+    "on_chip",
+    "support",
+    "on_support",
+    "border",
 )
 
 _HEX_RE = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -174,7 +195,9 @@ def load_brandbook(root_dir: Path, problems: Problems) -> Brandbook | None:
             problems.error(path, where("roles"), f"«roles»: не задан цвет для роли «{role}»")
     for role, name in book.roles.items():
         if role not in ROLES:
-            problems.error(path, where("roles", role), f"«roles.{role}»: неизвестная роль; известны: {', '.join(ROLES)}")
+            problems.error(
+                path, where("roles", role), f"«roles.{role}»: неизвестная роль; известны: {', '.join(ROLES)}"
+            )
         elif name not in book.palette:
             problems.error(path, where("roles", role), f"«roles.{role}»: в palette нет цвета «{name}»")
     for i, pair in enumerate(book.contrast):
@@ -186,12 +209,17 @@ def load_brandbook(root_dir: Path, problems: Problems) -> Brandbook | None:
         need = AA_LARGE if pair.large else AA_NORMAL
         if ratio < need:
             problems.error(
-                path, where("contrast", i),
+                path,
+                where("contrast", i),
                 f"«{pair.text}» на «{pair.background}»: контраст {ratio:.2f}:1 ниже WCAG AA ({need}:1)",
             )
     for key in book.social_icons:
         if key not in SOCIAL_LABELS:
-            problems.error(path, where("social_icons", key), f"«social_icons.{key}»: неизвестная соцсеть; известны: {', '.join(SOCIAL_LABELS)}")
+            problems.error(
+                path,
+                where("social_icons", key),
+                f"«social_icons.{key}»: неизвестная соцсеть; известны: {', '.join(SOCIAL_LABELS)}",
+            )
     for loc, file in _asset_locations(book):
         if not (theme / file).is_file():
             problems.error(path, where(*loc), f"нет файла theme/{file}")
@@ -257,7 +285,7 @@ def brand_css(book: Brandbook) -> str:
         "--md-footer-fg-color--lighter": "var(--un-on-primary-muted)",
     }
     props += [f"{k}:{v}" for k, v in material.items()]
-    selector = ':root,[data-md-color-scheme=default],[data-md-color-primary=custom],[data-md-color-accent=custom]'
+    selector = ":root,[data-md-color-scheme=default],[data-md-color-primary=custom],[data-md-color-accent=custom]"
     lines.append(selector + "{" + ";".join(props) + "}")
     return "\n".join(lines) + "\n"
 

@@ -52,7 +52,7 @@ class IndexCache:
             if row[0] == st.st_size and row[1] == st.st_mtime_ns and row[2] == ctx:
                 try:
                     post = pickle.loads(row[3])
-                except Exception:  # noqa: BLE001 - stale pickle from another version
+                except Exception:
                     post = None
                 if post is not None:
                     self.hits += 1

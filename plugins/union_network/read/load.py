@@ -6,15 +6,15 @@ from concurrent.futures import Executor
 from datetime import datetime
 from pathlib import Path
 
-from union_network.read.brandbook import load_brandbook
-from union_network.read.cache import IndexCache
-from union_network.plan.layout import check_path_layout
 from union_network.core.network import Network
-from union_network.read.options import read_options
 from union_network.core.problems import Problems
 from union_network.enforce.content_rules import check_content_rules
+from union_network.plan.layout import check_path_layout
+from union_network.read.brandbook import load_brandbook
+from union_network.read.cache import IndexCache
 from union_network.read.moderation import read_moderation
 from union_network.read.news import check_unplaced_news, read_news
+from union_network.read.options import read_options
 from union_network.read.registry import ORGS_FOLDER, read_registry
 
 INDEX_FILE = "news-index.sqlite"
@@ -26,7 +26,10 @@ def default_cache_dir(root_dir: Path) -> Path:
 
 
 def load_network(
-    config_file: Path, build_time: datetime | None = None, *, cache_dir: Path | None = None,
+    config_file: Path,
+    build_time: datetime | None = None,
+    *,
+    cache_dir: Path | None = None,
     pool: Executor | None = None,
 ) -> tuple[Network | None, Problems]:
     """Read and validate everything; the network is None only when there is no usable root.
@@ -40,7 +43,9 @@ def load_network(
         problems.error(config_file, None, "нет файла конфигурации сети (mkdocs.yml)")
         return None, problems
     options = read_options(config_file, problems)
-    check_content_rules(root_dir, problems, cache_dir)  # one brandbook: no CSS, JS, overrides or raw script in org folders
+    check_content_rules(
+        root_dir, problems, cache_dir
+    )  # one brandbook: no CSS, JS, overrides or raw script in org folders
     registry = read_registry(root_dir, problems)
     if registry is None:
         return None, problems

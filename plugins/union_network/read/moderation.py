@@ -27,8 +27,16 @@ def read_moderation(registry: Registry, posts: list[Post], problems: Problems) -
             for i, post_id in enumerate(getattr(moderation, key)):
                 post = by_id.get(post_id)
                 if post is None:
-                    problems.warning(path, doc.line_of((key, i)), f"{key}: новости {post_id!r} нет в сети (id = <slug организации>/<имя файла без .md>)")
+                    problems.warning(
+                        path,
+                        doc.line_of((key, i)),
+                        f"{key}: новости {post_id!r} нет в сети (id = <slug организации>/<имя файла без .md>)",
+                    )
                 elif post.org not in below:
-                    problems.warning(path, doc.line_of((key, i)), f"{key}: новость {post_id!r} пришла не от нижестоящей организации; решение не действует")
+                    problems.warning(
+                        path,
+                        doc.line_of((key, i)),
+                        f"{key}: новость {post_id!r} пришла не от нижестоящей организации; решение не действует",
+                    )
         decisions[org.slug] = moderation
     return decisions

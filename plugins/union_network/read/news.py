@@ -7,14 +7,14 @@ from pathlib import Path
 
 import frontmatter
 
-from union_network.read.cache import IndexCache
 from union_network.core.models import FrontMatter, aware
 from union_network.core.network import Post, Registry
-from union_network.read.options import NetworkOptions
 from union_network.core.problems import Problems
 from union_network.enforce.text import plain_text, summary_of
-from union_network.read.yamlsrc import YamlDoc
+from union_network.read.cache import IndexCache
+from union_network.read.options import NetworkOptions
 from union_network.read.yamlfile import parse_model, read_text
+from union_network.read.yamlsrc import YamlDoc
 
 NEWS_FOLDER = "news"
 PARALLEL_READ_THRESHOLD = 400  # posts to parse before worker processes pay for themselves
@@ -56,7 +56,9 @@ def read_post(
     tz = options.tz
     event = meta.event
     if event is not None:
-        event = event.model_copy(update={"start": aware(event.start, tz), "end": aware(event.end, tz) if event.end else None})
+        event = event.model_copy(
+            update={"start": aware(event.start, tz), "end": aware(event.end, tz) if event.end else None}
+        )
         if event.end is not None and event.end < event.start:
             problems.error(path, doc.line_of(("event", "end")), "«event.end»: конец события раньше его начала")
             ok = False
@@ -83,7 +85,9 @@ def _post_paths(folder: Path, problems: Problems) -> list[Path]:
     paths = []
     for path in sorted(folder.glob("*.md")):
         if path.stem in RESERVED_STEMS:
-            problems.error(path, None, f"имя {path.name!r} зарезервировано для страниц, которые строятся сами; переименуйте файл")
+            problems.error(
+                path, None, f"имя {path.name!r} зарезервировано для страниц, которые строятся сами; переименуйте файл"
+            )
         else:
             paths.append(path)
     return paths
@@ -97,14 +101,19 @@ def check_unplaced_news(folders: list[Path], options: NetworkOptions, problems: 
             read_post(folder.name, path, options, "parent", problems)
 
 
-def _read_new_post(org_slug: str, path: Path, options: NetworkOptions, default_reach: str, has_members: bool,
-                   problems: Problems) -> Post | None:
+def _read_new_post(
+    org_slug: str, path: Path, options: NetworkOptions, default_reach: str, has_members: bool, problems: Problems
+) -> Post | None:
     result = read_post(org_slug, path, options, default_reach, problems)
     if result is None:
         return None
     post, doc = result
     if post.broadcast and not has_members:
-        problems.error(path, doc.line_of(("broadcast",)), "«broadcast» возможен только у организации, в которую входят другие организации")
+        problems.error(
+            path,
+            doc.line_of(("broadcast",)),
+            "«broadcast» возможен только у организации, в которую входят другие организации",
+        )
         return None
     return post
 
@@ -121,7 +130,10 @@ def _read_chunk(args: tuple[list[_Job], NetworkOptions, Path | None]) -> tuple[l
 
 
 def read_news(
-    registry: Registry, options: NetworkOptions, problems: Problems, cache: IndexCache | None = None,
+    registry: Registry,
+    options: NetworkOptions,
+    problems: Problems,
+    cache: IndexCache | None = None,
     pool: Executor | None = None,
 ) -> list[Post]:
     """Every valid post of every org; unchanged files come from ``cache`` without being read.
@@ -147,12 +159,16 @@ def read_news(
     if pool is not None and len(todo) >= PARALLEL_READ_THRESHOLD:
         size = -(-len(todo) // 16)
         chunks = [todo[i : i + size] for i in range(0, len(todo), size)]
-        results = list(pool.map(_read_chunk, [([job for _, job, _ in chunk], options, problems.root) for chunk in chunks]))
+        results = list(
+            pool.map(_read_chunk, [([job for _, job, _ in chunk], options, problems.root) for chunk in chunks])
+        )
         parsed = [post for chunk_posts, _ in results for post in chunk_posts]
         for _, items in results:
             problems.items.extend(items)
     else:
-        parsed = [_read_new_post(slug, path, options, reach, members, problems) for _, (slug, path, reach, members), _ in todo]
+        parsed = [
+            _read_new_post(slug, path, options, reach, members, problems) for _, (slug, path, reach, members), _ in todo
+        ]
 
     for (slot, job, ctx), post in zip(todo, parsed):
         slots[slot] = post

@@ -7,8 +7,8 @@ from pathlib import Path
 from union_network.core.models import OrgCard, check_slug
 from union_network.core.network import Org, Registry
 from union_network.core.problems import Problems
-from union_network.read.yamlsrc import YamlDoc
 from union_network.read.yamlfile import read_model
+from union_network.read.yamlsrc import YamlDoc
 
 ROOT_FOLDER = "content"
 ORGS_FOLDER = "orgs"
@@ -27,15 +27,21 @@ def read_registry(root_dir: Path, problems: Problems) -> Registry | None:
         card, doc = read_model(OrgCard, root_path, problems)
         if card is not None:
             if card.slug is None:
-                problems.error(root_path, doc.first_line if doc else None, "у корневой организации должно быть поле «slug»")
+                problems.error(
+                    root_path, doc.first_line if doc else None, "у корневой организации должно быть поле «slug»"
+                )
             elif card.parent is not None:
-                problems.error(root_path, doc.line_of(("parent",)), "у корневой организации не может быть родителя («parent»)")
+                problems.error(
+                    root_path, doc.line_of(("parent",)), "у корневой организации не может быть родителя («parent»)"
+                )
             else:
                 root = Org(card.slug, card, root_path.parent, root_path)
                 cards[card.slug] = (root, doc)
 
     orgs_dir = root_dir / ORGS_FOLDER
-    folders = sorted(p for p in orgs_dir.iterdir() if p.is_dir() and not p.name.startswith(".")) if orgs_dir.is_dir() else []
+    folders = (
+        sorted(p for p in orgs_dir.iterdir() if p.is_dir() and not p.name.startswith(".")) if orgs_dir.is_dir() else []
+    )
     for folder in folders:
         path = folder / CARD
         if not path.is_file():
@@ -53,13 +59,19 @@ def read_registry(root_dir: Path, problems: Problems) -> Registry | None:
             problems.error(path, doc.line_of(("slug",)), f"slug задаётся именем папки ({slug!r}); уберите поле «slug»")
             continue
         if card.kind == "federation":
-            problems.error(path, doc.line_of(("kind",)), "вид «federation» только у корневой организации (content/org.yml)")
+            problems.error(
+                path, doc.line_of(("kind",)), "вид «federation» только у корневой организации (content/org.yml)"
+            )
             continue
         if card.parent is None:
-            problems.error(path, doc.first_line, "не хватает обязательного поля «parent» (slug вышестоящей организации)")
+            problems.error(
+                path, doc.first_line, "не хватает обязательного поля «parent» (slug вышестоящей организации)"
+            )
             continue
         if slug in cards:
-            problems.error(path, None, f"slug {slug!r} уже занят: {cards[slug][0].card_path.relative_to(root_dir).as_posix()}")
+            problems.error(
+                path, None, f"slug {slug!r} уже занят: {cards[slug][0].card_path.relative_to(root_dir).as_posix()}"
+            )
             continue
         cards[slug] = (Org(slug, card, folder, path), doc)
 
@@ -82,14 +94,22 @@ def read_registry(root_dir: Path, problems: Problems) -> Registry | None:
                 if current is org:
                     problems.error(org.card_path, line, f"вышестоящая организация {parent!r} не найдена в реестре")
                 else:
-                    problems.error(org.card_path, line, f"организация не связана с корневой: у вышестоящей {current.slug!r} нет родителя в реестре")
+                    problems.error(
+                        org.card_path,
+                        line,
+                        f"организация не связана с корневой: у вышестоящей {current.slug!r} нет родителя в реестре",
+                    )
                 break
             if parent in chain:
-                cycle = chain[chain.index(parent):]
+                cycle = chain[chain.index(parent) :]
                 if slug in cycle:
                     problems.error(org.card_path, line, "цикл в иерархии организаций: " + " → ".join(cycle + [parent]))
                 else:
-                    problems.error(org.card_path, line, "организация не связана с корневой: выше неё цикл " + " → ".join(cycle + [parent]))
+                    problems.error(
+                        org.card_path,
+                        line,
+                        "организация не связана с корневой: выше неё цикл " + " → ".join(cycle + [parent]),
+                    )
                 break
             chain.append(parent)
             current = cards[parent][0]

@@ -26,7 +26,7 @@ def _message(err: dict) -> str:
     if kind == "literal_error":
         return f"«{name}»: недопустимое значение {err.get('input')!r}, допустимы: {ctx.get('expected', '')}"
     if kind == "value_error":
-        return f"«{name}»: {str(ctx.get('error', err['msg']))}"
+        return f"«{name}»: {ctx.get('error', err['msg'])!s}"
     if kind in {"string_type", "string_too_short"}:
         return f"«{name}»: нужна непустая строка"
     if kind in {"int_type", "int_parsing", "int_from_float"}:
@@ -38,9 +38,13 @@ def _message(err: dict) -> str:
     if kind in {"list_type"}:
         return f"«{name}»: нужен список"
     if kind in {"model_type", "model_attributes_type", "dict_type"}:
-        return f"«{name}»: нужен набор полей (словарь)" if loc else "документ должен быть набором полей «ключ: значение»"
-    if kind.startswith("datetime") or kind.startswith("date"):
-        return f"«{name}»: неверная дата или время {err.get('input')!r} (нужно 2026-03-14 или 2026-03-14T10:30:00+03:00)"
+        return (
+            f"«{name}»: нужен набор полей (словарь)" if loc else "документ должен быть набором полей «ключ: значение»"
+        )
+    if kind.startswith(("datetime", "date")):
+        return (
+            f"«{name}»: неверная дата или время {err.get('input')!r} (нужно 2026-03-14 или 2026-03-14T10:30:00+03:00)"
+        )
     return f"«{name}»: {err['msg']}"
 
 

@@ -8,8 +8,8 @@ from typing import TypeVar
 from pydantic import BaseModel, ValidationError
 
 from union_network.core.problems import Problems
-from union_network.read.yamlsrc import YamlDoc, YamlError, load_yaml
 from union_network.read.validation import report_validation_error
+from union_network.read.yamlsrc import YamlDoc, YamlError, load_yaml
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -24,7 +24,9 @@ def read_text(path: Path, problems: Problems) -> str | None:
     return None
 
 
-def parse_model(model: type[M], text: str, path: Path, problems: Problems, *, line_offset: int = 0) -> tuple[M | None, YamlDoc | None]:
+def parse_model(
+    model: type[M], text: str, path: Path, problems: Problems, *, line_offset: int = 0
+) -> tuple[M | None, YamlDoc | None]:
     """Parse YAML ``text`` and validate it as ``model``; (None, doc) when invalid."""
     try:
         doc = load_yaml(text, line_offset=line_offset)

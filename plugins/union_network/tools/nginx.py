@@ -121,7 +121,9 @@ def _site_body(root: str, https: bool) -> list[str]:
         "# Feeds and calendars: their own media types, cached briefly.",
     ]
     for pattern, media_type in FEED_TYPES:
-        body += _block(f'location ~ "{pattern}"', ["types { }", f"default_type {media_type};", *_headers(CACHE_FEEDS, https)])
+        body += _block(
+            f'location ~ "{pattern}"', ["types { }", f"default_type {media_type};", *_headers(CACHE_FEEDS, https)]
+        )
     return body
 
 
@@ -155,9 +157,7 @@ def _servers(opts: NginxOptions, ssl: bool) -> list[list[str]]:
         return servers
 
     servers.append(_server(opts, f"{domain} www.{domain}", _site_body(f"{root}/{opts.root_slug}", ssl), ssl))
-    servers.append(
-        _server(opts, f"{opts.root_slug}.{domain}", [f"return 301 {scheme}://{domain}$request_uri;"], ssl)
-    )
+    servers.append(_server(opts, f"{opts.root_slug}.{domain}", [f"return 301 {scheme}://{domain}$request_uri;"], ssl))
     slug_host = rf'"~^(?<un_slug>[a-z0-9-]{{2,40}})\.{esc}$"'
     servers.append(_server(opts, slug_host, _site_body(f"{root}/$un_slug", ssl), ssl))
     servers.append(_server(opts, rf'"~\.{esc}$"', ["# Any other name under the domain.", "return 404;"], ssl))
@@ -186,7 +186,11 @@ def nginx_config(opts: NginxOptions) -> str:
         for server in _servers(opts, ssl=True):
             out += server + [""]
     else:
-        cert_note = "a wildcard certificate for *.{0} and {0}".format(opts.domain) if opts.url_style == SUBDOMAIN else "a certificate"
+        cert_note = (
+            f"a wildcard certificate for *.{opts.domain} and {opts.domain}"
+            if opts.url_style == SUBDOMAIN
+            else "a certificate"
+        )
         out += [
             f"# Ready to enable: get {cert_note} (e.g. certbot with a DNS-01",
             "# challenge for the wildcard), then regenerate with --https, which also redirects HTTP to",

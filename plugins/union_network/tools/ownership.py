@@ -44,7 +44,9 @@ def org_folder(slug: str, root_slug: str) -> str:
 
 
 # -- CODEOWNERS ----------------------------------------------------------------------
-def codeowners_text(network: Network, syntax: str = "github", prefix: str = "", web_team_everywhere: bool = False) -> str:
+def codeowners_text(
+    network: Network, syntax: str = "github", prefix: str = "", web_team_everywhere: bool = False
+) -> str:
     """CODEOWNERS for the network. ``prefix``: the network root's folder inside the repository
     (``""`` at the top, else ``"net/"``), since CODEOWNERS paths are relative to the repository root.
 
@@ -128,7 +130,9 @@ def parse_range(rev_range: str) -> tuple[str, str, bool]:
         if sep in rev_range:
             base, head = rev_range.split(sep, 1)
             return base or "HEAD", head or "HEAD", symmetric
-    raise OwnershipError(f"--changed: нужен диапазон коммитов БАЗА..ВЕРСИЯ, например origin/main..HEAD, а не {rev_range!r}")
+    raise OwnershipError(
+        f"--changed: нужен диапазон коммитов БАЗА..ВЕРСИЯ, например origin/main..HEAD, а не {rev_range!r}"
+    )
 
 
 @dataclass(frozen=True)
@@ -177,7 +181,18 @@ class Cards:
 
 
 def read_cards(root: Path, rev: str, prefix: str) -> Cards:
-    listed = git(root, "ls-tree", "--full-tree", "-r", "-z", "--name-only", rev, "--", f"{prefix}{ORGS_FOLDER}", f"{prefix}{ROOT_FOLDER}/{CARD}")
+    listed = git(
+        root,
+        "ls-tree",
+        "--full-tree",
+        "-r",
+        "-z",
+        "--name-only",
+        rev,
+        "--",
+        f"{prefix}{ORGS_FOLDER}",
+        f"{prefix}{ROOT_FOLDER}/{CARD}",
+    )
     paths = [p for p in listed.decode("utf-8", "surrogateescape").split("\0") if p]
     card_paths = [p for p in paths if PurePosixPath(p[len(prefix) :]).name == CARD]
     card_paths = [p for p in card_paths if len(PurePosixPath(p[len(prefix) :]).parts) in (2, 3)]
@@ -244,7 +259,9 @@ def check_changes(root: Path, rev_range: str, who: str) -> Problems:
     head_blobs = read_blobs(root, head, [prefix + c.path for c in wanted])
     base_blobs = read_blobs(root, base, [prefix + c.path for c in changes if c.inside and c.status != "A"])
     for change in changes:
-        owner = next((slug for folder, slug in folders.items() if change.inside and change.path.startswith(folder)), None)
+        owner = next(
+            (slug for folder, slug in folders.items() if change.inside and change.path.startswith(folder)), None
+        )
         if owner is None:
             report(change.path, f"изменение вне папки {where}: такие файлы меняет веб-команда федерации")
             continue
@@ -269,12 +286,18 @@ def check_changes(root: Path, rev_range: str, who: str) -> Problems:
         elif rel == PurePosixPath(MODERATION_FILE):
             if change.status != "D" and not after.members_of(owner):
                 report(change.path, "moderation.yml бывает только у организации, в которую входят другие организации")
-        elif len(rel.parts) == 2 and rel.parts[0] == NEWS_FOLDER and rel.suffix == ".md" and change.status != "D":
-            if _broadcast(new) and not after.members_of(owner):
-                report(
-                    change.path,
-                    "«broadcast: true» возможен только у организации, в которую входят другие организации",
-                )
+        elif (
+            len(rel.parts) == 2
+            and rel.parts[0] == NEWS_FOLDER
+            and rel.suffix == ".md"
+            and change.status != "D"
+            and _broadcast(new)
+            and not after.members_of(owner)
+        ):
+            report(
+                change.path,
+                "«broadcast: true» возможен только у организации, в которую входят другие организации",
+            )
     return problems
 
 

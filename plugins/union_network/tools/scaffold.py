@@ -16,14 +16,14 @@ from pathlib import Path
 from slugify import slugify
 
 from union_network.core.dates import build_time
-from union_network.plan.layout import taken_root_paths
 from union_network.core.models import KIND_LABELS, check_slug
 from union_network.core.network import Network, Registry
-from union_network.read.options import NetworkOptions, read_options
 from union_network.core.problems import Problems
-from union_network.read.news import NEWS_FOLDER
-from union_network.read.registry import CARD, ORGS_FOLDER, read_registry
 from union_network.core.urls import PATH, UrlScheme
+from union_network.plan.layout import taken_root_paths
+from union_network.read.news import NEWS_FOLDER
+from union_network.read.options import NetworkOptions, read_options
+from union_network.read.registry import CARD, ORGS_FOLDER, read_registry
 
 MEMBER_KINDS = ("territorial", "sectoral", "primary")
 STEM_MAX = 60  # characters of the transliterated title in a post's file name
@@ -59,7 +59,9 @@ def _context(config_file: Path) -> _Context:
     options = read_options(config_file, problems)
     registry = read_registry(root_dir, problems)
     if registry is None:
-        raise ScaffoldError([str(p) for p in problems] + ["Реестр организаций не читается: сначала исправьте ошибки (check)."])
+        raise ScaffoldError(
+            [str(p) for p in problems] + ["Реестр организаций не читается: сначала исправьте ошибки (check)."]
+        )
     return _Context(root_dir, options, registry)
 
 
@@ -194,7 +196,11 @@ def new_org(
 
 # -- new-post ------------------------------------------------------------------
 def post_text(title: str, day: date, categories: list[str]) -> str:
-    cats = f"categories: [{', '.join(categories)}]\n" if categories else "# categories: [meetings]     # ключи из mkdocs.yml\n"
+    cats = (
+        f"categories: [{', '.join(categories)}]\n"
+        if categories
+        else "# categories: [meetings]     # ключи из mkdocs.yml\n"
+    )
     return f"""\
 ---
 title: {_q(title)}
@@ -217,7 +223,9 @@ def new_post(
     errors: list[str] = []
     org = ctx.registry.orgs.get(slug)
     if org is None:
-        errors.append(f"организации {slug!r} нет в реестре (корневая: {ctx.registry.root.slug!r}, остальные — папки orgs/)")
+        errors.append(
+            f"организации {slug!r} нет в реестре (корневая: {ctx.registry.root.slug!r}, остальные — папки orgs/)"
+        )
     title = (title or "").strip()
     if not title:
         errors.append("нужен заголовок новости")
@@ -244,7 +252,9 @@ def new_post(
     path = org.folder / NEWS_FOLDER / f"{stem}.md"
     if path.exists():
         rel = path.relative_to(ctx.root_dir).as_posix()
-        raise ScaffoldError([f"{rel} уже существует: новость не создана, ничего не перезаписано (измените заголовок или дату)"])
+        raise ScaffoldError(
+            [f"{rel} уже существует: новость не создана, ничего не перезаписано (измените заголовок или дату)"]
+        )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(post_text(title, when, list(dict.fromkeys(categories))), encoding="utf-8")
     url = UrlScheme.for_network(ctx.options, ctx.registry.root.slug).page(slug, f"{NEWS_FOLDER}/{stem}/")

@@ -13,49 +13,48 @@ from __future__ import annotations
 
 import json
 import mimetypes
-import os
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 from union_network.build.builder import BuildResult, RendererFactory, SiteFailure, build_network
-from union_network.read.load import default_cache_dir
 from union_network.core.problems import InputError
+from union_network.read.load import default_cache_dir
 
 STATE_PATH = "/__union-network/state"
 SCRIPT_PATH = "/__union-network/live.js"
 IGNORED_PARTS = {".git", ".cache", ".venv", "node_modules", "site", "__pycache__", "bench"}
 
-LIVE_JS = """(function () {
+LIVE_JS = f"""(function () {{
   var build = null;
-  function show(error) {
+  function show(error) {{
     var box = document.getElementById("un-preview-error");
-    if (!error) { if (box) box.remove(); return; }
-    if (!box) {
+    if (!error) {{ if (box) box.remove(); return; }}
+    if (!box) {{
       box = document.createElement("pre");
       box.id = "un-preview-error";
       box.setAttribute("role", "alert");
       box.style.cssText = "position:fixed;z-index:10000;left:0;right:0;bottom:0;max-height:50vh;overflow:auto;" +
         "margin:0;padding:1em;background:#fff3f3;color:#8b0000;border-top:3px solid #c00;font:14px/1.4 monospace;white-space:pre-wrap";
       document.body.appendChild(box);
-    }
+    }}
     box.textContent = "Сборка не удалась, показана последняя удачная версия:\\n\\n" + error;
-  }
-  function poll() {
-    fetch("%s", {cache: "no-store"}).then(function (r) { return r.json(); }).then(function (s) {
-      if (build !== null && s.build !== build) { location.reload(); return; }
+  }}
+  function poll() {{
+    fetch("{STATE_PATH}", {{cache: "no-store"}}).then(function (r) {{ return r.json(); }}).then(function (s) {{
+      if (build !== null && s.build !== build) {{ location.reload(); return; }}
       build = s.build;
       show(s.error);
-    }).catch(function () {}).finally(function () { setTimeout(poll, 700); });
-  }
+    }}).catch(function () {{}}).finally(function () {{ setTimeout(poll, 700); }});
+  }}
   poll();
-})();
-""" % STATE_PATH
+}})();
+"""
 
 FEED_TYPES = {  # as the published site serves them (nginx-config)
     "feed.xml": "application/rss+xml; charset=utf-8",
@@ -117,7 +116,7 @@ class Preview:
             return self._failed([str(p) for p in exc.problems])
         except SiteFailure as exc:
             return self._failed(str(exc).splitlines())
-        except Exception as exc:  # noqa: BLE001 - the preview must survive anything an edit does
+        except Exception as exc:
             return self._failed([f"{type(exc).__name__}: {exc}"])
         with self.state.lock:
             self.state.build += 1
@@ -195,7 +194,7 @@ def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "union-network-preview"
 
-        def log_message(self, format: str, *args) -> None:  # noqa: A002 - quiet: the terminal shows builds
+        def log_message(self, format: str, *args) -> None:
             pass
 
         def _send(self, status: int, body: bytes, content_type: str) -> None:
@@ -240,8 +239,10 @@ def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
                     return self._send(404, b"not found", "text/plain")
             body = target.read_bytes()
             content_type = (
-                FEED_TYPES.get(target.name) or CONTENT_TYPES.get(target.suffix)
-                or mimetypes.guess_type(target.name)[0] or "application/octet-stream"
+                FEED_TYPES.get(target.name)
+                or CONTENT_TYPES.get(target.suffix)
+                or mimetypes.guess_type(target.name)[0]
+                or "application/octet-stream"
             )
             if target.suffix == ".html":
                 body = self._inject(body)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 from union_network.core.siteplan import SitePlan
@@ -12,7 +12,7 @@ from union_network.core.siteplan import SitePlan
 SITE_FOLDER = "assets/union-network"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _read(name: str) -> bytes:
     return resources.files("union_network").joinpath("write", "static", name).read_bytes()
 

@@ -57,8 +57,14 @@ def _nice_max(value: int) -> int:
         scale *= 10
 
 
-def bar_chart(chart_id: str, title: str, desc: str, labels: Sequence[str], values: Sequence[int],
-              full_labels: Sequence[str] | None = None) -> str:
+def bar_chart(
+    chart_id: str,
+    title: str,
+    desc: str,
+    labels: Sequence[str],
+    values: Sequence[int],
+    full_labels: Sequence[str] | None = None,
+) -> str:
     """A vertical bar chart of ``values`` (one bar per label), with a value above every bar.
 
     ``chart_id`` makes the ids of ``<title>``/``<desc>`` unique on the page; ``full_labels`` (e.g.
@@ -78,11 +84,28 @@ def bar_chart(chart_id: str, title: str, desc: str, labels: Sequence[str], value
     axis = _sub(svg, "g", class_="un-chart__axis", aria_hidden="true")
     for fraction in (0, 0.5, 1) if top_value > 1 else (0, 1):
         y = top + plot - plot * fraction
-        _sub(axis, "line", x1=str(left - 4), x2=str(width - right), y1=f"{y:g}", y2=f"{y:g}", class_="un-chart__grid",
-             stroke="#c8c8c8")
+        _sub(
+            axis,
+            "line",
+            x1=str(left - 4),
+            x2=str(width - right),
+            y1=f"{y:g}",
+            y2=f"{y:g}",
+            class_="un-chart__grid",
+            stroke="#c8c8c8",
+        )
         label = top_value * fraction
-        _sub(axis, "text", f"{label:g}", x=str(left - 6), y=f"{y + 4:g}", text_anchor="end", class_="un-chart__tick",
-             fill="currentColor", font_size="11")
+        _sub(
+            axis,
+            "text",
+            f"{label:g}",
+            x=str(left - 6),
+            y=f"{y + 4:g}",
+            text_anchor="end",
+            class_="un-chart__tick",
+            fill="currentColor",
+            font_size="11",
+        )
     bars = _sub(svg, "g", class_="un-chart__bars")
     for i, (label, full, value) in enumerate(zip(labels, full_labels, values)):
         x = left + i * (bar + gap)
@@ -90,12 +113,31 @@ def bar_chart(chart_id: str, title: str, desc: str, labels: Sequence[str], value
         y = top + plot - h
         group = _sub(bars, "g")
         _sub(group, "title", f"{full}: {value}")
-        _sub(group, "rect", x=str(x), y=f"{y:g}", width=str(bar), height=f"{h:g}", class_="un-chart__bar",
-             fill="#3f51b5")
-        _sub(group, "text", str(value), x=f"{x + bar / 2:g}", y=f"{y - 5:g}", text_anchor="middle", class_="un-chart__value",
-             fill="currentColor", font_size="11")
-        _sub(group, "text", label, x=f"{x + bar / 2:g}", y=str(height - bottom + 16), text_anchor="middle",
-             class_="un-chart__label", fill="currentColor", font_size="11")
+        _sub(
+            group, "rect", x=str(x), y=f"{y:g}", width=str(bar), height=f"{h:g}", class_="un-chart__bar", fill="#3f51b5"
+        )
+        _sub(
+            group,
+            "text",
+            str(value),
+            x=f"{x + bar / 2:g}",
+            y=f"{y - 5:g}",
+            text_anchor="middle",
+            class_="un-chart__value",
+            fill="currentColor",
+            font_size="11",
+        )
+        _sub(
+            group,
+            "text",
+            label,
+            x=f"{x + bar / 2:g}",
+            y=str(height - bottom + 16),
+            text_anchor="middle",
+            class_="un-chart__label",
+            fill="currentColor",
+            font_size="11",
+        )
     return ET.tostring(svg, encoding="unicode")
 
 
@@ -109,8 +151,16 @@ def sparkline(title: str, values: Sequence[int]) -> str:
     _sub(svg, "title", title)
     for i, value in enumerate(values):
         h = max((height - 2) * value / top_value, 1 if value else 0)
-        _sub(svg, "rect", x=str(i * (bar + gap)), y=f"{height - h:g}", width=str(bar), height=f"{h:g}",
-             class_="un-spark__bar" if value else "un-spark__zero", fill="#3f51b5" if value else "#9e9e9e")
+        _sub(
+            svg,
+            "rect",
+            x=str(i * (bar + gap)),
+            y=f"{height - h:g}",
+            width=str(bar),
+            height=f"{h:g}",
+            class_="un-spark__bar" if value else "un-spark__zero",
+            fill="#3f51b5" if value else "#9e9e9e",
+        )
         if not value:  # a hairline so that empty months still show
             svg[-1].set("height", "1")
             svg[-1].set("y", str(height - 1))

@@ -17,12 +17,12 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from union_network.core.dates import build_time
-from union_network.read.load import load_network
-from union_network.write.outputs import write_outputs
 from union_network.core.siteplan import SitePlan
 from union_network.plan.planner import TEMPLATE_HOME, TEMPLATE_POST, Planner
+from union_network.read.load import load_network
 from union_network.render.mkdocs.config import UnionNetworkConfig
 from union_network.render.mkdocs.theme import apply_brand, drop_unpublished_theme_files, page_layout, valid_html
+from union_network.write.outputs import write_outputs
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 

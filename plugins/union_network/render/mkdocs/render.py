@@ -18,8 +18,8 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 from mkdocs.theme import Theme
 
-from union_network.read.load import default_cache_dir
 from union_network.core.siteplan import SitePlan
+from union_network.read.load import default_cache_dir
 
 PLUGIN = "union-network"
 

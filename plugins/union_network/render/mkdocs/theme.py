@@ -13,8 +13,8 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import Files
 
-from union_network.read.brandbook import NOT_PUBLISHED, THEME_FOLDER
 from union_network.core.siteplan import SitePlan
+from union_network.read.brandbook import NOT_PUBLISHED, THEME_FOLDER
 
 #: Material features every site has (added to those of mkdocs.yml)
 FEATURES = ("navigation.tabs", "navigation.top")
