@@ -43,6 +43,12 @@ class NetworkOptions(BaseModel):
     )
     web_team: Owner | None = Field(None, description="Git user or group of the federation's web team (CODEOWNERS)")
     categories: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_CATEGORIES))
+    maturity: Literal["public", "hidden", "off"] = Field(
+        "hidden",
+        description=(
+            "the maturity/ dashboard: public (in the navigation), hidden (built, not linked, noindex), off (not built)"
+        ),
+    )
 
     @field_validator("timezone")
     @classmethod

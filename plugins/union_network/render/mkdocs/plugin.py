@@ -18,10 +18,12 @@ from mkdocs.structure.pages import Page
 
 from union_network.core.dates import build_time
 from union_network.core.siteplan import SitePlan
-from union_network.plan.planner import TEMPLATE_HOME, TEMPLATE_POST, Planner
+from union_network.core.typography import FILTERS as TYPOGRAPHY_FILTERS
+from union_network.features.crawl import page_lastmod
+from union_network.plan.planner import TEMPLATE_HOME, TEMPLATE_POST, Planner, nav_tree
 from union_network.read.load import load_network
 from union_network.render.mkdocs.config import UnionNetworkConfig
-from union_network.render.mkdocs.theme import apply_brand, drop_unpublished_theme_files, page_layout, valid_html
+from union_network.render.mkdocs.theme import apply_brand, drop_unpublished_theme_files, page_layout, split_h1, valid_html
 from union_network.write.outputs import write_outputs
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -43,7 +45,7 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
         config.site_name = plan.org.short_name
         config.docs_dir = str(plan.source_dir)
         if not config.nav:
-            config.nav = [{title: src} if title else src for title, src in plan.nav]
+            config.nav = nav_tree(plan.nav)  # at most 7 tabs: news lists and service pages grouped
         # Our templates come after the network's theme/ (custom_dir) and before Material's.
         dirs = config.theme.dirs
         if str(TEMPLATES) not in dirs:
@@ -57,6 +59,11 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
         if problems or network is None:
             raise PluginError("\n".join(str(p) for p in problems))
         return Planner(network).plan(network.registry.root.slug)
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        env.filters.update(TYPOGRAPHY_FILTERS)  # un_number, un_typo (core/typography.py)
+        env.filters["un_split_h1"] = split_h1  # un-home.html: the welcome text's heading goes on top
+        return env
 
     # -- files and pages -----------------------------------------------------
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -79,12 +86,16 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
             page.meta["title"] = html.escape(generated.title, quote=False)
             if not generated.searchable:
                 page.meta["search"] = {"exclude": True}  # Material's search plugin
+            if generated.noindex:
+                page.meta["robots"] = "noindex"  # main.html: <meta name="robots">; sitemap.xml leaves it out
         elif src == "index.md":
             page.meta.setdefault("template", TEMPLATE_HOME)
         elif src in plan.own_posts:
             page.meta.setdefault("template", TEMPLATE_POST)
             page.meta["title"] = html.escape(plan.own_posts[src].title, quote=False)
         page_layout(page, plan)  # card pages (un-*.html) use the full width: no sidebars
+        lastmod = page_lastmod(plan, src, page.meta)  # from content, not the build clock (sitemap.xml)
+        page.update_date = lastmod.isoformat() if lastmod else ""
         return markdown
 
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):

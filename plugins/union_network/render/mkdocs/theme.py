@@ -58,3 +58,15 @@ def valid_html(output: str) -> str:
     """Material's drawer and search toggles are checkboxes with ``autocomplete="off"``, which HTML
     allows on text-like inputs only; the Nu Html Checker reports it, so it goes."""
     return _TOGGLE_AUTOCOMPLETE.sub(r"\1", output)
+
+
+_FIRST_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
+
+
+def split_h1(content: str) -> tuple[str | None, str]:
+    """A page's HTML as (the inner HTML of its first ``<h1>`` or None, the rest): the home page
+    shows its heading above the news and the rest of the welcome text beside or after them."""
+    match = _FIRST_H1.search(content or "")
+    if match is None:
+        return None, content or ""
+    return match.group(1), content[: match.start()] + content[match.end() :]
