@@ -95,7 +95,9 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
             page.meta["title"] = html.escape(plan.own_posts[src].title, quote=False)
         page_layout(page, plan)  # card pages (un-*.html) use the full width: no sidebars
         lastmod = page_lastmod(plan, src, page.meta)  # from content, not the build clock (sitemap.xml)
-        page.update_date = lastmod.isoformat() if lastmod else ""
+        page.meta["un_lastmod"] = lastmod.isoformat() if lastmod else None  # sitemap.xml
+        if lastmod:
+            page.update_date = lastmod.isoformat()
         return markdown
 
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
