@@ -50,6 +50,11 @@ class NetworkOptions(BaseModel):
         ),
     )
 
+    @field_validator("maturity", mode="before")
+    @classmethod
+    def _yaml_off(cls, value: object) -> object:
+        return "off" if value is False else value  # YAML reads a bare «off» as false
+
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:

@@ -17,4 +17,4 @@ class UnionNetworkConfig(Config):
     url_style = c.Choice(["subdomain", "path"], default="subdomain")
     web_team = c.Optional(c.Type(str))
     categories = c.Type(dict, default=dict(DEFAULT_CATEGORIES))
-    maturity = c.Choice(["public", "hidden", "off"], default="hidden")
+    maturity = c.Choice(["public", "hidden", "off", False], default="hidden")  # YAML reads a bare «off» as false

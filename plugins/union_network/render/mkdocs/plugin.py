@@ -23,7 +23,13 @@ from union_network.features.crawl import page_lastmod
 from union_network.plan.planner import TEMPLATE_HOME, TEMPLATE_POST, Planner, nav_tree
 from union_network.read.load import load_network
 from union_network.render.mkdocs.config import UnionNetworkConfig
-from union_network.render.mkdocs.theme import apply_brand, drop_unpublished_theme_files, page_layout, split_h1, valid_html
+from union_network.render.mkdocs.theme import (
+    apply_brand,
+    drop_unpublished_theme_files,
+    page_layout,
+    split_h1,
+    valid_html,
+)
 from union_network.write.outputs import write_outputs
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
