@@ -132,6 +132,8 @@ def _unchanged_output(job: _Job) -> BuildResult | None:
         return None
     if not sites or any(not (job.out_dir / slug).is_dir() for slug in sites):
         return None
+    if not Output(job.out_dir).settled():  # another build is publishing, or a killed one left work
+        return None
     return BuildResult(
         out_dir=job.out_dir,
         root=state.get("root"),

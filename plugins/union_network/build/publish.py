@@ -121,12 +121,20 @@ class Output:
             if self._ours.fullmatch(entry.name) and (current is None or entry != current)
         )
 
+    @property
+    def lock_file(self) -> Path:
+        return self.parent / f".{self.name}.lock"
+
+    def settled(self) -> bool:
+        """No build into this output is running or was killed (no lock file, no leftovers)."""
+        return not self.lock_file.exists() and not self.leftovers()
+
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
         """Hold ``.<out>.lock`` (the file is removed when released; a waiter that got the
         lock on a removed file tries again)."""
         self.parent.mkdir(parents=True, exist_ok=True)
-        lock = self.parent / f".{self.name}.lock"
+        lock = self.lock_file
         while True:
             fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
             fcntl.flock(fd, fcntl.LOCK_EX)
