@@ -182,13 +182,13 @@ def test_merged_shards_are_byte_identical_to_one_build(tmp_path):
 def test_shards_are_balanced_and_deterministic(tmp_path):
     from union_network.build.builder import assign_shards
     from union_network.core.dates import build_time
-    from union_network.plan.planner import Planner
+    from union_network.features.registry import planner
     from union_network.read.load import load_network
 
     posts = [dict(org="prim", stem=f"2026-01-{d:02d}-p", date=f"2026-01-{d:02d}") for d in range(1, 29)]
     cfg = write_network(tmp_path / "net", TREE, posts)
     network, _ = load_network(cfg, build_time())
-    plans = Planner(network).plans()
+    plans = planner(network).plans()
     from union_network.build.builder import site_weight
 
     weights = {p.slug: site_weight(p) for p in plans}

@@ -111,6 +111,10 @@ class Page:
     searchable: bool = True  # False: lists that repeat posts (the search finds the posts themselves)
 
 
+#: A file writer: ``write(plan, data)`` returns the file's bytes (a module-level function).
+Writer = Callable[["SitePlan", Any], bytes]
+
+
 @dataclass(frozen=True)
 class OutputFile:
     """A file written beside the rendered pages: ``write(plan, data)`` returns its bytes.
@@ -119,7 +123,7 @@ class OutputFile:
     """
 
     path: str
-    write: Callable[[SitePlan, Any], bytes]
+    write: Writer
     data: Any = None
 
 
@@ -151,5 +155,5 @@ class SitePlan:
         if nav_title:
             self.nav.append((nav_title, page.src_uri))
 
-    def add_file(self, path: str, write: Callable[[SitePlan, Any], bytes], data: Any = None) -> None:
+    def add_file(self, path: str, write: Writer, data: Any = None) -> None:
         self.files.append(OutputFile(path, write, data))

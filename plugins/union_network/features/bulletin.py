@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import jinja2
 from babel.dates import format_date
@@ -38,10 +37,8 @@ from feedgen.feed import FeedGenerator
 from union_network import __version__
 from union_network.core.dates import LOCALE
 from union_network.core.siteplan import Item, Page, SitePlan
+from union_network.plan.planner import Planner
 from union_network.write.feeds import LANGUAGE
-
-if TYPE_CHECKING:  # pragma: no cover - typing only (sites imports this module)
-    from union_network.plan.planner import Planner
 
 BULLETIN_TITLE = "Бюллетень"
 MASTHEAD = "Электронный бюллетень"

@@ -35,6 +35,7 @@ from union_network.features.maturity import (
     silent_orgs,
     worst_first,
 )
+from union_network.plan.planner import Planner
 from union_network.write.assets import use_asset
 from union_network.write.charts import bar_chart, sparkline
 from union_network.write.spreadsheet import excel_csv
@@ -188,14 +189,14 @@ def dashboard_data(scope: str, assessments: dict[str, Assessment], planner, now:
 _CACHE: WeakKeyDictionary = WeakKeyDictionary()
 
 
-def network_assessments(planner) -> dict[str, Assessment]:
+def network_assessments(planner: Planner) -> dict[str, Assessment]:
     """Every org assessed once per planner (all sites share them)."""
     if planner not in _CACHE:
         _CACHE[planner] = assess(planner.network, planner.routes, planner.network.build_time)
     return _CACHE[planner]
 
 
-def maturity_section(planner, plan: SitePlan) -> None:
+def maturity_section(planner: Planner, plan: SitePlan) -> None:
     """``maturity/`` and ``maturity/maturity.csv`` on the root site and every site of an org with members."""
     registry = planner.registry
     if not registry.has_members(plan.slug) and plan.slug != registry.root.slug:

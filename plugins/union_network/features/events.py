@@ -27,7 +27,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -36,9 +35,7 @@ import icalendar
 from union_network import __version__
 from union_network.core.network import Post
 from union_network.core.siteplan import Item, Page, SitePlan
-
-if TYPE_CHECKING:  # pragma: no cover - typing only (sites imports this module)
-    from union_network.plan.planner import Planner
+from union_network.plan.planner import Planner
 
 EVENTS_TITLE = "События"
 TEMPLATE_EVENTS = "un-events.html"

@@ -13,13 +13,11 @@ Spec: https://www.jsonfeed.org/version/1.1/
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from union_network.core.siteplan import Feed, Item, SitePlan
+from union_network.plan.planner import Planner
 from union_network.write.feeds import LANGUAGE
-
-if TYPE_CHECKING:  # pragma: no cover - typing only (sites imports this module)
-    from union_network.plan.planner import Planner
 
 VERSION = "https://jsonfeed.org/version/1.1"
 MEDIA_TYPE = "application/feed+json"

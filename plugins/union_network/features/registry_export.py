@@ -18,6 +18,7 @@ from union_network.core.network import Registry
 from union_network.core.siteplan import Page, SitePlan
 from union_network.core.urls import UrlScheme
 from union_network.features.maturity import scope_of
+from union_network.plan.planner import Planner
 from union_network.write.assets import use_asset
 from union_network.write.spreadsheet import excel_csv
 
@@ -197,7 +198,7 @@ def write_registry_csv(plan: SitePlan, data: RegistryData) -> bytes:
 
 
 # -- section -------------------------------------------------------------------
-def registry_section(planner, plan: SitePlan) -> None:
+def registry_section(planner: Planner, plan: SitePlan) -> None:
     """``registry/`` with its downloads, on the root site and on every site of an org with members."""
     registry = planner.registry
     if not registry.has_members(plan.slug) and plan.slug != registry.root.slug:
