@@ -82,3 +82,20 @@ def test_planner_imports_no_feature():
     for path in (PACKAGE / "features").glob("*.py"):
         if path.stem != "registry":
             assert "union_network.features.registry" not in _imports(path), path
+
+
+def test_writers_take_only_their_data_and_the_build_time_stays_out_of_fingerprints(demo_network):
+    """Writers get ``data`` alone; the site's build time they may print does not change the fingerprint."""
+    import dataclasses
+    from datetime import timedelta
+
+    from union_network.build.fingerprint import Fingerprinter
+
+    later = dataclasses.replace(demo_network, build_time=demo_network.build_time + timedelta(seconds=1))
+    slug = demo_network.registry.root.slug
+    a, b = planner(demo_network).plan(slug), planner(later).plan(slug)
+    assert [f.write(f.data) for f in a.files] == [f.write(f.data) for f in b.files]
+    fp = Fingerprinter("env", REPO)
+    assert fp.site(a) == fp.site(b)
+    changed = dataclasses.replace(a, site_url=a.site_url + "x/")
+    assert fp.site(changed) != fp.site(a)

@@ -71,7 +71,7 @@ def brand_section(planner: Planner, plan: SitePlan) -> None:
     plan.add_file(CARD_IMAGE, write_card, spec)
 
 
-def write_brand_css(plan: SitePlan, book: Brandbook) -> bytes:
+def write_brand_css(book: Brandbook) -> bytes:
     return brand_css(book).encode("utf-8")
 
 
@@ -128,5 +128,5 @@ def render_card(spec: CardSpec) -> bytes:
     return out.getvalue()
 
 
-def write_card(plan: SitePlan, spec: CardSpec) -> bytes:
+def write_card(spec: CardSpec) -> bytes:
     return render_card(spec)

@@ -204,7 +204,7 @@ def maturity_section(planner: Planner, plan: SitePlan) -> None:
     assessments = network_assessments(planner)
     data = dashboard_data(plan.slug, assessments, planner, plan.build_time)
     plan.add_page(Page("maturity/index.md", MATURITY_TITLE, TEMPLATE_MATURITY, data), MATURITY_TITLE)
-    plan.add_file(CSV_FILE, write_maturity_csv, tuple(assessments[s] for s in scope_of(registry, plan.slug)))
+    plan.add_file(CSV_FILE, maturity_csv, tuple(assessments[s] for s in scope_of(registry, plan.slug)))
     use_asset(plan, "un-table.js")
     use_asset(plan, "un-reports.css")
 
@@ -280,10 +280,6 @@ def maturity_csv(assessments: Iterable[Assessment]) -> bytes:
     assessments = list(assessments)
     months = assessments[0].activity.months if assessments else ()
     return excel_csv(maturity_header(months), (maturity_row(a) for a in assessments))
-
-
-def write_maturity_csv(plan: SitePlan, assessments: tuple[Assessment, ...]) -> bytes:
-    return maturity_csv(assessments)
 
 
 # -- terminal table ----------------------------------------------------------------------

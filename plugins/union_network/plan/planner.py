@@ -30,7 +30,7 @@ from union_network.plan.flow import Routes, feed_window, route
 from union_network.read.moderation import MODERATION_FILE
 from union_network.read.news import NEWS_FOLDER
 from union_network.read.registry import CARD
-from union_network.write.feeds import render_atom, render_rss
+from union_network.write.feeds import FeedFile, render_atom, render_rss
 
 PREFERRED_PAGE_ORDER = ["index.md", "about.md", "contacts.md", "documents.md"]
 
@@ -205,8 +205,8 @@ def news_section(planner: Planner, plan: SitePlan) -> None:
             items=tuple(planner.items(feed_window(posts, options.feed_size))),
         )
         plan.feeds.append(feed)
-        plan.add_file(feed.rss, render_rss, feed)
-        plan.add_file(feed.atom, render_atom, feed)
+        plan.add_file(feed.rss, render_rss, FeedFile(plan.ref, feed))
+        plan.add_file(feed.atom, render_atom, FeedFile(plan.ref, feed))
         plan.counts["feeds"] += 2
         for i, page in enumerate(paginate(kind, planner.items(posts), feed, options.per_page)):
             plan.add_page(
