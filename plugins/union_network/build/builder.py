@@ -303,6 +303,7 @@ def build_network(
         result = BuildResult(
             out_dir=out_dir, root=network.registry.root.slug, warnings=[str(p) for p in problems.warnings]
         )
+        result.cache_hits, result.cache_misses = network.cache_stats
         urls = UrlScheme(preview_host, network.registry.root.slug, scheme="http") if preview_host else None
         planner = make_planner(network, urls=urls)
         slugs = list(network.registry.orgs)

@@ -60,5 +60,7 @@ def load_network(
     moderation = read_moderation(registry, posts, problems)
     network = Network(root_dir, options, registry, posts, moderation, build_time)
     network.brandbook = brandbook
+    if cache is not None:
+        network.cache_stats = (cache.hits, cache.misses)
     check_path_layout(network, problems)
     return network, problems
