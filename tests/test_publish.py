@@ -268,3 +268,28 @@ def test_merge_publishes_the_same_way(net, tmp_path, monkeypatch):
         assert merged.is_symlink() and leftovers(merged) == []
     assert digest(merged) == digests["A"]
     assert set(read_manifest(merged)["sites"]) == set(TREE)
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["exchange", "two-renames"])
+def test_a_real_output_folder_is_replaced_in_one_step(tmp_path, monkeypatch, exchange):
+    """What `assemble` publishes (public/, uploaded by CI, which may not follow symlinks)."""
+    from union_network.build import publish
+
+    if not exchange:
+        monkeypatch.setattr(publish, "_exchange", lambda a, b: False)
+    out = tmp_path / "public"
+    for n in range(3):
+        with publish.staged(out, real=True) as stage:
+            (stage.folder / "index.html").write_text(str(n), encoding="utf-8")
+            stage.publish()
+        assert out.is_dir() and not out.is_symlink() and (out / "index.html").read_text(encoding="utf-8") == str(n)
+        assert leftovers(out) == []
+
+    def failed_assembly() -> None:
+        with publish.staged(out, real=True) as stage:
+            (stage.folder / "index.html").write_text("half", encoding="utf-8")
+            raise RuntimeError("a failed assembly")
+
+    with pytest.raises(RuntimeError):
+        failed_assembly()
+    assert (out / "index.html").read_text(encoding="utf-8") == "2" and leftovers(out) == []

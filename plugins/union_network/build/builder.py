@@ -32,6 +32,7 @@ from union_network.core.network import Network
 from union_network.core.problems import InputError, Problems, UnionNetworkError
 from union_network.core.siteplan import SitePlan
 from union_network.core.urls import PATH, UrlScheme
+from union_network.features.registry import planner as make_planner
 from union_network.plan.layout import check_path_layout
 from union_network.plan.planner import Planner
 from union_network.read.load import default_cache_dir, load_network
@@ -320,7 +321,7 @@ def load_and_check(
         return Checked(None, problems)
     root = network.registry.root.slug
     urls = UrlScheme(preview_host, root, scheme="http") if preview_host else None
-    planner = Planner(network, urls=urls)
+    planner = make_planner(network, urls=urls)
     checked = Checked(network, problems, planner)
     if network.options.url_style == PATH and not problems:  # planning needs a valid network
         checked.root_plan = planner.plan(root)
@@ -449,6 +450,7 @@ def build_network(
         result = BuildResult(
             out_dir=job.out_dir, root=network.registry.root.slug, warnings=[str(p) for p in checked.problems.warnings]
         )
+        result.cache_hits, result.cache_misses = network.cache_stats
         slugs = _select(checked, shard)
         old = {} if stage.previous is None else read_manifest(stage.previous)
         previous = {} if full else old.get("sites", {})

@@ -59,9 +59,9 @@ def _link_or_copy(src: str, dst: str) -> None:
 
 
 def link_tree(src: Path, dst: Path) -> None:
-    """``dst`` becomes a copy of ``src`` made of hard links (safe: published files are never
-    written in place, a new generation writes new files)."""
-    shutil.copytree(src, dst, symlinks=True, copy_function=_link_or_copy)
+    """``dst`` (new or empty) becomes a copy of ``src`` made of hard links (safe: published files
+    are never written in place, a new generation writes new files)."""
+    shutil.copytree(src, dst, symlinks=True, copy_function=_link_or_copy, dirs_exist_ok=True)
 
 
 def _remove(path: Path) -> None:
@@ -160,6 +160,15 @@ class Output:
         for entry in self.leftovers():
             _remove(entry)
 
+    def remove(self) -> None:
+        """Delete the output: the link, the generation it points to, and any leftovers."""
+        current = self.current()
+        _remove(self.path)
+        if current is not None and current.parent == self.parent and self._ours.fullmatch(current.name):
+            _remove(current)
+        for entry in self.leftovers():
+            _remove(entry)
+
     def new_generation(self) -> Path:
         numbers = [int(m.group(2)) for e in self.parent.iterdir() if (m := self._ours.fullmatch(e.name))]
         folder = self.generation(max(numbers, default=0) + 1)
@@ -190,13 +199,34 @@ class Output:
             _remove(previous)
 
 
+    def replace(self, folder: Path) -> None:
+        """Make ``folder`` the output itself (a real folder, for uploads that do not follow
+        symlinks: CI artifacts), swapped in atomically where the file system can."""
+        previous = self.current()
+        if not self.path.exists() and not self.path.is_symlink():
+            folder.rename(self.path)
+            return
+        if _exchange(folder, self.path):
+            checkpoint("published")
+            _remove(folder)  # now the previous output
+        else:
+            old = self.parent / f".{self.name}.old-{os.getpid()}"
+            self.path.rename(old)  # a build killed here is undone by the next one (recover)
+            folder.rename(self.path)
+            checkpoint("published")
+            _remove(old)
+        if previous is not None and previous.parent == self.parent and self._ours.fullmatch(previous.name):
+            _remove(previous)
+
+
 class Stage:
     """A new generation being filled; published only by :meth:`publish`."""
 
-    def __init__(self, output: Output):
+    def __init__(self, output: Output, real: bool = False):
         self.output = output
         self.previous = output.current()
         self.folder = output.new_generation()
+        self.real = real
         self.published = False
 
     def carry(self, slug: str, source: Path | None = None) -> None:
@@ -204,19 +234,23 @@ class Stage:
         link_tree((source or self.previous or self.output.path) / slug, self.folder / slug)
 
     def publish(self) -> None:
-        self.output.publish(self.folder)
+        if self.real:
+            self.output.replace(self.folder)
+        else:
+            self.output.publish(self.folder)
         self.published = True
 
 
 @contextlib.contextmanager
-def staged(out_dir: Path) -> Iterator[Stage]:
+def staged(out_dir: Path, *, real: bool = False) -> Iterator[Stage]:
     """Lock the output, clear killed builds' leftovers, and give a new generation to fill;
-    it is removed unless :meth:`Stage.publish` was called."""
+    it is removed unless :meth:`Stage.publish` was called. ``real``: the output becomes
+    that folder itself (:meth:`Output.replace`) rather than a symlink to it."""
     output = Output(out_dir)
     with output.locked():
         output.recover()
         checkpoint("locked")
-        stage = Stage(output)
+        stage = Stage(output, real)
         try:
             yield stage
         finally:

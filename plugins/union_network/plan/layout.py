@@ -17,7 +17,6 @@ real output names again before it writes anything.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 from union_network.core.network import Network
@@ -104,21 +103,16 @@ class LayoutError(UnionNetworkError):
     """The publishable tree cannot be assembled; ``messages`` say why."""
 
 
-def _link_or_copy(src: str, dst: str) -> None:
-    """Hard links where possible (fast, no extra space), copies otherwise."""
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
-
-
 def assemble_tree(site_dir: Path, out_dir: Path, root_slug: str, member_slugs: list[str]) -> int:
     """Make one publishable tree in ``out_dir`` from ``site_dir/<slug>/``: the root's site at the
     top, members in ``<slug>/``. ``out_dir`` is replaced only when everything was copied.
     Raises :class:`LayoutError` (nothing written) on a missing site or a name collision.
     Returns the number of sites placed."""
-    site_dir, out_dir = Path(site_dir).resolve(), Path(out_dir).resolve()
-    if out_dir == site_dir or site_dir in out_dir.parents or out_dir in site_dir.parents:
+    site_name, out_dir = Path(os.path.abspath(site_dir)), Path(os.path.abspath(out_dir))
+    site_dir = site_name.resolve()  # out_dir is not resolved: the name is what gets replaced
+    if any(
+        a == b or b in a.parents or a in b.parents for a in (out_dir, out_dir.resolve()) for b in (site_name, site_dir)
+    ):
         raise LayoutError([f"{out_dir}: папка для публикации не может совпадать с папкой сборки или лежать в ней"])
     missing = [slug for slug in [root_slug, *member_slugs] if not (site_dir / slug).is_dir()]
     if missing:
@@ -139,18 +133,11 @@ def assemble_tree(site_dir: Path, out_dir: Path, root_slug: str, member_slugs: l
                 for name in clashes
             ]
         )
-    staging = out_dir.with_name(f".{out_dir.name}.new-{os.getpid()}")
-    old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        shutil.copytree(root_site, staging, copy_function=_link_or_copy)
+    from union_network.build.publish import link_tree, staged  # published as builds are, in one step
+
+    with staged(out_dir, real=True) as stage:  # a real folder: CI uploads it (GitLab keeps symlinks)
+        link_tree(root_site, stage.folder)
         for slug in sorted(members):
-            shutil.copytree(site_dir / slug, staging / slug, copy_function=_link_or_copy)
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        if out_dir.exists():
-            out_dir.rename(old)
-        staging.rename(out_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(old, ignore_errors=True)
+            link_tree(site_dir / slug, stage.folder / slug)
+        stage.publish()
     return 1 + len(members)

@@ -20,8 +20,8 @@ from union_network.core.models import KIND_LABELS, check_slug
 from union_network.core.network import Network, Registry
 from union_network.core.problems import Problems, UnionNetworkError
 from union_network.core.urls import PATH, UrlScheme
+from union_network.features.registry import planner as make_planner
 from union_network.plan.layout import taken_root_paths
-from union_network.plan.planner import Planner
 from union_network.read.news import NEWS_FOLDER
 from union_network.read.options import NetworkOptions, read_options
 from union_network.read.registry import CARD, ORGS_FOLDER, read_registry
@@ -164,7 +164,7 @@ def new_org(
             errors.append(f"{ORGS_FOLDER}/{slug}/ уже существует: новая организация не создана, ничего не перезаписано")
         if ctx.options.url_style == PATH:
             network = Network(ctx.root_dir, ctx.options, ctx.registry, build_time=build_time())
-            if slug in taken_root_paths(network, Planner(network).plan(ctx.registry.root.slug)):
+            if slug in taken_root_paths(network, make_planner(network).plan(ctx.registry.root.slug)):
                 errors.append(
                     f"slug {slug!r}: при url_style: path адрес https://{ctx.options.domain}/{slug}/ "
                     "занят сайтом корневой организации; выберите другой"

@@ -13,5 +13,5 @@ def write_outputs(plan: SitePlan, site_dir: Path) -> int:
     for output in plan.files:
         target = site_dir / output.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, output.write(plan, output.data))
+        write_atomic(target, output.write(output.data))
     return len(plan.files)
