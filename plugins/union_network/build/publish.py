@@ -198,7 +198,6 @@ class Output:
         if previous is not None and previous.parent == self.parent and self._ours.fullmatch(previous.name):
             _remove(previous)
 
-
     def replace(self, folder: Path) -> None:
         """Make ``folder`` the output itself (a real folder, for uploads that do not follow
         symlinks: CI artifacts), swapped in atomically where the file system can."""
