@@ -21,7 +21,8 @@ from themenet import EPOCH, build, write_branded_network
 
 from union_network.core.typography import NBSP, number, typograph
 from union_network.features.branding import FaceMetrics, face_metrics, fallback_css
-from union_network.plan.planner import MAX_TABS, Planner, nav_tree
+from union_network.features.registry import planner
+from union_network.plan.planner import MAX_TABS, nav_tree
 from union_network.read.load import load_network
 
 SITES = ("fed", "terr", "prim")
@@ -149,7 +150,7 @@ def test_the_maturity_option(network, tmp_path, mode, built, linked):
             (tmp_path / child.name).symlink_to(child)
     net, problems = load_network(cfg, datetime.fromtimestamp(int(EPOCH), UTC))
     assert not problems and net is not None and net.options.maturity == mode
-    plan = Planner(net).plan("fed")
+    plan = planner(net).plan("fed")
     assert ("maturity/index.md" in plan.pages) is built
     assert any(src == "maturity/index.md" for _, src in plan.nav) is linked
     assert any(f.path == "maturity/maturity.csv" for f in plan.files) is built

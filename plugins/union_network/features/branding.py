@@ -17,6 +17,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from union_network.core.siteplan import SitePlan
+from union_network.plan.planner import Planner
 from union_network.read.brandbook import BRAND_CSS, Brandbook, brand_css, brand_view
 
 CARD_IMAGE = "assets/un-card.png"
@@ -96,7 +97,7 @@ def fallback_css(family: str, metrics: FaceMetrics, fallbacks: list[str]) -> str
     return "\n".join(rules) + "\n"
 
 
-def brand_section(planner, plan: SitePlan) -> None:
+def brand_section(planner: Planner, plan: SitePlan) -> None:
     """Dress the site from the brandbook (no brandbook: plain Material, nothing added)."""
     book: Brandbook | None = getattr(planner.network, "brandbook", None)
     if book is None:
@@ -127,7 +128,7 @@ def brand_section(planner, plan: SitePlan) -> None:
     plan.add_file(CARD_IMAGE, write_card, spec)
 
 
-def write_brand_css(plan: SitePlan, data: tuple[Brandbook, str]) -> bytes:
+def write_brand_css(data: tuple[Brandbook, str]) -> bytes:
     book, regular_file = data
     css = brand_css(book)
     try:
@@ -190,5 +191,5 @@ def render_card(spec: CardSpec) -> bytes:
     return out.getvalue()
 
 
-def write_card(plan: SitePlan, spec: CardSpec) -> bytes:
+def write_card(spec: CardSpec) -> bytes:
     return render_card(spec)

@@ -22,6 +22,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from union_network.core.siteplan import Item, SitePlan
+from union_network.plan.planner import Planner
 
 ROBOTS = "robots.txt"
 SITEMAP = "sitemap.xml"
@@ -86,7 +87,8 @@ def page_lastmod(plan: SitePlan, src_uri: str, meta: dict | None = None) -> date
     return max(dates, default=None)
 
 
-def _urlset(entries: list[tuple[str, date | None]]) -> bytes:
+def write_urlset(entries: tuple[tuple[str, date | None], ...]) -> bytes:
+    """A sitemap (``urlset``) of (URL, lastmod or None) entries."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for url, day in entries:
         lastmod = f"<lastmod>{day.isoformat()}</lastmod>" if day else ""
@@ -95,25 +97,22 @@ def _urlset(entries: list[tuple[str, date | None]]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-def folder_sitemap(plan: SitePlan, folder: str) -> bytes:
+def folder_entries(plan: SitePlan, folder: str) -> tuple[tuple[str, date | None], ...]:
     """The site's pages under ``folder`` (e.g. ``news/``): lists and, for ``news/``, the posts."""
-    sources = [s for s, p in plan.pages.items() if s.startswith(folder) and not p.noindex]
-    sources += [s for s in plan.own_posts if s.startswith(folder)]
-    entries = sorted((page_url(plan, s), page_lastmod(plan, s)) for s in set(sources))
-    return _urlset(entries)
+    sources = {s for s, p in plan.pages.items() if s.startswith(folder) and not p.noindex}
+    sources |= {s for s in plan.own_posts if s.startswith(folder)}
+    return tuple(sorted((page_url(plan, s), page_lastmod(plan, s)) for s in sources))
 
 
-def write_folder_sitemap(plan: SitePlan, folder: str) -> bytes:
-    return folder_sitemap(plan, folder)
+def write_robots(site_url: str) -> bytes:
+    return f"User-agent: *\nAllow: /\n\nSitemap: {site_url}{SITEMAP}\n".encode()
 
 
-def write_robots(plan: SitePlan, data: Any = None) -> bytes:
-    return f"User-agent: *\nAllow: /\n\nSitemap: {plan.site_url}{SITEMAP}\n".encode()
+def crawl_section(planner: Planner, plan: SitePlan) -> None:
+    """``robots.txt`` and a sitemap in every folder a feed link points into (``news/``, ``network/``, …).
 
-
-def crawl_section(planner, plan: SitePlan) -> None:
-    """``robots.txt`` and a sitemap in every folder a feed link points into (``news/``, ``network/``, …)."""
-    plan.add_file(ROBOTS, write_robots)
+    Runs last: the folder sitemaps list the pages every other section added."""
+    plan.add_file(ROBOTS, write_robots, plan.site_url)
     folders = sorted({feed.rss.rsplit("/", 1)[0] + "/" for feed in plan.feeds if "/" in feed.rss})
     for folder in folders:
-        plan.add_file(folder + SITEMAP, write_folder_sitemap, folder)
+        plan.add_file(folder + SITEMAP, write_urlset, folder_entries(plan, folder))

@@ -35,6 +35,7 @@ from union_network.features.maturity import (
     silent_orgs,
     worst_first,
 )
+from union_network.plan.planner import Planner
 from union_network.write.assets import use_asset
 from union_network.write.charts import bar_chart, sparkline
 from union_network.write.spreadsheet import excel_csv
@@ -188,14 +189,14 @@ def dashboard_data(scope: str, assessments: dict[str, Assessment], planner, now:
 _CACHE: WeakKeyDictionary = WeakKeyDictionary()
 
 
-def network_assessments(planner) -> dict[str, Assessment]:
+def network_assessments(planner: Planner) -> dict[str, Assessment]:
     """Every org assessed once per planner (all sites share them)."""
     if planner not in _CACHE:
         _CACHE[planner] = assess(planner.network, planner.routes, planner.network.build_time)
     return _CACHE[planner]
 
 
-def maturity_section(planner, plan: SitePlan) -> None:
+def maturity_section(planner: Planner, plan: SitePlan) -> None:
     """``maturity/`` and ``maturity/maturity.csv`` on the root site and every site of an org with members.
 
     The network option ``maturity`` decides how: ``public`` (in the navigation), ``hidden`` (the default:
@@ -210,7 +211,7 @@ def maturity_section(planner, plan: SitePlan) -> None:
     hidden = mode == "hidden"
     page = Page("maturity/index.md", MATURITY_TITLE, TEMPLATE_MATURITY, data, searchable=not hidden, noindex=hidden)
     plan.add_page(page, None if hidden else MATURITY_TITLE)
-    plan.add_file(CSV_FILE, write_maturity_csv, tuple(assessments[s] for s in scope_of(registry, plan.slug)))
+    plan.add_file(CSV_FILE, maturity_csv, tuple(assessments[s] for s in scope_of(registry, plan.slug)))
     use_asset(plan, "un-table.js")
     use_asset(plan, "un-reports.css")
 
@@ -286,10 +287,6 @@ def maturity_csv(assessments: Iterable[Assessment]) -> bytes:
     assessments = list(assessments)
     months = assessments[0].activity.months if assessments else ()
     return excel_csv(maturity_header(months), (maturity_row(a) for a in assessments))
-
-
-def write_maturity_csv(plan: SitePlan, assessments: tuple[Assessment, ...]) -> bytes:
-    return maturity_csv(assessments)
 
 
 # -- terminal table ----------------------------------------------------------------------

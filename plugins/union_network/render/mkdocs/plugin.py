@@ -20,7 +20,8 @@ from union_network.core.dates import build_time
 from union_network.core.siteplan import SitePlan
 from union_network.core.typography import FILTERS as TYPOGRAPHY_FILTERS
 from union_network.features.crawl import page_lastmod
-from union_network.plan.planner import TEMPLATE_HOME, TEMPLATE_POST, Planner, nav_tree
+from union_network.features.registry import planner
+from union_network.plan.planner import TEMPLATE_HOME, TEMPLATE_POST, nav_tree
 from union_network.read.load import load_network
 from union_network.render.mkdocs.config import UnionNetworkConfig
 from union_network.render.mkdocs.theme import (
@@ -64,7 +65,7 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
         network, problems = load_network(Path(config.config_file_path), build_time())
         if problems or network is None:
             raise PluginError("\n".join(str(p) for p in problems))
-        return Planner(network).plan(network.registry.root.slug)
+        return planner(network).plan(network.registry.root.slug)
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         env.filters.update(TYPOGRAPHY_FILTERS)  # un_number, un_typo (core/typography.py)
