@@ -17,22 +17,26 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 import pytest
+from netfactory import write_post
 from themenet import EPOCH, build, write_branded_network
 
-from union_network.core.typography import NBSP, number, typograph
+from union_network.core.typography import NBSP, bind_numero, number, typograph
 from union_network.features.branding import FaceMetrics, face_metrics, fallback_css
 from union_network.features.registry import planner
 from union_network.plan.planner import MAX_TABS, nav_tree
 from union_network.read.load import load_network
 
 SITES = ("fed", "terr", "prim")
+NUMERO_TITLE = "Собрание в школе № 14"
 LATER_EPOCH = str(int(EPOCH) + 86400 * 20)  # a later build of the same content
 
 
 @pytest.fixture(scope="module")
 def network(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("reader")
-    return write_branded_network(root)
+    cfg = write_branded_network(root)
+    write_post(root / "orgs" / "prim", "2026-05-05-shkola", title=NUMERO_TITLE, date="2026-05-05", reach="self")
+    return cfg
 
 
 @pytest.fixture(scope="module")
@@ -189,10 +193,20 @@ def test_numbers_have_non_breaking_digit_groups(site):
     assert "35700" not in page(site, "fed/orgs/index.html").text_content().replace(f"35{NBSP}700", "")
 
 
+def test_numero_is_bound_to_its_number_on_every_page(site):
+    texts = [p.read_text(encoding="utf-8") for slug in SITES for p in html_pages(site / slug)]
+    post = (site / "prim" / "news" / "2026-05-05-shkola" / "index.html").read_text(encoding="utf-8")
+    assert post.count(f"школе №{NBSP}14") >= 3  # <title>, og:title, the heading, the JSON-LD
+    assert not [t for t in texts if re.search(r"№ \d", t)]
+
+
 def test_typography_helpers():
     assert number(35700) == f"35{NBSP}700" and number(None) == "" and number(7) == "7"
     assert typograph("Лесозавод № 25 - итоги") == f"Лесозавод №{NBSP}25 — итоги"
     assert typograph("№25") == f"№{NBSP}25"
+    assert bind_numero('<h1 title="Школа № 14">Школа № 14 и №\n2</h1>') == (
+        f'<h1 title="Школа №{NBSP}14">Школа №{NBSP}14 и №\n2</h1>'
+    )
     assert typograph("2026-2028 и из-за") == "2026-2028 и из-за"  # hyphens inside words stay
 
 

@@ -29,5 +29,14 @@ def typograph(text: str) -> str:
     return _SPACED_HYPHEN.sub(" — ", _NUMERO.sub("№" + NBSP, text))
 
 
+_NUMERO_IN_HTML = re.compile(r"№[ \t]+(?=\d)")
+
+
+def bind_numero(html: str) -> str:
+    """A whole page: «№ 25» → «№\u00a025» wherever it stands (titles, cards, Markdown, attributes, JSON-LD:
+    the character itself, not an entity, so it is right in all of them)."""
+    return _NUMERO_IN_HTML.sub("№" + NBSP, html)
+
+
 #: Jinja filters: ``{{ org.members | un_number }}``, ``{{ title | un_typo }}``
 FILTERS = {"un_number": number, "un_typo": typograph}

@@ -19,6 +19,7 @@ from mkdocs.structure.pages import Page
 from union_network.core.dates import build_time
 from union_network.core.siteplan import SitePlan
 from union_network.core.typography import FILTERS as TYPOGRAPHY_FILTERS
+from union_network.core.typography import bind_numero
 from union_network.features.crawl import page_lastmod
 from union_network.features.registry import planner
 from union_network.plan.planner import TEMPLATE_HOME, TEMPLATE_POST, nav_tree
@@ -121,7 +122,7 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return valid_html(output)
+        return bind_numero(valid_html(output))  # «№ 25» never breaks across lines
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         return valid_html(output_content)
