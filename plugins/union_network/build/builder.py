@@ -352,10 +352,15 @@ class _Rendered:
     """Sites planned and rendered into a stage."""
 
     fingerprints: dict[str, str] = field(default_factory=dict)
-    unchanged: list[str] = field(default_factory=list)
+    uncarried: list[str] = field(default_factory=list)  # unchanged sites not yet linked into the stage
     posts: int = 0
     feeds: int = 0
     changed: int = 0
+
+    def carry(self, stage: Stage) -> None:
+        for slug in self.uncarried:
+            stage.carry(slug)
+        self.uncarried.clear()
 
 
 def _render_changed(
@@ -383,10 +388,12 @@ def _render_changed(
             done.posts += plan.counts["posts"]
             done.feeds += plan.counts["feeds"]
             if previous.get(slug) == done.fingerprints[slug] and published and (published / slug).is_dir():
-                done.unchanged.append(slug)
+                done.uncarried.append(slug)
             else:
                 done.changed += 1
                 yield plan
+            if done.changed:  # a new generation will be published: hard-link while the workers render
+                done.carry(stage)
 
     renders = _render_all(changed_plans(), stage.folder, factory, job, pool, jobs)
     for index, (plan, warnings, seconds) in enumerate(renders, start=1):
@@ -402,11 +409,10 @@ def _render_changed(
 
 
 def _publish(job: _Job, stage: Stage, manifest: dict, done: _Rendered, result: BuildResult) -> None:
-    """Every site rendered: complete the new generation (unchanged sites hard-linked from the
-    published one) and flip the output to it. Nothing to do when nothing changed."""
+    """Every site rendered (and every unchanged one hard-linked from the published generation):
+    record the fingerprints and flip the output to the new generation, unless nothing changed."""
     if result.built or result.removed or read_manifest(job.out_dir) != manifest:
-        for slug in done.unchanged:
-            stage.carry(slug)
+        done.carry(stage)
         checkpoint("carried")
         write_manifest(stage.folder, manifest)
         checkpoint("manifest")

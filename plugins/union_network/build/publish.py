@@ -50,18 +50,23 @@ class PublishError(UnionNetworkError):
     """The output could not be replaced; the previous output is as it was."""
 
 
-def _link_or_copy(src: str, dst: str) -> None:
-    """Hard links where possible (fast, no extra space), copies otherwise."""
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
-
-
 def link_tree(src: Path, dst: Path) -> None:
-    """``dst`` (new or empty) becomes a copy of ``src`` made of hard links (safe: published files
-    are never written in place, a new generation writes new files)."""
-    shutil.copytree(src, dst, symlinks=True, copy_function=_link_or_copy, dirs_exist_ok=True)
+    """``dst`` (new or empty) becomes a copy of ``src`` made of hard links where possible, copies
+    otherwise (safe: published files are never written in place, a new generation writes new
+    files). A plain walk: twice as fast as ``shutil.copytree``, which also copies folder metadata."""
+    top = os.fspath(src)
+    for dirpath, dirnames, filenames in os.walk(top):
+        target = os.path.join(dst, os.path.relpath(dirpath, top))
+        os.makedirs(target, exist_ok=True)
+        for name in [*filenames, *(d for d in dirnames if os.path.islink(os.path.join(dirpath, d)))]:
+            source, copy = os.path.join(dirpath, name), os.path.join(target, name)
+            if os.path.islink(source):
+                os.symlink(os.readlink(source), copy)
+                continue
+            try:
+                os.link(source, copy)
+            except OSError:  # another file system, or too many links
+                shutil.copy2(source, copy)
 
 
 def _remove(path: Path) -> None:
