@@ -238,10 +238,11 @@ class Stage:
         link_tree((source or self.previous or self.output.path) / slug, self.folder / slug)
 
     def publish(self) -> None:
-        if self.real:
-            self.output.replace(self.folder)
-        else:
-            self.output.publish(self.folder)
+        with _reported(self.output.path, "вывод не заменён, остался прежним"):
+            if self.real:
+                self.output.replace(self.folder)
+            else:
+                self.output.publish(self.folder)
         self.published = True
 
 
@@ -251,15 +252,28 @@ def staged(out_dir: Path, *, real: bool = False) -> Iterator[Stage]:
     it is removed unless :meth:`Stage.publish` was called. ``real``: the output becomes
     that folder itself (:meth:`Output.replace`) rather than a symlink to it."""
     output = Output(out_dir)
-    with output.locked():
-        output.recover()
-        checkpoint("locked")
-        stage = Stage(output, real)
+    with contextlib.ExitStack() as held:
+        with _reported(output.path, "папку для сборки не подготовить"):
+            held.enter_context(output.locked())
+            output.recover()
+            checkpoint("locked")
+            stage = Stage(output, real)
         try:
             yield stage
         finally:
             if not stage.published:
                 shutil.rmtree(stage.folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _reported(path: Path, what: str) -> Iterator[None]:
+    """An OSError of the file system (permissions, a file where a folder should be, a full
+    disk) becomes a :class:`PublishError`: one line, no traceback."""
+    try:
+        yield
+    except OSError as exc:
+        where = exc.filename or path
+        raise PublishError([f"{where}: {what}: {exc.strerror or exc}"]) from None
 
 
 # -- worker processes die with the build --------------------------------------------------

@@ -151,7 +151,7 @@ def merge(shards: tuple[Path, ...], out_dir: Path) -> None:
     """Assemble the outputs of `build --shard K/N` runs into one output folder."""
     try:
         result = merge_outputs(list(shards), out_dir)
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, UnionNetworkError) as exc:
         click.echo(f"Объединение не выполнено: {exc}", err=True)
         sys.exit(1)
     click.echo(f"Готово: сайтов — {result.sites}, время — {result.seconds:.1f} с → {result.out_dir}", err=True)
@@ -431,7 +431,7 @@ def nginx_config_command(
 def assemble(config_file: Path, site_dir: Path | None, out_dir: Path | None) -> None:
     """url_style: path — lay the built sites out as one tree: the root's at the top, members in <slug>/."""
     from union_network.core.dates import build_time
-    from union_network.plan.layout import LayoutError, assemble_tree
+    from union_network.plan.layout import assemble_tree
 
     network, problems = load_network(config_file, build_time())
     if problems or network is None:
@@ -453,7 +453,7 @@ def assemble(config_file: Path, site_dir: Path | None, out_dir: Path | None) -> 
     members = [slug for slug in network.registry.orgs if slug != network.registry.root.slug]
     try:
         count = assemble_tree(site_dir, out_dir, network.registry.root.slug, members)
-    except LayoutError as exc:
+    except UnionNetworkError as exc:  # LayoutError, or the tree could not be replaced
         _fail(exc.messages, "Дерево не собрано.")
     click.echo(
         f"Готово: сайтов — {count} → {Path(out_dir).resolve()} (корневая организация — в корне, остальные — в /<slug>/)",
