@@ -67,7 +67,7 @@ class BuildResult:
     cache_misses: int = 0
 
 
-Progress = Callable[[int, int, SitePlan, float], None]
+Progress = Callable[[int, int | None, SitePlan, float], None]  # done, total (None: not known yet), site, s
 
 
 def default_out_dir(config_file: Path) -> Path:
@@ -172,6 +172,8 @@ def _init_worker(factory: RendererFactory, config_file: Path) -> None:
 def _render_in_worker(plan: SitePlan, site_dir: Path) -> tuple[list[str], float]:
     started = time.monotonic()
     try:
+        if _worker_renderer is None:
+            raise RuntimeError("the worker process was not initialised (_init_worker)")
         warnings = _worker_renderer.render(plan, site_dir)
     except Exception as exc:
         raise _RenderFailed(getattr(exc, "messages", None) or [f"{type(exc).__name__}: {exc}"]) from None
@@ -232,23 +234,23 @@ def _render_all(
     while True:
         # Keep every worker busy (plus one queued each), planning more sites as they free up.
         while not exhausted and len(pending) < 2 * jobs:
-            plan = next(source, None)
-            if plan is None:
+            queued = next(source, None)
+            if queued is None:
                 exhausted = True
                 break
-            future = pool.submit(_render_in_worker, plan, staging / plan.slug)
-            futures[future] = plan
+            future = pool.submit(_render_in_worker, queued, staging / queued.slug)
+            futures[future] = queued
             pending.add(future)
         if not pending:
             return
         done, pending = wait(pending, return_when=FIRST_COMPLETED)
         for future in done:
             plan = futures.pop(future)
-            exc = future.exception()
-            if exc is not None:
+            error = future.exception()
+            if error is not None:
                 for other in pending:
                     other.cancel()
-                raise _Failed(plan, getattr(exc, "messages", None) or [str(exc)])
+                raise _Failed(plan, getattr(error, "messages", None) or [str(error)])
             warnings, seconds = future.result()
             yield plan, warnings, seconds
 

@@ -17,7 +17,7 @@ import os
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel
 
@@ -33,7 +33,11 @@ TEMPLATES = (PACKAGE / "render" / "mkdocs" / "templates", PACKAGE / "features" /
 _BY_REPR = frozenset({Item, Category, EventView, Link, OrgView})
 
 
-def _feed(h: hashlib._Hash, obj: Any, memo: dict[int, tuple[Any, bytes]]) -> None:
+class _Digest(Protocol):
+    def update(self, data: bytes, /) -> None: ...
+
+
+def _feed(h: _Digest, obj: Any, memo: dict[int, tuple[Any, bytes]]) -> None:
     """Feed a stable encoding of ``obj`` into ``h``; dataclass instances are digested once (memo)."""
     if obj is None or isinstance(obj, (bool, int, float, str)):
         h.update(f"{type(obj).__name__}:{obj!r};".encode())

@@ -6,6 +6,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -225,7 +226,7 @@ def check(config_file: Path, rev_range: str | None, who: str | None) -> None:
     if bool(rev_range) != bool(who):
         raise click.UsageError("--changed и --as указываются вместе: check --changed origin/main..HEAD --as SLUG")
     network, problems = load_network(config_file, build_time())
-    if rev_range:
+    if rev_range and who:
         from union_network.tools.ownership import OwnershipError, check_changes
 
         try:
@@ -245,7 +246,7 @@ def check(config_file: Path, rev_range: str | None, who: str | None) -> None:
 
 
 # -- editors' and publishing tools (scaffold.py, ownership.py, nginx.py, layout.py) -------------------
-def _fail(messages: list[str], summary: str) -> None:
+def _fail(messages: list[str], summary: str) -> NoReturn:
     for message in messages:
         click.echo(message, err=True)
     click.echo(summary, err=True)
@@ -387,7 +388,7 @@ def nginx_config_command(
     problems = Problems(root=config_file.parent)
     options = read_options(config_file, problems) if config_file.is_file() else None
     registry = read_registry(config_file.parent, problems) if options is not None else None
-    if registry is None or problems:
+    if options is None or registry is None or problems:
         report(problems)
         _fail([] if options else [f"{config_file}: нет файла конфигурации сети"], "Конфигурация nginx не записана.")
     opts = NginxOptions(
@@ -489,7 +490,8 @@ def report_command(config_file: Path, scope: str | None, csv_out: Path | None, f
     from union_network.features.dashboard import maturity_csv, report_text
     from union_network.features.maturity import assess, scope_of
 
-    network, problems = load_network(config_file, build_time())
+    now = build_time()
+    network, problems = load_network(config_file, now)
     if problems or network is None:
         report(problems)
         _fail([], f"Отчёт не построен: ошибок — {len(problems.errors)}.")
@@ -502,7 +504,7 @@ def report_command(config_file: Path, scope: str | None, csv_out: Path | None, f
         sys.stdout.buffer.write(maturity_csv(rows))
         sys.stdout.buffer.flush()
     else:
-        click.echo(report_text(rows, network.build_time.astimezone(network.options.tz)), nl=False)
+        click.echo(report_text(rows, now.astimezone(network.options.tz)), nl=False)
         if csv_out is not None:
             csv_out.write_bytes(maturity_csv(rows))
             click.echo(f"Записан {csv_out}: организаций — {len(rows)}.", err=True)

@@ -9,6 +9,7 @@ feature. Nothing here renders or writes.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from union_network.core.dates import russian_date, russian_datetime
 from union_network.core.models import KIND_LABELS, SOCIAL_LABELS
@@ -66,7 +67,10 @@ class Planner:
     """
 
     def __init__(self, network: Network, sections: Sequence[Section], urls: UrlScheme | None = None):
+        if network.build_time is None:
+            raise ValueError("plans need the build time: load the network with one")
         self.network = network
+        self.build_time: datetime = network.build_time
         self.options = network.options
         self.registry = network.registry
         self.urls = urls or UrlScheme.for_network(network.options, network.registry.root.slug)
@@ -160,7 +164,7 @@ class Planner:
                 Link(self.registry[a].short_name, self.urls.site(a)) for a in reversed(self.registry.ancestors(slug))
             )
             + (Link(view.short_name, view.url),),
-            build_time=self.network.build_time,
+            build_time=self.build_time,
             has_home_page=(org.folder / "index.md").is_file(),
             exclude=frozenset(unpublished | {CARD, MODERATION_FILE}),
             own_posts={f"{NEWS_FOLDER}/{p.stem}.md": self.item(p) for p in self.routes.own[slug]},

@@ -66,7 +66,7 @@ class _SharedEnvironments:
             env.cache = {}  # unbounded: Material has more templates than Jinja's default 400-entry cache
             env.bytecode_cache = self._bytecode
             # The theme's files do not change during a build: list them (thousands: Material's icons) once.
-            env.list_templates = _memoized_listing(env.list_templates)
+            setattr(env, "list_templates", _memoized_listing(env.list_templates))  # noqa: B010 - patches a method
             self._envs[key] = env
         return env
 
@@ -105,7 +105,7 @@ class MkDocsRenderer:
                 raise RenderError([f"{self.config_file.name}: в plugins нет «{PLUGIN}»"])
             plugin.plan = plan
             theme = config.theme
-            theme.get_env = lambda: self._envs.get(theme)
+            setattr(theme, "get_env", lambda: self._envs.get(theme))  # noqa: B010 - patches a method
             build(config)
         except RenderError:
             raise
