@@ -107,7 +107,11 @@ def build(
 
     Only sites whose inputs changed since the last build into OUT are rebuilt.
     """
+    from union_network.render.mkdocs import ENGINE_PROBLEM
     from union_network.render.mkdocs.render import MkDocsRenderer
+
+    if ENGINE_PROBLEM:
+        raise click.UsageError(ENGINE_PROBLEM)
 
     jobs = jobs or os.cpu_count() or 1
     try:
@@ -170,7 +174,11 @@ def serve(config_file: Path, port: int, bind: str, jobs: int | None) -> None:
     """
     import threading
 
+    from union_network.render.mkdocs import ENGINE_PROBLEM
     from union_network.render.mkdocs.render import MkDocsRenderer
+
+    if ENGINE_PROBLEM:
+        raise click.UsageError(ENGINE_PROBLEM)
     from union_network.tools.serve import Preview
     from union_network.tools.serve import serve as make_server
 

@@ -22,6 +22,7 @@ from union_network.core.siteplan import SitePlan
 from union_network.read.load import default_cache_dir
 
 PLUGIN = "union-network"
+LOGGERS = ("mkdocs", "properdocs")
 
 
 class RenderError(Exception):
@@ -90,14 +91,17 @@ class MkDocsRenderer:
     def __init__(self, config_file: Path):
         self.config_file = Path(config_file)
         self._envs = _SharedEnvironments(default_cache_dir(self.config_file.resolve().parent) / "jinja")
-        logging.getLogger("mkdocs").setLevel(logging.WARNING)
+        for name in LOGGERS:
+            logging.getLogger(name).setLevel(logging.WARNING)
 
     def render(self, plan: SitePlan, site_dir: Path) -> list[str]:
         """Build the site; returns MkDocs' warnings, raises :class:`RenderError` on failure."""
         collect = _Collect()
-        logger = logging.getLogger("mkdocs")
-        logger.addHandler(collect)
-        logger.propagate = False
+        # MkDocs logs as "mkdocs", ProperDocs as "properdocs"; Material always as "mkdocs.*".
+        loggers = [logging.getLogger(name) for name in LOGGERS]
+        for logger in loggers:
+            logger.addHandler(collect)
+            logger.propagate = False
         try:
             config = load_config(str(self.config_file), docs_dir=str(plan.source_dir), site_dir=str(site_dir))
             plugin = config.plugins.get(PLUGIN)
@@ -114,5 +118,6 @@ class MkDocsRenderer:
         except Exception as exc:  # a template or Markdown extension failing on one org's content
             raise RenderError(collect.messages + [f"{type(exc).__name__}: {exc}"]) from None
         finally:
-            logger.removeHandler(collect)
+            for logger in loggers:
+                logger.removeHandler(collect)
         return collect.messages
