@@ -77,3 +77,24 @@ def test_an_unknown_renderer_is_a_message_not_a_traceback(small_network, tmp_pat
     assert "UNION_NETWORK_RENDERER='zensical'" in result.stderr and "mkdocs, properdocs" in result.stderr
     assert "Traceback" not in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+TEMPLATE_DIRS = (
+    REPO / "plugins" / "union_network" / "render" / "mkdocs" / "templates",
+    REPO / "plugins" / "union_network" / "features" / "email",
+    REPO / "theme",
+)
+#: A template that changes a value in place (page.meta.update(...), a_list.append(...)) cannot run on
+#: MiniJinja (Zensical's engine): its values are immutable. Such state belongs in Python (theme.page_layout).
+MUTATION = re.compile(r"\.(update|append|extend|insert|pop|popitem|setdefault|clear|remove)\(")
+
+
+def test_templates_change_nothing_in_place():
+    found = [
+        f"{path.relative_to(REPO)}:{n}: {line.strip()}"
+        for folder in TEMPLATE_DIRS
+        for path in sorted(folder.rglob("*.html"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if MUTATION.search(line)
+    ]
+    assert found == []
