@@ -430,6 +430,9 @@ def raw_html_lines(text: str) -> set[int]:
     return parser.raw
 
 
+_TICK_RUN = re.compile(r"`+")
+
+
 def _line_spans(line: str) -> list[tuple[int, int]] | None:
     """Code spans of one line, paired as Python-Markdown does (a run of backticks opens a span
     closed by the next run of the same length); None when a run is left unpaired or a backtick
@@ -437,30 +440,16 @@ def _line_spans(line: str) -> list[tuple[int, int]] | None:
     if "\\`" in line:
         return None
     spans: list[tuple[int, int]] = []
-    i, n = 0, len(line)
-    while i < n:
-        if line[i] != "`":
-            i += 1
-            continue
-        j = i
-        while j < n and line[j] == "`":
-            j += 1
-        ticks, p, close = j - i, j, None
-        while p < n:
-            if line[p] != "`":
-                p += 1
-                continue
-            q = p
-            while q < n and line[q] == "`":
-                q += 1
-            if q - p == ticks:
-                close = (p, q)
-                break
-            p = q
+    runs = [m.span() for m in _TICK_RUN.finditer(line)]
+    k = 0
+    while k < len(runs):
+        start, end = runs[k]
+        # The next run of as many backticks closes the span; shorter or longer runs are inside it.
+        close = next((c for c in range(k + 1, len(runs)) if runs[c][1] - runs[c][0] == end - start), None)
         if close is None:
             return None
-        spans.append((j, close[0]))
-        i = close[1]
+        spans.append((end, runs[close][0]))
+        k = close + 1
     return spans
 
 

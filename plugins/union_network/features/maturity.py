@@ -259,7 +259,7 @@ def card_checks(org: Org) -> tuple[Check, ...]:
     add("contacts", bool(card.contacts.phone or card.contacts.email))
     add("feedback", bool(card.contacts.feedback_url))
     add("hotline", bool(card.contacts.hotline))
-    has_social = any(card.social.model_dump().values())
+    has_social = bool(card.social.given())
     limit = SOCIAL_REQUIRED_ABOVE[card.kind]
     required = social_required(card.kind, members)
     if has_social:

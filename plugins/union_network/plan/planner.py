@@ -98,11 +98,9 @@ class Planner:
                 kind_label=KIND_LABELS[card.kind],
                 url=self.urls.site(slug),
                 members=card.members,
-                contacts={k: v for k, v in card.contacts.model_dump().items() if v},
-                info_officer={k: v for k, v in card.info_officer.model_dump().items() if v}
-                if card.info_officer
-                else None,
-                social=tuple(Link(SOCIAL_LABELS[k], v) for k, v in card.social.model_dump().items() if v),
+                contacts=card.contacts.given(),
+                info_officer=card.info_officer.given() if card.info_officer else None,
+                social=tuple(Link(SOCIAL_LABELS[k], v) for k, v in card.social.given().items()),
                 parent=parent,
             )
         return self._views[slug]
