@@ -140,15 +140,9 @@ def test_a_bad_brandbook_is_reported_with_lines(tmp_path):
 
 # -- built sites -------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("themed")
-    cfg = write_branded_network(root)
-    # mkdocs.yml tries to bring Google Fonts and its own palette: the brandbook wins.
-    text = cfg.read_text(encoding="utf-8").replace(
-        "  font: false\n", "  font:\n    text: Roboto\n  palette:\n    primary: red\n"
-    )
-    cfg.write_text(text, encoding="utf-8")
-    return build(cfg, root / "site")
+def site(branded_network) -> Path:
+    """The session's branded network; its mkdocs.yml tries Google Fonts and its own palette: the brandbook wins."""
+    return branded_network[1]
 
 
 def page(site: Path, path: str):

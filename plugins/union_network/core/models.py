@@ -79,6 +79,10 @@ Owner = Annotated[str, AfterValidator(check_owner), Field(json_schema_extra={"pa
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    def given(self) -> dict[str, Any]:
+        """The fields that are filled in, in declaration order (contacts, social links, …)."""
+        return {k: v for k, v in self.model_dump().items() if v}
+
 
 class Contacts(_Strict):
     address: Text | None = None

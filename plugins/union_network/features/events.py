@@ -34,7 +34,7 @@ import icalendar
 
 from union_network import __version__
 from union_network.core.network import Post
-from union_network.core.siteplan import Item, Page, SitePlan
+from union_network.core.siteplan import EventView, Item, Page, SitePlan
 from union_network.plan.planner import Planner
 
 EVENTS_TITLE = "События"
@@ -72,16 +72,23 @@ def site_event_posts(planner: Planner, slug: str) -> list[Post]:
     if registry[slug].parent is not None:
         candidates += routes.upstream[slug]
     seen: set[str] = set()
-    out = []
+    out: list[tuple[float, str, Post]] = []
     for post in candidates:
         if post.event is not None and post.id not in seen:
             seen.add(post.id)
-            out.append(post)
-    return sorted(out, key=lambda p: (p.event.start.timestamp(), p.id))
+            out.append((post.event.start.timestamp(), post.id, post))
+    return [post for _, _, post in sorted(out, key=lambda entry: entry[:2])]
+
+
+def event_of(item: Item) -> EventView:
+    """The event of an item this module selected (every one has an event)."""
+    if item.event is None:
+        raise ValueError(f"{item.id}: not an event")
+    return item.event
 
 
 def is_upcoming(item: Item, now: datetime) -> bool:
-    event = item.event
+    event = event_of(item)
     return (event.end or event.start) >= now
 
 
@@ -105,7 +112,7 @@ def events_section(planner: Planner, plan: SitePlan) -> None:
         webcal_url="webcal://" + ics_url.split("://", 1)[1],
     )
     plan.add_page(Page("events/index.md", EVENTS_TITLE, TEMPLATE_EVENTS, page), EVENTS_TITLE)
-    years = [i.event.start.year for i in items] or [now.year]
+    years = [event_of(i).start.year for i in items] or [now.year]
     calendar = Calendar(
         name=f"{plan.org.short_name}: {EVENTS_TITLE.lower()}",
         timezone=planner.options.timezone,
@@ -146,7 +153,7 @@ def render_ics(calendar: Calendar) -> bytes:
     # The zone's rules, limited to the years the events span (the VTIMEZONE stays small but correct).
     cal.add_component(_vtimezone(calendar.timezone, calendar.first_year, calendar.last_year))
     for item in calendar.items:
-        event = item.event
+        event = event_of(item)
         vevent = icalendar.Event()
         vevent.add("uid", uid(item))
         vevent.add("dtstamp", _utc(item.date))

@@ -9,6 +9,7 @@ feature. Nothing here renders or writes.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 
 from union_network.core.dates import russian_date, russian_datetime
 from union_network.core.models import KIND_LABELS, SOCIAL_LABELS
@@ -66,7 +67,10 @@ class Planner:
     """
 
     def __init__(self, network: Network, sections: Sequence[Section], urls: UrlScheme | None = None):
+        if network.build_time is None:
+            raise ValueError("plans need the build time: load the network with one")
         self.network = network
+        self.build_time: datetime = network.build_time
         self.options = network.options
         self.registry = network.registry
         self.urls = urls or UrlScheme.for_network(network.options, network.registry.root.slug)
@@ -94,11 +98,9 @@ class Planner:
                 kind_label=KIND_LABELS[card.kind],
                 url=self.urls.site(slug),
                 members=card.members,
-                contacts={k: v for k, v in card.contacts.model_dump().items() if v},
-                info_officer={k: v for k, v in card.info_officer.model_dump().items() if v}
-                if card.info_officer
-                else None,
-                social=tuple(Link(SOCIAL_LABELS[k], v) for k, v in card.social.model_dump().items() if v),
+                contacts=card.contacts.given(),
+                info_officer=card.info_officer.given() if card.info_officer else None,
+                social=tuple(Link(SOCIAL_LABELS[k], v) for k, v in card.social.given().items()),
                 parent=parent,
             )
         return self._views[slug]
@@ -160,7 +162,7 @@ class Planner:
                 Link(self.registry[a].short_name, self.urls.site(a)) for a in reversed(self.registry.ancestors(slug))
             )
             + (Link(view.short_name, view.url),),
-            build_time=self.network.build_time,
+            build_time=self.build_time,
             has_home_page=(org.folder / "index.md").is_file(),
             exclude=frozenset(unpublished | {CARD, MODERATION_FILE}),
             own_posts={f"{NEWS_FOLDER}/{p.stem}.md": self.item(p) for p in self.routes.own[slug]},

@@ -44,9 +44,10 @@ def read_post(
     if fm_text is None:
         problems.error(path, 1, "у новости нет блока front matter между строками «---» (нужны title и date)")
         return None
-    meta, doc = parse_model(FrontMatter, fm_text, path, problems, line_offset=first_line - 1)
-    if meta is None:
+    parsed = parse_model(FrontMatter, fm_text, path, problems, line_offset=first_line - 1)
+    if parsed is None:
         return None
+    meta, doc = parsed
     ok = True
     for i, key in enumerate(meta.categories):
         if key not in options.categories:

@@ -115,11 +115,14 @@ class Preview:
                 self.config_file, self.renderer_factory, self.out_dir, None, jobs=self.jobs, preview_host=self.host
             )
         except InputError as exc:
-            return self._failed([str(p) for p in exc.problems])
+            self._failed([str(p) for p in exc.problems])
+            return None
         except SiteFailure as exc:
-            return self._failed(str(exc).splitlines())
+            self._failed(str(exc).splitlines())
+            return None
         except Exception as exc:
-            return self._failed([f"{type(exc).__name__}: {exc}"])
+            self._failed([f"{type(exc).__name__}: {exc}"])
+            return None
         with self.state.lock:
             self.state.build += 1
             self.state.error = None

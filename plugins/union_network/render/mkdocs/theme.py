@@ -44,11 +44,20 @@ def drop_unpublished_theme_files(files: Files) -> None:
             files.remove(file)
 
 
+#: Pages of wide tables: no side navigation or table of contents, brandbook or not.
+WIDE_TEMPLATES = frozenset({"un-maturity.html", "un-registry.html"})
+HIDE = ["navigation", "toc"]
+
+
 def page_layout(page, plan: SitePlan) -> None:
     """Pages drawn by union-network's templates (home, lists, posts, …) are laid out as cards over
-    the full width: Material's navigation and table-of-contents sidebars are hidden there."""
-    if plan.brand is not None and str(page.meta.get("template", "")).startswith("un-"):
-        page.meta.setdefault("hide", ["navigation", "toc"])
+    the full width: Material's navigation and table-of-contents sidebars are hidden there.
+    (Set here, not by the templates: a template changing page.meta cannot run on MiniJinja.)"""
+    template = str(page.meta.get("template", ""))
+    if template in WIDE_TEMPLATES:
+        page.meta["hide"] = list(HIDE)
+    elif plan.brand is not None and template.startswith("un-"):
+        page.meta.setdefault("hide", list(HIDE))
 
 
 _TOGGLE_AUTOCOMPLETE = re.compile(r'(<input class="md-toggle"[^>]*?) autocomplete="off"')
