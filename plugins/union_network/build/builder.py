@@ -24,6 +24,7 @@ from typing import Protocol
 
 from union_network.build.fingerprint import Fingerprinter, environment_digest
 from union_network.core.dates import build_time
+from union_network.features import search
 from union_network.core.problems import InputError
 from union_network.core.siteplan import SitePlan
 from union_network.core.urls import UrlScheme
@@ -344,6 +345,7 @@ def build_network(
                 source = plan.source_dir.relative_to(root_dir).as_posix()
                 result.warnings.extend(f"{source}: {w}" for w in warnings)
                 result.built.append(plan.slug)
+                search.index_site(plan, staging / plan.slug)  # its own Pagefind index (features/search.py)
                 if progress:
                     planned = len(fingerprints) == len(slugs)  # the total is known once every site is planned
                     progress(index, totals["changed"] if planned else None, plan, seconds)
@@ -358,6 +360,7 @@ def build_network(
                 (staging / slug).rename(out_dir / slug)
             for slug in stale:
                 (out_dir / slug).rename(trash / slug)
+            search.index_network(out_dir, staging, result.root, MANIFEST_DIR)  # the network's Pagefind index
             manifest = {"format": 1, "sites": fingerprints}
             if shard is not None:
                 manifest["shard"] = f"{shard[0]}/{shard[1]}"

@@ -248,9 +248,11 @@ from union_network.features.dashboard import maturity_section  # noqa: E402
 from union_network.features.events import events_section  # noqa: E402
 from union_network.features.jsonfeed import jsonfeed_section  # noqa: E402
 from union_network.features.registry_export import registry_section  # noqa: E402
+from union_network.features.search import search_section  # noqa: E402
 
 SECTIONS.insert(SECTIONS.index(news_section) + 1, jsonfeed_section)  # feed.json beside each feed of news_section
 SECTIONS.insert(SECTIONS.index(members_section) + 1, registry_section)  # registry/ + downloads (orgs with members)
 SECTIONS.insert(SECTIONS.index(registry_section) + 1, maturity_section)  # maturity/ dashboard (orgs with members)
 SECTIONS += [events_section, bulletin_section]
+SECTIONS.append(search_section)  # the search box and where its Pagefind indexes are
 SECTIONS.append(brand_section)  # theme/brandbook.yml: logo, names, generated CSS, sharing card

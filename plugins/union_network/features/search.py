@@ -1,0 +1,441 @@
+"""Search across the whole network, in Russian, offline (Pagefind; docs/search.md).
+
+Three parts:
+
+- **planning** (:func:`search_section`): every site gets our search box (templates/partials/un-search.html,
+  ``write/static/un-search.js`` + ``.css``) and a :class:`SearchView` telling it where its indexes are;
+- **per-site indexing** (:func:`index_site`, called by the builder for each site it rendered): the text of
+  the site's posts and pages (what the templates mark ``data-pagefind-body``) becomes *records* (canonical
+  URL, text, title, organisation, date; filters ``org``, ``site``, ``tree``, ``category``, ``year``; sort
+  ``date``), written as the site's own index ``<site>/pagefind/`` and kept as JSON for the next step;
+- **the network index** (:func:`index_network`, called once after the sites were published): the records of
+  every site, kept from earlier builds (a site not re-rendered is not read again), indexed together into the
+  root site's ``pagefind-network/``, which every site fetches for «по всей сети» and, with the filter
+  ``tree: <slug>``, for «по нашей организации и её членским».
+
+Only what was rendered is indexed: drafts and future posts are never rendered (the planner excludes them),
+so they are in no index. Results link to canonical URLs (``core/urls.py``), so both ``url_style`` layouts work.
+"""
+
+from __future__ import annotations
+
+import atexit
+import base64
+import json
+import os
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from html import unescape
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from union_network.core.siteplan import SitePlan
+from union_network.write.assets import use_asset
+
+if TYPE_CHECKING:  # pragma: no cover - typing only (the planner imports this module)
+    from union_network.plan.planner import Planner
+
+#: The site's own index, and the network's (on the root site only).
+SITE_INDEX = "pagefind"
+NETWORK_INDEX = "pagefind-network"
+LANGUAGE = "ru"
+#: Where the records of each site are kept between builds, inside the output's manifest folder.
+RECORDS_FOLDER = "search"
+#: Beside the sites being rendered (the builder's staging folder): records waiting to be published.
+STAGED_RECORDS = ".un-search-records"
+#: Pagefind writes its own UIs too; ours is un-search.js, so these are dropped from every index.
+UNUSED_FILES = (
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-highlight.js",
+    "wasm.unknown.pagefind",
+)
+
+#: What a Content-Security-Policy must allow for the search (merged into every page's policy):
+#: Pagefind compiles its WebAssembly (``'wasm-unsafe-eval'``), runs a Web Worker from the site's own
+#: ``/pagefind/pagefind-worker.js`` and fetches index files; in the subdomain layout the network index
+#: lives on the root's origin (see :func:`csp_sources`, which adds it to ``connect-src``).
+CSP_SOURCES: dict[str, list[str]] = {
+    "script-src": ["'self'", "'wasm-unsafe-eval'"],
+    "worker-src": ["'self'"],
+    "connect-src": ["'self'"],
+}
+
+
+@dataclass(frozen=True)
+class SearchView:
+    """What a site's search box needs (``un.search`` in templates)."""
+
+    own_index: str  # path of the site's own index on its origin: "/pagefind/" or "/<slug>/pagefind/"
+    network_index: str  # URL of the network index (absolute in the subdomain layout)
+    slug: str
+    tree: tuple[str, ...]  # the org and its ancestors: the ``tree`` filter values of its records
+    has_members: bool  # offers «по нашей организации и её членским»
+    network_origin: str  # the origin the network index is fetched from (CSP connect-src)
+
+
+def search_view(planner: Planner, slug: str) -> SearchView:
+    urls = planner.urls
+    root = planner.registry.root.slug
+    network = urls.page(root, f"{NETWORK_INDEX}/")
+    origin = f"{urls.scheme}://{urls.host(root)}"
+    same_origin = urls.host(root) == urls.host(slug)
+    return SearchView(
+        own_index=f"{urls.prefix(slug)}{SITE_INDEX}/",
+        network_index=network[len(origin) :] if same_origin else network,
+        slug=slug,
+        tree=(slug, *planner.registry.ancestors(slug)),
+        has_members=planner.registry.has_members(slug),
+        network_origin=origin,
+    )
+
+
+def csp_sources(view: SearchView | None) -> dict[str, list[str]]:
+    """:data:`CSP_SOURCES` plus the network index's origin where it is not the site's own."""
+    sources = {key: list(values) for key, values in CSP_SOURCES.items()}
+    if view is not None and view.network_index.startswith(("http://", "https://")):
+        sources["connect-src"].append(view.network_origin)
+    return sources
+
+
+def search_section(planner: Planner, plan: SitePlan) -> None:
+    """Every site: the search box's script and style, and where its indexes are."""
+    use_asset(plan, "un-search.js")
+    use_asset(plan, "un-search.css")
+    plan.search = search_view(planner, plan.slug)
+
+
+# -- records: the indexed text of rendered pages -----------------------------------------
+_VOID = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]  # no end tag
+)
+_SKIP = frozenset({"script", "style", "template", "noscript", "svg"})
+_BLOCK = frozenset(
+    [
+        "address",
+        "article",
+        "aside",
+        "blockquote",
+        "br",
+        "dd",
+        "div",
+        "dl",
+        "dt",
+        "figcaption",
+        "figure",
+        "footer",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "header",
+        "hr",
+        "li",
+        "main",
+        "nav",
+        "ol",
+        "p",
+        "pre",
+        "section",
+        "table",
+        "td",
+        "th",
+        "tr",
+        "ul",
+    ]
+)
+
+
+class _BodyClosed(Exception):
+    pass
+
+
+class _Extractor(HTMLParser):
+    """Reads what Pagefind would: the ``data-pagefind-body`` element's text (less ``data-pagefind-ignore``
+    and scripts), and ``data-pagefind-meta``/``-filter``/``-sort`` elements in it (their text is the value)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.canonical: str | None = None
+        self.found_body = False
+        self.text: list[str] = []
+        self.meta: dict[str, str] = {}
+        self.filters: dict[str, list[str]] = {}
+        self.sort: dict[str, str] = {}
+        self._stack: list[tuple[str, bool, bool, tuple[str, str] | None]] = []  # tag, in body, ignored, capture
+        self._captures: list[tuple[str, str, list[str]]] = []  # (kind, key, text) open captures
+
+    def _state(self) -> tuple[bool, bool]:
+        return (self._stack[-1][1], self._stack[-1][2]) if self._stack else (False, False)
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        in_body, ignored = self._state()
+        if "data-pagefind-body" in a and not self.found_body:
+            self.found_body = in_body = True
+        if in_body and (tag in _SKIP or "data-pagefind-ignore" in a):
+            ignored = True
+        if in_body and tag in _BLOCK and not ignored:
+            self.text.append("\n")
+        if tag in _VOID:
+            return
+        capture = None
+        if in_body:
+            for kind in ("meta", "filter", "sort"):
+                key = a.get(f"data-pagefind-{kind}")
+                if key:
+                    capture = (kind, key)
+                    self._captures.append((kind, key, []))
+        self._stack.append((tag, in_body, ignored, capture))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _VOID:
+            return
+        while self._stack:  # close up to the matching tag (tolerating unclosed elements)
+            open_tag, in_body, ignored, capture = self._stack.pop()
+            if capture is not None:
+                kind, key, parts = self._captures.pop()
+                value = " ".join("".join(parts).split())
+                if value:
+                    if kind == "meta":
+                        self.meta[key] = value
+                    elif kind == "filter":
+                        self.filters.setdefault(key, []).append(value)
+                    else:
+                        self.sort[key] = value
+            if in_body and open_tag in _BLOCK and not ignored:
+                self.text.append("\n")
+            if open_tag == tag:
+                break
+        if self.found_body and not self._stack:
+            raise _BodyClosed
+
+    def handle_data(self, data: str) -> None:
+        in_body, ignored = self._state()
+        if not in_body:
+            return
+        for _, _, parts in self._captures:
+            parts.append(data)
+        if not ignored:
+            self.text.append(data)
+
+
+_CANONICAL = re.compile(r'<link rel="canonical" href="([^"]+)"')
+
+
+def extract_record(html: str) -> dict[str, Any] | None:
+    """The search record of one rendered page, or None when the page has no indexed content."""
+    at = html.find("data-pagefind-body")
+    canonical = _CANONICAL.search(html, 0, at if at >= 0 else 0)
+    if at < 0 or canonical is None:
+        return None
+    parser = _Extractor()
+    try:  # from the body element on (the header, navigation and Material's icons are not read)
+        parser.feed(html[html.rfind("<", 0, at) :])
+        parser.close()
+    except _BodyClosed:
+        pass
+    if not parser.found_body:
+        return None
+    parser.canonical = unescape(canonical.group(1))
+    lines = (" ".join(line.split()) for line in "".join(parser.text).split("\n"))
+    content = "\n".join(line for line in lines if line)
+    filters = {key: sorted(set(values)) for key, values in parser.filters.items()}
+    return {"url": parser.canonical, "content": content, "meta": parser.meta, "filters": filters, "sort": parser.sort}
+
+
+def site_records(plan: SitePlan, site_dir: Path) -> list[dict[str, Any]]:
+    """Records of every indexed page of a rendered site, in a stable order; each gets the ``site`` and
+    ``tree`` filters of its org (for the own-site and subtree scopes of the network index)."""
+    view: SearchView | None = getattr(plan, "search", None)
+    records = []
+    for path in sorted(site_dir.rglob("*.html")):
+        if path.relative_to(site_dir).parts[0] in (SITE_INDEX, NETWORK_INDEX):
+            continue
+        record = extract_record(path.read_text(encoding="utf-8"))
+        if record is None:
+            continue
+        record["filters"]["site"] = [plan.slug]
+        if view is not None:
+            record["filters"]["tree"] = list(view.tree)
+        records.append(record)
+    return records
+
+
+# -- writing indexes with Pagefind ---------------------------------------------------------
+class PagefindError(RuntimeError):
+    pass
+
+
+class _Service:
+    """Pagefind's indexing service (``pagefind --service``, the binary of the ``pagefind[bin]`` wheel),
+    spoken to directly: requests and answers are base64 JSON ended by a comma. (The ``pagefind`` package's
+    asyncio client polls for each answer every 100 ms: 2 s for a site of 20 pages; this takes milliseconds.)
+    Requests are sent in batches, each batch's answers read before the next, so no pipe fills up."""
+
+    BATCH = 200
+
+    def __init__(self) -> None:
+        from pagefind.service import get_executable
+
+        binary = get_executable()
+        if binary is None:
+            raise PagefindError("не найдена программа Pagefind (пакет pagefind[bin])")
+        self._process = subprocess.Popen(
+            [str(binary), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        )
+        self._next_id = 0
+
+    def requests(self, payloads: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        assert self._process.stdin is not None
+        answers: list[dict[str, Any]] = []
+        for start in range(0, len(payloads), self.BATCH):
+            batch = payloads[start : start + self.BATCH]
+            data = bytearray()
+            for payload in batch:
+                self._next_id += 1
+                message = {"message_id": self._next_id, "payload": payload}
+                data += base64.b64encode(json.dumps(message).encode("utf-8")) + b","
+            self._process.stdin.write(bytes(data))
+            self._process.stdin.flush()
+            for _ in batch:
+                answer = self._read_one()["payload"]
+                if answer.get("type") == "Error":
+                    raise PagefindError(f"Pagefind: {answer.get('message')}")
+                answers.append(answer)
+        return answers
+
+    def _read_one(self) -> dict[str, Any]:
+        assert self._process.stdout is not None
+        raw = bytearray()
+        while True:
+            byte = self._process.stdout.read(1)
+            if not byte:
+                raise PagefindError("Pagefind завершился во время индексирования")
+            if byte == b",":
+                return json.loads(base64.b64decode(bytes(raw)))
+            raw += byte
+
+    def close(self) -> None:
+        if self._process.stdin:
+            self._process.stdin.close()
+        self._process.terminate()
+        self._process.wait()
+
+
+_service: _Service | None = None
+
+
+def _shared_service() -> _Service:
+    """One Pagefind process for a whole build (started on first use; :func:`close_service` ends it)."""
+    global _service
+    if _service is None or _service._process.poll() is not None:
+        _service = _Service()
+        atexit.register(close_service)
+    return _service
+
+
+def close_service() -> None:
+    global _service
+    if _service is not None:
+        _service.close()
+        _service = None
+
+
+def write_index(records: list[dict[str, Any]], folder: Path) -> None:
+    """Write a Pagefind index of ``records`` into ``folder`` (replacing it whole)."""
+    tmp = folder.with_name(f".{folder.name}.new-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    service = _shared_service()
+    try:
+        (created,) = service.requests([{"type": "NewIndex", "config": {"force_language": LANGUAGE}}])
+        index_id = created["index_id"]
+        service.requests(
+            [
+                {
+                    "type": "AddRecord",
+                    "index_id": index_id,
+                    "url": record["url"],
+                    "content": record["content"],
+                    "language": LANGUAGE,
+                    "meta": record["meta"],
+                    "filters": record["filters"],
+                    "sort": record["sort"] or None,
+                }
+                for record in records
+            ]
+        )
+        service.requests([{"type": "WriteFiles", "index_id": index_id, "output_path": str(tmp)}])
+    except BaseException:
+        close_service()
+        raise
+    service.requests([{"type": "DeleteIndex", "index_id": index_id}])
+    for name in UNUSED_FILES:
+        (tmp / name).unlink(missing_ok=True)
+    old = folder.with_name(f".{folder.name}.old-{os.getpid()}")
+    if folder.exists():
+        folder.rename(old)
+    tmp.rename(folder)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def index_site(plan: SitePlan, site_dir: Path) -> None:
+    """After a site was rendered into ``site_dir``: its own index, and its records kept beside it
+    (``<staging>/.un-search-records/<slug>.json``) for :func:`index_network`."""
+    records = site_records(plan, site_dir)
+    write_index(records, site_dir / SITE_INDEX)
+    staged = site_dir.parent / STAGED_RECORDS
+    staged.mkdir(exist_ok=True)
+    (staged / f"{plan.slug}.json").write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+
+
+def index_network(out_dir: Path, staging: Path, root_slug: str | None, manifest_dir: str) -> None:
+    """After the rendered sites were moved into ``out_dir``: keep their records, forget those of sites
+    that are gone, and index every site's records into the root site's ``pagefind-network/``."""
+    kept = out_dir / manifest_dir / RECORDS_FOLDER
+    kept.mkdir(parents=True, exist_ok=True)
+    changed = False
+    staged = staging / STAGED_RECORDS
+    if staged.is_dir():
+        for path in staged.glob("*.json"):
+            path.replace(kept / path.name)
+            changed = True
+    records: list[dict[str, Any]] = []
+    for path in sorted(kept.glob("*.json")):
+        if not (out_dir / path.stem).is_dir():  # the site is gone
+            path.unlink()
+            changed = True
+            continue
+        records.extend(json.loads(path.read_text(encoding="utf-8")))
+    if not root_slug or not (out_dir / root_slug).is_dir():
+        return
+    target = out_dir / root_slug / NETWORK_INDEX
+    try:
+        if changed or not target.is_dir():
+            write_index(records, target)
+    finally:
+        close_service()

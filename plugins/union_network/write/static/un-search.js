@@ -1,0 +1,196 @@
+/* union-network: the network search (features/search.py, docs/search.md).
+ *
+ * One box, three scopes: this site (its own Pagefind index, /pagefind/), «по нашей организации и её
+ * членским» (the network index filtered by tree = this org) and «по всей сети» (the network index on
+ * the root site, /pagefind-network/). When this site has nothing, the network is searched at once.
+ * Results are built with textContent only (titles, names and excerpts come from other organisations):
+ * the excerpt's <mark> highlights are the only markup kept. No inline script, no third-party request.
+ */
+const box = document.querySelector("[data-un-search]");
+if (box) {
+  const ownIndex = box.dataset.ownIndex;
+  const networkIndex = box.dataset.networkIndex;
+  const tree = box.dataset.tree;
+  const button = box.querySelector(".un-search__open");
+  const panel = box.querySelector(".un-search__panel");
+  const form = box.querySelector("form");
+  const input = box.querySelector(".un-search__input");
+  const status = box.querySelector(".un-search__status");
+  const list = box.querySelector(".un-search__results");
+  const PAGE = 10;
+  let own = null;
+  let network = null;
+  let run = 0;
+  let timer = null;
+
+  // Two instances of Pagefind: the site's own index, and the network's merged onto it (the second import
+  // with a query string is a separate module). Results of the merged one are deduplicated by URL.
+  const load = async (scope) => {
+    if (scope === "site") {
+      if (!own) own = import(ownIndex + "pagefind.js").then(async (pf) => { await pf.options({ basePath: ownIndex }); await pf.init(); return pf; });
+      return own;
+    }
+    if (!network) {
+      network = import(ownIndex + "pagefind.js?network").then(async (pf) => {
+        await pf.options({ basePath: ownIndex });
+        await pf.mergeIndex(networkIndex);
+        await pf.init();
+        return pf;
+      });
+    }
+    return network;
+  };
+
+  const plural = (n, one, few, many) => {
+    const m10 = n % 10, m100 = n % 100;
+    if (m10 === 1 && m100 !== 11) return one;
+    if (m10 >= 2 && m10 <= 4 && (m100 < 12 || m100 > 14)) return few;
+    return many;
+  };
+
+  const safeUrl = (url) => /^https?:\/\//i.test(url) || url.startsWith("/") ? url : "#";
+
+  // The excerpt is Pagefind's text with <mark> around matches: parsed inertly, rebuilt from text nodes.
+  const excerpt = (html, target) => {
+    const doc = new DOMParser().parseFromString("<body>" + html, "text/html");
+    for (const node of doc.body.childNodes) {
+      if (node.nodeName === "MARK") {
+        const mark = document.createElement("mark");
+        mark.textContent = node.textContent;
+        target.append(mark);
+      } else {
+        target.append(document.createTextNode(node.textContent));
+      }
+    }
+  };
+
+  const render = (items, offset) => {
+    items.forEach((data, i) => {
+      const li = document.createElement("li");
+      li.className = "un-search__result";
+      const a = document.createElement("a");
+      a.className = "un-search__title";
+      a.href = safeUrl(data.url);
+      a.textContent = (data.meta && data.meta.title) || data.url;
+      a.id = "un-search-r" + (offset + i);
+      const meta = document.createElement("p");
+      meta.className = "un-search__meta";
+      meta.textContent = [data.meta && data.meta.org, data.meta && data.meta.date].filter(Boolean).join(" · ");
+      const text = document.createElement("p");
+      text.className = "un-search__excerpt";
+      excerpt(data.excerpt || "", text);
+      li.append(a, meta, text);
+      list.append(li);
+    });
+  };
+
+  const search = async (query, scope) => {
+    const options = scope === "tree" ? { filters: { tree } } : {};
+    const found = await (await load(scope)).search(query, options);
+    let total = found.results.length;
+    if (scope !== "site") {
+      // The merged search also returns this site's pages from its own index: each of them twice.
+      total -= (await (await load("site")).search(query, options)).results.length;
+    }
+    const seen = new Set();
+    const results = [];
+    for (const result of found.results) {
+      if (results.length >= PAGE) break;
+      const data = await result.data();
+      if (!seen.has(data.url)) {
+        seen.add(data.url);
+        results.push(data);
+      }
+    }
+    return { results, total: Math.max(total, results.length) };
+  };
+
+  const scopeLabel = { site: "на этом сайте", tree: "в нашей организации и её членских", network: "по всей сети" };
+
+  const update = async () => {
+    const query = input.value.trim();
+    const scope = (form.querySelector("input[name=scope]:checked") || {}).value || "site";
+    const mine = ++run;
+    list.replaceChildren();
+    if (!query) {
+      status.textContent = "";
+      return;
+    }
+    status.textContent = "Ищем…";
+    try {
+      let used = scope;
+      let { results, total } = await search(query, scope);
+      let note = "";
+      if (!results.length && scope === "site") {
+        ({ results, total } = await search(query, "network"));
+        used = "network";
+        note = "На этом сайте ничего не найдено. ";
+      }
+      if (mine !== run) return;
+      render(results, 0);
+      status.textContent = results.length
+        ? `${note}Найдено ${scopeLabel[used]}: ${total} ${plural(total, "результат", "результата", "результатов")}` +
+          (total > results.length ? `, показаны первые ${results.length}.` : ".")
+        : `${note}Ничего не найдено ${scopeLabel[used]}.`;
+    } catch (error) {
+      if (mine === run) status.textContent = "Поиск сейчас недоступен.";
+    }
+  };
+
+  const open = () => {
+    panel.hidden = false;
+    button.setAttribute("aria-expanded", "true");
+    input.focus();
+  };
+  const close = () => {
+    panel.hidden = true;
+    button.setAttribute("aria-expanded", "false");
+    button.focus();
+  };
+
+  button.hidden = false;
+  button.addEventListener("click", () => (panel.hidden ? open() : close()));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    update();
+  });
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(update, 200);
+  });
+  form.addEventListener("change", (event) => {
+    if (event.target.name === "scope") update();
+  });
+  // Esc closes; arrow keys move between the field and the results (Tab works as usual).
+  box.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && !panel.hidden) {
+      event.preventDefault();
+      event.stopPropagation();
+      close();
+      return;
+    }
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+    const links = Array.from(list.querySelectorAll("a"));
+    if (!links.length) return;
+    const at = links.indexOf(document.activeElement);
+    if (event.target !== input && at === -1) return;
+    event.preventDefault();
+    if (event.key === "ArrowDown") (links[at + 1] || links[0]).focus();
+    else if (at <= 0) input.focus();
+    else links[at - 1].focus();
+  });
+  // "/" opens the search from anywhere on the page (not while typing in a field).
+  document.addEventListener("keydown", (event) => {
+    const typing = event.target.closest && event.target.closest("input, textarea, select, [contenteditable]");
+    if (event.key === "/" && !typing && panel.hidden) {
+      event.preventDefault();
+      open();
+    }
+  });
+  const params = new URLSearchParams(location.search);
+  if (params.get("q")) {
+    input.value = params.get("q");
+    open();
+    update();
+  }
+}
