@@ -24,10 +24,10 @@ from typing import Protocol
 
 from union_network.build.fingerprint import Fingerprinter, environment_digest
 from union_network.core.dates import build_time
-from union_network.features import search
 from union_network.core.problems import InputError
 from union_network.core.siteplan import SitePlan
 from union_network.core.urls import UrlScheme
+from union_network.features import search
 from union_network.plan.planner import Planner
 from union_network.read.load import default_cache_dir, load_network
 
