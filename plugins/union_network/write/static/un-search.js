@@ -25,18 +25,35 @@ if (box) {
 
   // Two instances of Pagefind: the site's own index, and the network's merged onto it (the second import
   // with a query string is a separate module). Results of the merged one are deduplicated by URL.
-  const load = async (scope) => {
+  // Pagefind never settles when it cannot compile its WebAssembly (a Content-Security-Policy without
+  // 'wasm-unsafe-eval'): a violation or a time limit ends the wait, and the search says it is unavailable.
+  let blocked = null;
+  const forbidden = new Promise((_, reject) => { blocked = reject; });
+  forbidden.catch(() => {});
+  document.addEventListener("securitypolicyviolation", (event) => {
+    if (event.blockedURI === "wasm-eval" || /pagefind/.test(event.blockedURI)) blocked(new Error("csp"));
+  });
+  const ready = (promise) => {
+    const late = new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), 20000));
+    late.catch(() => {});
+    return Promise.race([promise, forbidden, late]).catch((error) => {
+      own = network = null; // try again on the next search
+      throw error;
+    });
+  };
+
+  const load = (scope) => {
     if (scope === "site") {
-      if (!own) own = import(ownIndex + "pagefind.js").then(async (pf) => { await pf.options({ basePath: ownIndex }); await pf.init(); return pf; });
+      if (!own) own = ready(import(ownIndex + "pagefind.js").then(async (pf) => { await pf.options({ basePath: ownIndex }); await pf.init(); return pf; }));
       return own;
     }
     if (!network) {
-      network = import(ownIndex + "pagefind.js?network").then(async (pf) => {
+      network = ready(import(ownIndex + "pagefind.js?network").then(async (pf) => {
         await pf.options({ basePath: ownIndex });
         await pf.mergeIndex(networkIndex);
         await pf.init();
         return pf;
-      });
+      }));
     }
     return network;
   };
