@@ -43,16 +43,15 @@ def fragments(index: Path) -> list[dict]:
     return pages
 
 
-def test_every_site_has_its_index_and_the_root_the_networks(built):
+def test_the_root_site_carries_the_one_index_of_the_network(built):
     site, _ = built
+    index = site / "fed" / search.NETWORK_INDEX
+    assert (index / "pagefind.js").is_file() and (index / "wasm.ru.pagefind").is_file()
+    entry = json.loads((index / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["ru"]  # one Russian index: Russian stemming
+    assert not [name for name in search.UNUSED_FILES if (index / name).exists()]
     for slug in ("fed", "terr", "prim", "other"):
-        index = site / slug / search.SITE_INDEX
-        assert (index / "pagefind.js").is_file() and (index / "pagefind-entry.json").is_file(), slug
-        entry = json.loads((index / "pagefind-entry.json").read_text(encoding="utf-8"))
-        assert list(entry["languages"]) == ["ru"]  # one Russian index: Russian stemming
-        assert not [name for name in search.UNUSED_FILES if (index / name).exists()], slug
         assert not (site / slug / "search" / "search_index.json").exists()  # Material's lunr search is gone
-    assert (site / "fed" / search.NETWORK_INDEX / "pagefind-entry.json").is_file()
     assert not [s for s in ("terr", "prim", "other") if (site / s / search.NETWORK_INDEX).exists()]
 
 
@@ -64,10 +63,10 @@ def test_posts_and_pages_are_indexed_with_canonical_urls_meta_and_filters(built)
     assert post["meta"] == {"title": "Переговоры с работодателем", "org": "Организация prim", "date": "10 апреля 2026"}
     assert post["filters"] == {
         "org": ["Организация prim"],
+        "tree": ["fed", "prim", "terr"],
+        "site": ["prim"],
         "year": ["2026"],
         "category": ["Колдоговорная кампания"],
-        "site": ["prim"],
-        "tree": ["prim", "terr", "fed"],
     }
     assert post["sort"] == {"date": "2026-04-10T00:00:00+03:00"}
     about = prim["https://prim.net.example/about/"]
@@ -90,8 +89,7 @@ def test_lists_and_other_generated_pages_are_not_indexed(built):
 def test_drafts_and_future_posts_are_in_no_index(built):
     site, _ = built
     everything = []
-    for index in site.glob("*/pagefind*"):
-        everything += [json.dumps(p, ensure_ascii=False) for p in fragments(index)]
+    everything += [json.dumps(p, ensure_ascii=False) for p in fragments(site / "fed" / search.NETWORK_INDEX)]
     assert everything
     for word in SECRET_WORDS:
         assert not [page for page in everything if word in page], word
@@ -117,7 +115,7 @@ def test_network_index_is_updated_from_kept_records_when_one_site_changes(built,
     out = root / "site"
     kept = out / ".union-network" / "search"
     before = {p.name: p.stat().st_mtime_ns for p in kept.glob("*.json")}
-    own_before = {s: (out / s / "pagefind").stat().st_mtime_ns for s in ("fed", "other")}
+    untouched = {s: (out / s / "index.html").stat().st_mtime_ns for s in ("fed", "other")}
     post = root / "orgs/prim/news/2026-03-01-sobranie.md"
     post.write_text(post.read_text(encoding="utf-8").replace("охрану труда", "охрану труда и гололёдоустойчивость"))
     result = run_cli("build", "-f", str(cfg))
@@ -125,8 +123,8 @@ def test_network_index_is_updated_from_kept_records_when_one_site_changes(built,
     assert "пересобрано 2" in result.output  # prim's site and its parent's (the post is in its network news) ...
     after = {p.name: p.stat().st_mtime_ns for p in kept.glob("*.json")}
     assert sorted(name for name in after if after[name] != before[name]) == ["prim.json", "terr.json"]  # ... read
-    for slug, mtime in own_before.items():  # the other sites' own indexes were left alone
-        assert (out / slug / "pagefind").stat().st_mtime_ns == mtime
+    for slug, mtime in untouched.items():  # the other sites were left alone
+        assert (out / slug / "index.html").stat().st_mtime_ns == mtime
     network = fragments(out / "fed" / search.NETWORK_INDEX)
     assert [p["url"] for p in network if "гололёдоустойчивость" in p["content"]] == [
         "https://prim.net.example/news/2026-03-01-sobranie/"
@@ -143,15 +141,14 @@ def test_the_search_box_and_script_on_every_page(built):
     site, _ = built
     page = (site / "prim/news/2026-04-10-zarplata/index.html").read_text(encoding="utf-8")
     assert 'role="search"' in page and 'aria-live="polite"' in page
-    assert 'data-own-index="/pagefind/"' in page
-    assert 'data-network-index="https://net.example/pagefind-network/"' in page
+    assert 'data-index="https://net.example/pagefind/"' in page and 'data-site="prim"' in page
     assert "по всей сети" in page and "по нашей организации" not in page  # a primary has no members
     assert 'src="../../assets/union-network/un-search.js" type="module"' in page
     assert (site / "prim/assets/union-network/un-search.js").is_file()
     terr = (site / "terr/index.html").read_text(encoding="utf-8")
-    assert "по нашей организации и её членским" in terr and 'data-tree="terr"' in terr
+    assert "по нашей организации и её членским" in terr and 'data-site="terr"' in terr
     fed = (site / "fed/index.html").read_text(encoding="utf-8")
-    assert 'data-network-index="/pagefind-network/"' in fed  # the root's own origin
+    assert 'data-index="/pagefind/"' in fed  # the root's own origin
     # No inline script of ours, no handler attributes: the box works under script-src 'self'.
     box = re.search(r'<div class="un-search" data-un-search.*?<ol class="un-search__results"', page, re.S).group(0)
     assert "<script" not in box and not re.search(r"\son[a-z]+=", box)
@@ -162,22 +159,19 @@ def test_path_layout_uses_one_origin(tmp_path):
     result = run_cli("build", "-q", "-f", str(cfg))
     assert result.exit_code == 0, result.output
     page = (tmp_path / "net/site/prim/index.html").read_text(encoding="utf-8")
-    assert 'data-own-index="/prim/pagefind/"' in page
-    assert 'data-network-index="/pagefind-network/"' in page
+    assert 'data-index="/pagefind/"' in page
     urls = {p["url"] for p in fragments(tmp_path / "net/site/fed" / search.NETWORK_INDEX)}
     assert "https://net.example/prim/news/2026-04-10-zarplata/" in urls
 
 
 def test_csp_sources():
-    view = search.SearchView(
-        "/pagefind/", "https://net.example/pagefind-network/", "prim", ("prim",), False, "https://net.example"
-    )
+    view = search.SearchView("https://net.example/pagefind/", "prim", ("prim",), False, "https://net.example")
     sources = search.csp_sources(view)
     assert "'wasm-unsafe-eval'" in sources["script-src"] and sources["worker-src"] == ["'self'"]
+    assert sources["script-src"] == ["'self'", "'wasm-unsafe-eval'", "https://net.example"]
     assert sources["connect-src"] == ["'self'", "https://net.example"]
-    assert search.csp_sources(
-        search.SearchView("/pagefind/", "/pagefind-network/", "fed", ("fed",), True, "https://net.example")
-    )["connect-src"] == ["'self'"]
+    root = search.csp_sources(search.SearchView("/pagefind/", "fed", ("fed",), True, "https://net.example"))
+    assert root["connect-src"] == ["'self'"] and "https://net.example" not in root["script-src"]
     assert search.CSP_SOURCES["connect-src"] == ["'self'"]  # the constant is not changed by csp_sources
 
 
@@ -212,11 +206,11 @@ def test_extract_record_reads_what_pagefind_reads():
 
 def test_serve_answers_search_index_requests_of_the_networks_sites_only():
     host = "localhost:8000"
-    allowed = search_cors("/pagefind-network/pagefind-entry.json", "http://prim.localhost:8000", host)
+    allowed = search_cors("/pagefind/pagefind-entry.json", "http://prim.localhost:8000", host)
     assert allowed == {"Access-Control-Allow-Origin": "http://prim.localhost:8000", "Vary": "Origin"}
     assert search_cors("/pagefind/index/ru_1.pf_index", "http://localhost:8000", host)
-    assert search_cors("/pagefind-network/x", "http://evil.example", host) == {}
-    assert search_cors("/pagefind-network/x", "http://prim.localhost:9999", host) == {}
+    assert search_cors("/pagefind/x", "http://evil.example", host) == {}
+    assert search_cors("/pagefind/x", "http://prim.localhost:9999", host) == {}
     assert search_cors("/news/", "http://prim.localhost:8000", host) == {}
     assert search_cors("/pagefind/x", None, host) == {}
 
@@ -226,7 +220,7 @@ def test_nginx_config_sends_cors_for_the_indexes_in_the_subdomain_layout():
     conf = "\n".join(line for line in full.splitlines() if not line.startswith("#"))  # HTTPS: commented out
     assert "map $http_origin $un_search_cors_net_example {" in conf
     assert r'"~^https?://([a-z0-9-]{2,40}\.)?net\.example$" $http_origin;' in conf
-    assert conf.count('location ~ "^/pagefind(-network)?/"') == 2  # the root's server and the members'
+    assert conf.count("location ^~ /pagefind/") == 2  # the root's server and the members'
     assert conf.count("add_header Access-Control-Allow-Origin $un_search_cors_net_example always;") == 2
     path = nginx_config(NginxOptions("net.example", "fed", url_style="path"))
     assert "Access-Control-Allow-Origin" not in path  # one origin: nothing to allow

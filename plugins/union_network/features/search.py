@@ -3,15 +3,17 @@
 Three parts:
 
 - **planning** (:func:`search_section`): every site gets our search box (templates/partials/un-search.html,
-  ``write/static/un-search.js`` + ``.css``) and a :class:`SearchView` telling it where its indexes are;
-- **per-site indexing** (:func:`index_site`, called by the builder for each site it rendered): the text of
-  the site's posts and pages (what the templates mark ``data-pagefind-body``) becomes *records* (canonical
-  URL, text, title, organisation, date; filters ``org``, ``site``, ``tree``, ``category``, ``year``; sort
-  ``date``), written as the site's own index ``<site>/pagefind/`` and kept as JSON for the next step;
+  ``write/static/un-search.js`` + ``.css``) and a :class:`SearchView` telling it where the index is;
+- **records** (:func:`index_site`, called by the builder for each site it rendered): the text of the
+  site's posts and pages (what the templates mark ``data-pagefind-body``) becomes *records* (canonical URL,
+  text, title, organisation, date; filters ``org``, ``site``, ``tree``, ``category``, ``year``; sort
+  ``date``), kept as JSON per site in the output's manifest folder;
 - **the network index** (:func:`index_network`, called once after the sites were published): the records of
-  every site, kept from earlier builds (a site not re-rendered is not read again), indexed together into the
-  root site's ``pagefind-network/``, which every site fetches for «по всей сети» and, with the filter
-  ``tree: <slug>``, for «по нашей организации и её членским».
+  every site, kept from earlier builds (a site not re-rendered is not read again), indexed together by
+  Pagefind into the root site's ``pagefind/``. Every site searches it: its own pages with the filter
+  ``site: <slug>``, «по нашей организации и её членским» with ``tree: <slug>``, «по всей сети» unfiltered.
+  One index for the network, not one per site: docs/search.md has the figures (a per-site index doubles
+  the indexing time, and merging them in the browser costs hundreds of requests a query on network-1000).
 
 Only what was rendered is indexed: drafts and future posts are never rendered (the planner excludes them),
 so they are in no index. Results link to canonical URLs (``core/urls.py``), so both ``url_style`` layouts work.
@@ -26,6 +28,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from dataclasses import dataclass
 from html import unescape
 from html.parser import HTMLParser
@@ -38,9 +41,8 @@ from union_network.write.assets import use_asset
 if TYPE_CHECKING:  # pragma: no cover - typing only (the planner imports this module)
     from union_network.plan.planner import Planner
 
-#: The site's own index, and the network's (on the root site only).
-SITE_INDEX = "pagefind"
-NETWORK_INDEX = "pagefind-network"
+#: The network's index, on the root site only.
+NETWORK_INDEX = "pagefind"
 LANGUAGE = "ru"
 #: Where the records of each site are kept between builds, inside the output's manifest folder.
 RECORDS_FOLDER = "search"
@@ -58,10 +60,12 @@ UNUSED_FILES = (
     "wasm.unknown.pagefind",
 )
 
-#: What a Content-Security-Policy must allow for the search (merged into every page's policy):
-#: Pagefind compiles its WebAssembly (``'wasm-unsafe-eval'``), runs a Web Worker from the site's own
-#: ``/pagefind/pagefind-worker.js`` and fetches index files; in the subdomain layout the network index
-#: lives on the root's origin (see :func:`csp_sources`, which adds it to ``connect-src``).
+#: What a Content-Security-Policy must allow for the search (merged into every page's policy): Pagefind
+#: compiles WebAssembly (``'wasm-unsafe-eval'``; without it Pagefind cannot search at all: tested in
+#: tests/browser/test_search.py), and the index is on the root site: in the subdomain layout the other
+#: sites import its ``pagefind.js`` and fetch its files from the root's origin (:func:`csp_sources` adds it
+#: to ``script-src`` and ``connect-src``). Pagefind's Web Worker runs only on the root's own origin
+#: (``worker-src 'self'``); elsewhere it searches on the page's thread.
 CSP_SOURCES: dict[str, list[str]] = {
     "script-src": ["'self'", "'wasm-unsafe-eval'"],
     "worker-src": ["'self'"],
@@ -73,35 +77,33 @@ CSP_SOURCES: dict[str, list[str]] = {
 class SearchView:
     """What a site's search box needs (``un.search`` in templates)."""
 
-    own_index: str  # path of the site's own index on its origin: "/pagefind/" or "/<slug>/pagefind/"
-    network_index: str  # URL of the network index (absolute in the subdomain layout)
+    index: str  # URL of the network index: a path on the same origin ("/pagefind/"), absolute otherwise
     slug: str
     tree: tuple[str, ...]  # the org and its ancestors: the ``tree`` filter values of its records
     has_members: bool  # offers «по нашей организации и её членским»
-    network_origin: str  # the origin the network index is fetched from (CSP connect-src)
+    origin: str  # the root's origin, where the index is
 
 
 def search_view(planner: Planner, slug: str) -> SearchView:
     urls = planner.urls
     root = planner.registry.root.slug
-    network = urls.page(root, f"{NETWORK_INDEX}/")
     origin = f"{urls.scheme}://{urls.host(root)}"
-    same_origin = urls.host(root) == urls.host(slug)
+    index = urls.page(root, f"{NETWORK_INDEX}/")
     return SearchView(
-        own_index=f"{urls.prefix(slug)}{SITE_INDEX}/",
-        network_index=network[len(origin) :] if same_origin else network,
+        index=index[len(origin) :] if urls.host(root) == urls.host(slug) else index,
         slug=slug,
         tree=(slug, *planner.registry.ancestors(slug)),
         has_members=planner.registry.has_members(slug),
-        network_origin=origin,
+        origin=origin,
     )
 
 
 def csp_sources(view: SearchView | None) -> dict[str, list[str]]:
-    """:data:`CSP_SOURCES` plus the network index's origin where it is not the site's own."""
+    """:data:`CSP_SOURCES` plus the root's origin where the index is not on the site's own."""
     sources = {key: list(values) for key, values in CSP_SOURCES.items()}
-    if view is not None and view.network_index.startswith(("http://", "https://")):
-        sources["connect-src"].append(view.network_origin)
+    if view is not None and view.index.startswith(("http://", "https://")):
+        sources["script-src"].append(view.origin)
+        sources["connect-src"].append(view.origin)
     return sources
 
 
@@ -269,19 +271,15 @@ def extract_record(html: str) -> dict[str, Any] | None:
 
 
 def site_records(plan: SitePlan, site_dir: Path) -> list[dict[str, Any]]:
-    """Records of every indexed page of a rendered site, in a stable order; each gets the ``site`` and
-    ``tree`` filters of its org (for the own-site and subtree scopes of the network index)."""
-    view: SearchView | None = getattr(plan, "search", None)
+    """Records of every indexed page of a rendered site, in a stable order (their ``site`` and ``tree``
+    filters, for the own-site and subtree scopes, come from templates/partials/un-search-meta.html)."""
     records = []
     for path in sorted(site_dir.rglob("*.html")):
-        if path.relative_to(site_dir).parts[0] in (SITE_INDEX, NETWORK_INDEX):
+        if path.relative_to(site_dir).parts[0] == NETWORK_INDEX:
             continue
         record = extract_record(path.read_text(encoding="utf-8"))
         if record is None:
             continue
-        record["filters"]["site"] = [plan.slug]
-        if view is not None:
-            record["filters"]["tree"] = list(view.tree)
         records.append(record)
     return records
 
@@ -403,14 +401,21 @@ def write_index(records: list[dict[str, Any]], folder: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
+#: Time spent indexing in this process since the last :func:`index_network` (bench/bench.py reports it).
+_timing = {"extract": 0.0, "network": 0.0, "extracted_sites": 0}
+STATS_FILE = "search-stats.json"  # in the output's manifest folder: the last build's indexing figures
+
+
 def index_site(plan: SitePlan, site_dir: Path) -> None:
-    """After a site was rendered into ``site_dir``: its own index, and its records kept beside it
+    """After a site was rendered into ``site_dir``: its records, staged beside it
     (``<staging>/.un-search-records/<slug>.json``) for :func:`index_network`."""
+    started = time.perf_counter()
     records = site_records(plan, site_dir)
-    write_index(records, site_dir / SITE_INDEX)
     staged = site_dir.parent / STAGED_RECORDS
     staged.mkdir(exist_ok=True)
     (staged / f"{plan.slug}.json").write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    _timing["extract"] += time.perf_counter() - started
+    _timing["extracted_sites"] += 1
 
 
 def index_network(out_dir: Path, staging: Path, root_slug: str | None, manifest_dir: str) -> None:
@@ -434,8 +439,13 @@ def index_network(out_dir: Path, staging: Path, root_slug: str | None, manifest_
     if not root_slug or not (out_dir / root_slug).is_dir():
         return
     target = out_dir / root_slug / NETWORK_INDEX
+    started = time.perf_counter()
     try:
         if changed or not target.is_dir():
             write_index(records, target)
     finally:
         close_service()
+    _timing["network"] = time.perf_counter() - started
+    stats = {key: round(value, 3) for key, value in _timing.items()} | {"network_records": len(records)}
+    (out_dir / manifest_dir / STATS_FILE).write_text(json.dumps(stats, indent=1) + "\n", encoding="utf-8")
+    _timing.update(extract=0.0, network=0.0, extracted_sites=0)

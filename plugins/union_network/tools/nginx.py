@@ -135,11 +135,9 @@ def _site_body(root: str, https: bool, cors: str | None = None) -> list[str]:
         "# Material's content-hashed bundles never change: cache for a year.",
         *_block(f'location ~ "{HASHED_ASSETS}"', _headers(CACHE_HASHED, https)),
         *_block(r'location ~ "^/(.+/)?assets/"', _headers(CACHE_ASSETS, https)),
-        "# Search indexes (Pagefind): revalidated, as pages are; other sites of the network may fetch them.",
-        *_block(
-            r'location ~ "^/pagefind(-network)?/"',
-            [*(search_headers if cors else []), *_headers(CACHE_HTML, https)],
-        ),
+        "# The search index (Pagefind, on the root site): revalidated, as pages are; the other sites of",
+        "# the network may fetch it.",
+        *_block("location ^~ /pagefind/", [*(search_headers if cors else []), *_headers(CACHE_HTML, https)]),
         "# Feeds and calendars: their own media types, cached briefly.",
     ]
     for pattern, media_type in FEED_TYPES:

@@ -29,7 +29,7 @@ from union_network.read.load import default_cache_dir
 
 STATE_PATH = "/__union-network/state"
 SCRIPT_PATH = "/__union-network/live.js"
-SEARCH_PATHS = ("/pagefind/", "/pagefind-network/")  # features/search.py: SITE_INDEX, NETWORK_INDEX
+SEARCH_PATHS = ("/pagefind/",)  # features/search.py: NETWORK_INDEX, on the root site
 IGNORED_PARTS = {".git", ".cache", ".venv", "node_modules", "site", "__pycache__", "bench"}
 
 LIVE_JS = f"""(function () {{
@@ -263,8 +263,8 @@ def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
 
 
 def search_cors(path: str, origin: str | None, host: str) -> dict[str, str]:
-    """As nginx-config does in production: the search indexes (``/pagefind/``, ``/pagefind-network/``)
-    may be fetched by the network's other sites (``http://<slug>.localhost:<port>``), and by no one else."""
+    """As nginx-config does in production: the search index (``/pagefind/``) may be fetched by the
+    network's other sites (``http://<slug>.localhost:<port>``), and by no one else."""
     if not path.startswith(SEARCH_PATHS) or not origin:
         return {}
     port = host.rsplit(":", 1)[-1]

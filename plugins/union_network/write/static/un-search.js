@@ -1,16 +1,15 @@
 /* union-network: the network search (features/search.py, docs/search.md).
  *
- * One box, three scopes: this site (its own Pagefind index, /pagefind/), «по нашей организации и её
- * членским» (the network index filtered by tree = this org) and «по всей сети» (the network index on
- * the root site, /pagefind-network/). When this site has nothing, the network is searched at once.
+ * One Pagefind index for the whole network, on the root site (data-index); three scopes: this site
+ * (filter site = this org), «по нашей организации и её членским» (filter tree = this org) and «по всей
+ * сети» (no filter). When this site has nothing, the network is searched at once.
  * Results are built with textContent only (titles, names and excerpts come from other organisations):
  * the excerpt's <mark> highlights are the only markup kept. No inline script, no third-party request.
  */
 const box = document.querySelector("[data-un-search]");
 if (box) {
-  const ownIndex = box.dataset.ownIndex;
-  const networkIndex = box.dataset.networkIndex;
-  const tree = box.dataset.tree;
+  const index = box.dataset.index;
+  const slug = box.dataset.site;
   const button = box.querySelector(".un-search__open");
   const panel = box.querySelector(".un-search__panel");
   const form = box.querySelector("form");
@@ -18,13 +17,10 @@ if (box) {
   const status = box.querySelector(".un-search__status");
   const list = box.querySelector(".un-search__results");
   const PAGE = 10;
-  let own = null;
-  let network = null;
+  let pagefind = null;
   let run = 0;
   let timer = null;
 
-  // Two instances of Pagefind: the site's own index, and the network's merged onto it (the second import
-  // with a query string is a separate module). Results of the merged one are deduplicated by URL.
   // Pagefind never settles when it cannot compile its WebAssembly (a Content-Security-Policy without
   // 'wasm-unsafe-eval'): a violation or a time limit ends the wait, and the search says it is unavailable.
   let blocked = null;
@@ -37,25 +33,22 @@ if (box) {
     const late = new Promise((_, reject) => setTimeout(() => reject(new Error("timeout")), 20000));
     late.catch(() => {});
     return Promise.race([promise, forbidden, late]).catch((error) => {
-      own = network = null; // try again on the next search
+      pagefind = null; // try again on the next search
       throw error;
     });
   };
 
-  const load = (scope) => {
-    if (scope === "site") {
-      if (!own) own = ready(import(ownIndex + "pagefind.js").then(async (pf) => { await pf.options({ basePath: ownIndex }); await pf.init(); return pf; }));
-      return own;
-    }
-    if (!network) {
-      network = ready(import(ownIndex + "pagefind.js?network").then(async (pf) => {
-        await pf.options({ basePath: ownIndex });
-        await pf.mergeIndex(networkIndex);
+  // On another origin than the index (the subdomain layout), Pagefind's worker cannot start: it then
+  // searches on this thread, which is quick enough for a network's index.
+  const load = () => {
+    if (!pagefind) {
+      pagefind = ready(import(index + "pagefind.js").then(async (pf) => {
+        await pf.options({ basePath: index });
         await pf.init();
         return pf;
       }));
     }
-    return network;
+    return pagefind;
   };
 
   const plural = (n, one, few, many) => {
@@ -102,24 +95,10 @@ if (box) {
   };
 
   const search = async (query, scope) => {
-    const options = scope === "tree" ? { filters: { tree } } : {};
-    const found = await (await load(scope)).search(query, options);
-    let total = found.results.length;
-    if (scope !== "site") {
-      // The merged search also returns this site's pages from its own index: each of them twice.
-      total -= (await (await load("site")).search(query, options)).results.length;
-    }
-    const seen = new Set();
-    const results = [];
-    for (const result of found.results) {
-      if (results.length >= PAGE) break;
-      const data = await result.data();
-      if (!seen.has(data.url)) {
-        seen.add(data.url);
-        results.push(data);
-      }
-    }
-    return { results, total: Math.max(total, results.length) };
+    const filters = scope === "site" ? { site: slug } : scope === "tree" ? { tree: slug } : {};
+    const found = await (await load()).search(query, { filters });
+    const results = await Promise.all(found.results.slice(0, PAGE).map((result) => result.data()));
+    return { results, total: found.results.length };
   };
 
   const scopeLabel = { site: "на этом сайте", tree: "в нашей организации и её членских", network: "по всей сети" };
