@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import atexit
 import base64
+import gzip
+import hashlib
 import json
 import os
 import re
@@ -34,6 +36,8 @@ from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import cbor2
 
 from union_network.core.siteplan import SitePlan
 from union_network.write.assets import use_asset
@@ -394,6 +398,7 @@ def write_index(records: list[dict[str, Any]], folder: Path) -> None:
     service.requests([{"type": "DeleteIndex", "index_id": index_id}])
     for name in UNUSED_FILES:
         (tmp / name).unlink(missing_ok=True)
+    reproducible(tmp)
     old = folder.with_name(f".{folder.name}.old-{os.getpid()}")
     if folder.exists():
         folder.rename(old)
@@ -403,7 +408,53 @@ def write_index(records: list[dict[str, Any]], folder: Path) -> None:
 
 #: Time spent indexing in this process since the last :func:`index_network` (bench/bench.py reports it).
 _timing = {"extract": 0.0, "network": 0.0, "extracted_sites": 0}
-STATS_FILE = "search-stats.json"  # in the output's manifest folder: the last build's indexing figures
+#: When set, the file the build writes its indexing figures to (bench/bench.py; never in the output,
+#: which must stay byte-identical from build to build).
+STATS_ENV = "UNION_NETWORK_SEARCH_STATS"
+
+
+SIGNATURE = b"pagefind_dcd"  # what every Pagefind data file starts with, once gunzipped
+
+
+def _read_pf(path: Path) -> Any:
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(SIGNATURE):
+        raise PagefindError(f"{path.name}: не файл Pagefind")
+    return cbor2.loads(data[len(SIGNATURE) :])
+
+
+def _write_pf(template: Path, language: str, value: Any, digits: int) -> str:
+    """Write ``value`` as Pagefind does (signature + CBOR, gzipped: here without a time stamp) to
+    ``template`` with ``{}`` replaced by ``<language>_<hash of the content>``; returns that name part."""
+    data = SIGNATURE + cbor2.dumps(value)
+    digest = f"{language}_{hashlib.sha256(data).hexdigest()[:digits]}"
+    template.with_name(template.name.format(digest)).write_bytes(gzip.compress(data, mtime=0))
+    return digest
+
+
+def reproducible(index: Path) -> None:
+    """Make two indexes of the same records byte-identical (DESIGN §7): Pagefind writes each filter's
+    values, and the filters in its metadata, in hash-map order, which changes from run to run. The filter
+    files and the metadata are rewritten in sorted order, renamed by their new content, and
+    ``pagefind-entry.json`` pointed at the new metadata."""
+    entry_path = index / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for language, info in entry["languages"].items():
+        meta_path = index / f"pagefind.{info['hash']}.pf_meta"
+        meta = _read_pf(meta_path)
+        renamed: dict[str, str] = {}
+        for name, digest in meta[3]:  # [version, pages, index chunks, filters, sorts, meta fields]
+            path = index / "filter" / f"{digest}.pf_filter"
+            values = _read_pf(path)
+            values[1] = sorted(values[1], key=lambda pair: pair[0])
+            path.unlink()
+            renamed[digest] = _write_pf(index / "filter" / "{}.pf_filter", language, values, 7)
+        meta[3] = sorted(([name, renamed[digest]] for name, digest in meta[3]), key=lambda pair: pair[0])
+        meta[4] = sorted(meta[4], key=lambda pair: pair[0])
+        meta[5] = sorted(meta[5])
+        meta_path.unlink()
+        info["hash"] = _write_pf(index / "pagefind.{}.pf_meta", language, meta, 10)
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def index_site(plan: SitePlan, site_dir: Path) -> None:
@@ -447,5 +498,6 @@ def index_network(out_dir: Path, staging: Path, root_slug: str | None, manifest_
         close_service()
     _timing["network"] = time.perf_counter() - started
     stats = {key: round(value, 3) for key, value in _timing.items()} | {"network_records": len(records)}
-    (out_dir / manifest_dir / STATS_FILE).write_text(json.dumps(stats, indent=1) + "\n", encoding="utf-8")
+    if os.environ.get(STATS_ENV):
+        Path(os.environ[STATS_ENV]).write_text(json.dumps(stats, indent=1) + "\n", encoding="utf-8")
     _timing.update(extract=0.0, network=0.0, extracted_sites=0)
