@@ -443,7 +443,7 @@ def reproducible(index: Path) -> None:
         meta_path = index / f"pagefind.{info['hash']}.pf_meta"
         meta = _read_pf(meta_path)
         renamed: dict[str, str] = {}
-        for name, digest in meta[3]:  # [version, pages, index chunks, filters, sorts, meta fields]
+        for _name, digest in meta[3]:  # [version, pages, index chunks, filters, sorts, meta fields]
             path = index / "filter" / f"{digest}.pf_filter"
             values = _read_pf(path)
             values[1] = sorted(values[1], key=lambda pair: pair[0])
