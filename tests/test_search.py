@@ -61,13 +61,7 @@ def test_posts_and_pages_are_indexed_with_canonical_urls_meta_and_filters(built)
     post = prim["https://prim.net.example/news/2026-04-10-zarplata/"]
     assert "зарплату водителям проиндексируют" in post["content"]
     assert post["meta"] == {"title": "Переговоры с работодателем", "org": "Организация prim", "date": "10 апреля 2026"}
-    assert post["filters"] == {
-        "org": ["Организация prim"],
-        "tree": ["fed", "prim", "terr"],
-        "site": ["prim"],
-        "year": ["2026"],
-        "category": ["Колдоговорная кампания"],
-    }
+    assert post["filters"] == {"org": ["prim"], "year": ["2026"], "category": ["Колдоговорная кампания"]}
     assert post["sort"] == {"date": "2026-04-10T00:00:00+03:00"}
     about = prim["https://prim.net.example/about/"]
     assert about["meta"]["title"] == "О профкоме" and "охрана труда" in about["content"]
@@ -141,14 +135,15 @@ def test_the_search_box_and_script_on_every_page(built):
     site, _ = built
     page = (site / "prim/news/2026-04-10-zarplata/index.html").read_text(encoding="utf-8")
     assert 'role="search"' in page and 'aria-live="polite"' in page
-    assert 'data-index="https://net.example/pagefind/"' in page and 'data-site="prim"' in page
+    assert 'data-index="https://net.example/pagefind/"' in page and 'data-org="prim"' in page
+    assert "data-subtree" not in page
     assert "по всей сети" in page and "по нашей организации" not in page  # a primary has no members
     assert 'src="../../assets/union-network/un-search.js" type="module"' in page
     assert (site / "prim/assets/union-network/un-search.js").is_file()
     terr = (site / "terr/index.html").read_text(encoding="utf-8")
-    assert "по нашей организации и её членским" in terr and 'data-site="terr"' in terr
+    assert "по нашей организации и её членским" in terr and 'data-subtree="terr other prim"' in terr
     fed = (site / "fed/index.html").read_text(encoding="utf-8")
-    assert 'data-index="/pagefind/"' in fed  # the root's own origin
+    assert 'data-index="/pagefind/"' in fed and "data-subtree" not in fed  # own origin; its subtree is all
     # No inline script of ours, no handler attributes: the box works under script-src 'self'.
     box = re.search(r'<div class="un-search" data-un-search.*?<ol class="un-search__results"', page, re.S).group(0)
     assert "<script" not in box and not re.search(r"\son[a-z]+=", box)
@@ -165,12 +160,12 @@ def test_path_layout_uses_one_origin(tmp_path):
 
 
 def test_csp_sources():
-    view = search.SearchView("https://net.example/pagefind/", "prim", ("prim",), False, "https://net.example")
+    view = search.SearchView("https://net.example/pagefind/", "prim", (), False, "https://net.example")
     sources = search.csp_sources(view)
     assert "'wasm-unsafe-eval'" in sources["script-src"] and sources["worker-src"] == ["'self'"]
     assert sources["script-src"] == ["'self'", "'wasm-unsafe-eval'", "https://net.example"]
     assert sources["connect-src"] == ["'self'", "https://net.example"]
-    root = search.csp_sources(search.SearchView("/pagefind/", "fed", ("fed",), True, "https://net.example"))
+    root = search.csp_sources(search.SearchView("/pagefind/", "fed", (), True, "https://net.example"))
     assert root["connect-src"] == ["'self'"] and "https://net.example" not in root["script-src"]
     assert search.CSP_SOURCES["connect-src"] == ["'self'"]  # the constant is not changed by csp_sources
 

@@ -188,7 +188,7 @@ def test_keyboard_and_screen_reader(preview, page):
 
 def csp_header(port: int, *, wasm: bool) -> str:
     """The policy another issue puts on every response, with the sources features/search.py asks for."""
-    view = search.SearchView(site(port, "fed", "pagefind/"), "prim", ("prim",), False, site(port, "fed").rstrip("/"))
+    view = search.SearchView(site(port, "fed", "pagefind/"), "prim", (), False, site(port, "fed").rstrip("/"))
     sources = search.csp_sources(view)
     if not wasm:
         sources["script-src"] = [s for s in sources["script-src"] if s != "'wasm-unsafe-eval'"]

@@ -1,7 +1,7 @@
 /* union-network: the network search (features/search.py, docs/search.md).
  *
  * One Pagefind index for the whole network, on the root site (data-index); three scopes: this site
- * (filter site = this org), «по нашей организации и её членским» (filter tree = this org) and «по всей
+ * (filter org = this org), «по нашей организации и её членским» (org = any of data-subtree) and «по всей
  * сети» (no filter). When this site has nothing, the network is searched at once.
  * Results are built with textContent only (titles, names and excerpts come from other organisations):
  * the excerpt's <mark> highlights are the only markup kept. No inline script, no third-party request.
@@ -9,7 +9,8 @@
 const box = document.querySelector("[data-un-search]");
 if (box) {
   const index = box.dataset.index;
-  const slug = box.dataset.site;
+  const org = box.dataset.org;
+  const subtree = box.dataset.subtree ? box.dataset.subtree.split(" ") : null; // the root's: everything
   const button = box.querySelector(".un-search__open");
   const panel = box.querySelector(".un-search__panel");
   const form = box.querySelector("form");
@@ -95,7 +96,7 @@ if (box) {
   };
 
   const search = async (query, scope) => {
-    const filters = scope === "site" ? { site: slug } : scope === "tree" ? { tree: slug } : {};
+    const filters = scope === "site" ? { org } : scope === "tree" && subtree ? { org: { any: subtree } } : {};
     const found = await (await load()).search(query, { filters });
     const results = await Promise.all(found.results.slice(0, PAGE).map((result) => result.data()));
     return { results, total: found.results.length };
