@@ -8,7 +8,7 @@ index, without rendering every site: what matters here is the index's size and s
   **per-site** (``<slug>/pagefind/`` for every site) and **network** (one index of every record);
 * serves them from 127.0.0.1 and, in headless Chromium, runs the same queries against each: the
   per-site layout loads the root's index and ``mergeIndex``-es every other site's; the network layout
-  loads one index, searched unfiltered («по всей сети») and with ``site: <slug>`` (a site's own pages).
+  loads one index, searched unfiltered («по всей сети») and with ``org: <slug>`` (a site's own pages).
   For each query: time to the first 10 results' data, requests and bytes fetched (the first query of a
   page includes loading Pagefind; later ones reuse what was fetched).
 
@@ -51,24 +51,16 @@ def _text(markdown: str) -> str:
 def network_records(root: Path) -> dict[str, list[dict]]:
     """slug -> the records a build would index: published posts and the org's pages."""
     cutoff = datetime.fromtimestamp(BENCH_EPOCH, UTC)
-    parents: dict[str, str | None] = {}
     folders = {ROOT_SLUG: root / "content"} | {d.name: d for d in sorted((root / "orgs").iterdir())}
     names = {}
     for slug, folder in folders.items():
         card = frontmatter.loads("---\n" + (folder / "org.yml").read_text(encoding="utf-8") + "\n---\n").metadata
-        parents[slug] = card.get("parent")
         names[slug] = card.get("short_name") or card["name"]
-
-    def tree(slug: str) -> list[str]:
-        chain = [slug]
-        while parents[chain[-1]]:
-            chain.append(parents[chain[-1]])
-        return chain
 
     records: dict[str, list[dict]] = {}
     for slug, folder in folders.items():
         site = f"https://{DOMAIN}/" if slug == ROOT_SLUG else f"https://{slug}.{DOMAIN}/"
-        base = {"org": [names[slug]], "site": [slug], "tree": sorted(tree(slug))}
+        base = {"org": [slug]}  # as templates/partials/un-search-meta.html writes it
         out = records[slug] = []
         for page in sorted(folder.glob("*.md")):
             post = frontmatter.loads(page.read_text(encoding="utf-8"))
@@ -158,7 +150,7 @@ def browse(work: Path, records: dict[str, list[dict]]) -> dict:
             [f"/persite/{s}/pagefind/" for s in records if s != ROOT_SLUG],
             [("network", {})],
         ),
-        "network index": ("/network/pagefind/", [], [("network", {}), ("own site", {"site": own})]),
+        "network index": ("/network/pagefind/", [], [("network", {}), ("own site", {"org": own})]),
     }
     results: dict[str, list[dict]] = {}
     with sync_playwright() as p:

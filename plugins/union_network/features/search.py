@@ -369,7 +369,14 @@ def reproducible(index: Path) -> None:
     files and the metadata are rewritten in sorted order, renamed by their new content, and
     ``pagefind-entry.json`` pointed at the new metadata."""
     entry_path = index / "pagefind-entry.json"
-    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    for _ in range(100):  # seen once under heavy load: the service answered before the file was written
+        try:
+            entry = json.loads(entry_path.read_text(encoding="utf-8"))
+            break
+        except (OSError, ValueError):
+            time.sleep(0.1)
+    else:
+        raise PagefindError(f"{entry_path}: Pagefind не записал индекс")
     for language, info in entry["languages"].items():
         meta_path = index / f"pagefind.{info['hash']}.pf_meta"
         meta = _read_pf(meta_path)
