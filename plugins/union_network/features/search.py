@@ -407,31 +407,34 @@ def index_site(plan: SitePlan, site_dir: Path) -> None:
     _timing["extracted_sites"] += 1
 
 
-def index_network(out_dir: Path, staging: Path, root_slug: str | None, manifest_dir: str) -> None:
-    """After the rendered sites were moved into ``out_dir``: keep their records, forget those of sites
-    that are gone, and index every site's records into the root site's ``pagefind-network/``."""
-    kept = out_dir / manifest_dir / RECORDS_FOLDER
+def index_network(out: Path, previous: Path | None, root_slug: str | None, manifest_dir: str) -> None:
+    """Before a new output is published (``out``: the new generation, ``previous``: the published one):
+    keep the records of the sites rendered this time, carry those of the others from ``previous``, and
+    index every site's records into the root site's ``pagefind/``."""
+    kept = out / manifest_dir / RECORDS_FOLDER
     kept.mkdir(parents=True, exist_ok=True)
-    changed = False
-    staged = staging / STAGED_RECORDS
+    staged = out / STAGED_RECORDS
     if staged.is_dir():
         for path in staged.glob("*.json"):
             path.replace(kept / path.name)
-            changed = True
+        shutil.rmtree(staged)
+    started = time.perf_counter()
     records: list[dict[str, Any]] = []
-    for path in sorted(kept.glob("*.json")):
-        if not (out_dir / path.stem).is_dir():  # the site is gone
-            path.unlink()
-            changed = True
-            continue
+    sites = sorted(d.name for d in out.iterdir() if d.is_dir() and not d.name.startswith("."))
+    for slug in sites:
+        path = kept / f"{slug}.json"
+        carried = previous / manifest_dir / RECORDS_FOLDER / path.name if previous else None
+        if not path.is_file() and carried is not None and carried.is_file():
+            shutil.copyfile(carried, path)
+        if not path.is_file():  # an output written before the search existed: read the site once
+            path.write_text(json.dumps(_records_of_files(out / slug), ensure_ascii=False), encoding="utf-8")
         records.extend(json.loads(path.read_text(encoding="utf-8")))
-    if not root_slug or not (out_dir / root_slug).is_dir():
+    _timing["extract"] += time.perf_counter() - started
+    if not root_slug or not (out / root_slug).is_dir():
         return
-    target = out_dir / root_slug / NETWORK_INDEX
     started = time.perf_counter()
     try:
-        if changed or not target.is_dir():
-            write_index(records, target)
+        write_index(records, out / root_slug / NETWORK_INDEX)
     finally:
         close_service()
     _timing["network"] = time.perf_counter() - started
@@ -439,3 +442,13 @@ def index_network(out_dir: Path, staging: Path, root_slug: str | None, manifest_
     if os.environ.get(STATS_ENV):
         Path(os.environ[STATS_ENV]).write_text(json.dumps(stats, indent=1) + "\n", encoding="utf-8")
     _timing.update(extract=0.0, network=0.0, extracted_sites=0)
+
+
+def _records_of_files(site_dir: Path) -> list[dict[str, Any]]:
+    records = []
+    for path in sorted(site_dir.rglob("*.html")):
+        if path.relative_to(site_dir).parts[0] != NETWORK_INDEX:
+            record = extract_record(path.read_text(encoding="utf-8"))
+            if record is not None:
+                records.append(record)
+    return records
