@@ -19,7 +19,6 @@ theme:
   language: ru
   font: false
 plugins:
-  - search
   - union-network:
       domain: net.example
       timezone: Europe/Moscow

@@ -32,6 +32,7 @@ from union_network.core.network import Network
 from union_network.core.problems import InputError, Problems, UnionNetworkError
 from union_network.core.siteplan import SitePlan
 from union_network.core.urls import PATH, UrlScheme
+from union_network.features import search
 from union_network.features.registry import planner as make_planner
 from union_network.plan.layout import check_path_layout
 from union_network.plan.planner import Planner
@@ -400,6 +401,7 @@ def _render_changed(
         source = plan.source_dir.relative_to(job.root_dir).as_posix()
         result.warnings.extend(f"{source}: {w}" for w in warnings)
         result.built.append(plan.slug)
+        search.index_site(plan, stage.folder / plan.slug)  # its search records (features/search.py)
         checkpoint("rendered-one")
         if progress:
             planned = len(done.fingerprints) == len(slugs)  # the total is known once every site is planned
@@ -424,6 +426,7 @@ def _publish(
     if result.built or result.removed or old != manifest:
         done.carry(stage)
         checkpoint("carried")
+        search.index_network(stage.folder, stage.previous, result.root, MANIFEST_DIR)  # Pagefind, on the root site
         write_manifest(stage.folder, manifest)
         checkpoint("manifest")
         stage.publish()

@@ -155,6 +155,7 @@ class SitePlan:
     nav: list[tuple[str | None, str]] = field(default_factory=list)  # (title or None: the page's own, src_uri)
     counts: dict[str, int] = field(default_factory=dict)
     brand: Any = None  # brandbook.BrandView: logo, names, footer, icons, card image; None without a brandbook
+    search: Any = None  # features.search.SearchView: where the site's search indexes are
 
     @property
     def slug(self) -> str:

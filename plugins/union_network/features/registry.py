@@ -28,6 +28,7 @@ from union_network.features.dashboard import maturity_csv, maturity_section
 from union_network.features.events import events_section, render_ics
 from union_network.features.jsonfeed import jsonfeed_section, render_json_feed
 from union_network.features.registry_export import registry_csv, registry_json, registry_section
+from union_network.features.search import search_section
 from union_network.plan.planner import Planner, Section, members_section, news_section, pages_section
 from union_network.write.assets import package_asset
 from union_network.write.feeds import render_atom, render_rss
@@ -50,6 +51,7 @@ FEATURES: tuple[Feature, ...] = (
     Feature("maturity", maturity_section, (maturity_csv, package_asset)),  # dashboard (orgs with members)
     Feature("events", events_section, (render_ics,)),  # events/ + events.ics
     Feature("bulletin", bulletin_section, (render_email, render_bulletin_rss)),  # bulletin/ (orgs with members)
+    Feature("search", search_section, (package_asset,)),  # the network search box (index: features/search.py)
     Feature("branding", brand_section, (write_brand_css, write_card)),  # theme/brandbook.yml: CSS, sharing card
 )
 
