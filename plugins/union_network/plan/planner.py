@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from union_network.core.dates import russian_date, russian_datetime
+from union_network.core.dates import russian_date, russian_datetime, russian_when
 from union_network.core.models import KIND_LABELS, SOCIAL_LABELS
 from union_network.core.network import Network, Org, Post
 from union_network.core.siteplan import (
@@ -26,7 +26,9 @@ from union_network.core.siteplan import (
     SitePlan,
 )
 from union_network.core.urls import UrlScheme
+from union_network.features.images import image_view
 from union_network.plan.flow import Routes, feed_window, route
+from union_network.read.body import absolute_html
 from union_network.read.moderation import MODERATION_FILE
 from union_network.read.news import NEWS_FOLDER
 from union_network.read.registry import CARD
@@ -105,12 +107,20 @@ class Planner:
                 e = post.event
                 tz = self.options.tz  # shown in the network's zone, as the calendar gives it
                 start, end = e.start.astimezone(tz), e.end.astimezone(tz) if e.end else None
-                event = EventView(start, end, e.place, russian_datetime(start), russian_datetime(end) if end else None)
+                event = EventView(
+                    start,
+                    end,
+                    e.place,
+                    russian_datetime(start),
+                    russian_datetime(end) if end else None,
+                    russian_when(start, end),
+                )
+            url = self.urls.post(post)
             self._items[post.id] = Item(
                 id=post.id,
                 title=post.title,
                 summary=post.summary,
-                url=self.urls.post(post),
+                url=url,
                 date=post.date,
                 date_text=russian_date(post.date),
                 org_slug=post.org,
@@ -121,6 +131,10 @@ class Planner:
                 support=post.support,
                 broadcast=post.broadcast,
                 event=event,
+                image=image_view(self, post),
+                content_html=absolute_html(
+                    post.content_html, f"{NEWS_FOLDER}/{post.path.name}", url, self.urls.site(post.org)
+                ),
             )
         return self._items[post.id]
 
@@ -246,11 +260,14 @@ from union_network.features.branding import brand_section  # noqa: E402
 from union_network.features.bulletin import bulletin_section  # noqa: E402 - feature modules import plan types, not this module
 from union_network.features.dashboard import maturity_section  # noqa: E402
 from union_network.features.events import events_section  # noqa: E402
+from union_network.features.images import images_section  # noqa: E402
 from union_network.features.jsonfeed import jsonfeed_section  # noqa: E402
 from union_network.features.registry_export import registry_section  # noqa: E402
+from union_network.features.topics import topics_section  # noqa: E402
 
 SECTIONS.insert(SECTIONS.index(news_section) + 1, jsonfeed_section)  # feed.json beside each feed of news_section
 SECTIONS.insert(SECTIONS.index(members_section) + 1, registry_section)  # registry/ + downloads (orgs with members)
 SECTIONS.insert(SECTIONS.index(registry_section) + 1, maturity_section)  # maturity/ dashboard (orgs with members)
-SECTIONS += [events_section, bulletin_section]
+SECTIONS.insert(SECTIONS.index(jsonfeed_section) + 1, topics_section)  # categories/<key>/ pages and their feeds
+SECTIONS += [events_section, bulletin_section, images_section]
 SECTIONS.append(brand_section)  # theme/brandbook.yml: logo, names, generated CSS, sharing card
