@@ -232,11 +232,12 @@ def assert_newest_first(dated: list[tuple[datetime, str]]) -> None:
 
 
 def test_every_expected_feed_exists_and_nothing_else(site):
-    # bulletin/feed.xml is the feed of bulletin issues (tests/test_bulletin.py), not a news list.
+    # bulletin/feed.xml is the feed of bulletin issues (tests/test_bulletin.py), not a news list;
+    # topic feeds (categories/<key>/) are checked in tests/test_topics.py.
     found = sorted(
         p.relative_to(site).as_posix()
         for p in site.glob("*/**/*.xml")
-        if p.name in ("feed.xml", "atom.xml") and p.parent.name != "bulletin"
+        if p.name in ("feed.xml", "atom.xml") and p.parent.name != "bulletin" and "categories" not in p.parts
     )
     expected = sorted(f"{s}/{k}/{name}" for s, k in FEEDS for name in ("feed.xml", "atom.xml"))
     assert found == expected
@@ -539,9 +540,13 @@ def test_every_page_links_existing_feeds(site):
             assert target.relative_to(site).parts[0] == slug, (
                 f"{page.relative_to(site)} links another site's feed {href}"
             )
-        # The page links every feed of its own site.
-        assert sorted(rss) == sorted(feed_url(s, f"{k}/feed.xml") for s, k in FEEDS if s == slug)
-        assert sorted(atom) == sorted(feed_url(s, f"{k}/atom.xml") for s, k in FEEDS if s == slug)
+        # The page links every feed of its own site; a topic page (categories/<key>/…) its own feeds too.
+        kinds = [k for s, k in FEEDS if s == slug]
+        parts = page.relative_to(site / slug).parts
+        if "categories" in parts[:-2]:
+            kinds.append("/".join(parts[: parts.index("categories") + 2]))
+        assert sorted(rss) == sorted(feed_url(slug, f"{k}/feed.xml") for k in kinds)
+        assert sorted(atom) == sorted(feed_url(slug, f"{k}/atom.xml") for k in kinds)
 
 
 # ----------------------------------------------------------------------------- characters XML cannot hold
