@@ -16,6 +16,7 @@ import html
 from datetime import datetime
 
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from union_network import __version__
 from union_network.core.siteplan import EventView, Feed, Item, SitePlan
@@ -101,4 +102,23 @@ def render_rss(plan: SitePlan, feed: Feed) -> bytes:
 
 
 def render_atom(plan: SitePlan, feed: Feed) -> bytes:
-    return _generator(plan, feed, plan.site_url + feed.atom, "application/atom+xml").atom_str(pretty=True)
+    xml = _generator(plan, feed, plan.site_url + feed.atom, "application/atom+xml").atom_str(pretty=True)
+    return _entry_link_attributes(xml, feed)
+
+
+_ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _entry_link_attributes(xml: bytes, feed: Feed) -> bytes:
+    """feedgen 1.0 writes an entry's ``<link>`` with its href only (it reads rel and type from the
+    new element instead of its data): put them back — the post's page, then its picture's enclosure."""
+    root = etree.fromstring(xml)
+    for entry, item in zip(root.iterfind(f"{_ATOM}entry"), feed.items, strict=True):
+        for link in entry.iterfind(f"{_ATOM}link"):
+            if link.get("href") == item.url:
+                link.set("rel", "alternate")
+                link.set("type", "text/html")
+            elif item.image is not None and link.get("href") == item.image.src:
+                link.set("rel", "enclosure")
+                link.set("type", item.image.fallback_type)
+    return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")
