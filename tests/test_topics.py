@@ -171,7 +171,7 @@ def test_every_chip_links_to_an_existing_topic_page(site):
 def test_chips_on_network_lists_stay_on_the_site(site):
     doc = page(site, "fed/network/page/2/index.html")  # terr/t1 and prim/m3
     chips = doc.xpath('//li[@class="un-chip"]/a/@href')
-    assert chips == ["../../network/categories/actions/", "../../network/categories/meetings/"]
+    assert chips == ["../../../network/categories/actions/", "../../../network/categories/meetings/"]
     own = page(site, "prim/news/m1/index.html")
     assert own.xpath('//li[@class="un-chip"]/a/@href') == ["../../categories/meetings/", "../../categories/actions/"]
     # upstream items (a parent's broadcast) would link to their own site's topic: see the chip test above
