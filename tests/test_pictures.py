@@ -18,8 +18,8 @@ from conftest import run_cli
 from netfactory import write_network
 from PIL import Image
 
+from union_network.core.pictures import ImageInfo, derivative_widths, picture
 from union_network.features import images
-from union_network.features.images import ImageInfo, derivative_widths, picture
 
 DOMAIN = "net.example"
 TREE = {"fed": (None, "federation"), "terr": ("fed", "territorial"), "prim": ("terr", "primary")}

@@ -17,16 +17,13 @@ like the main lists' feeds), so ``plan.feeds`` is left alone.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from union_network.core.network import Post
 from union_network.core.siteplan import Feed, Item, ListPage, Page, SitePlan
 from union_network.features.jsonfeed import json_path, render_json_feed
 from union_network.plan.flow import feed_window
-from union_network.write.feeds import render_atom, render_rss
-
-if TYPE_CHECKING:  # pragma: no cover - typing only (the planner imports this module)
-    from union_network.plan.planner import Planner
+from union_network.plan.planner import Planner
+from union_network.write.feeds import FeedFile, render_atom, render_rss
 
 TEMPLATE_LIST = "un-list.html"
 TEMPLATE_TOPICS = "un-topics.html"
@@ -103,9 +100,10 @@ def _topics(planner: Planner, plan: SitePlan, posts: list[Post], network: bool) 
             atom=f"{folder}atom.xml",
             items=tuple(planner.items(feed_window(chosen, options.feed_size))),
         )
-        plan.add_file(feed.rss, render_rss, feed)
-        plan.add_file(feed.atom, render_atom, feed)
-        plan.add_file(json_path(feed), render_json_feed, feed)
+        data = FeedFile(plan.ref, feed)
+        plan.add_file(feed.rss, render_rss, data)
+        plan.add_file(feed.atom, render_atom, data)
+        plan.add_file(json_path(feed), render_json_feed, data)
         plan.counts["feeds"] = plan.counts.get("feeds", 0) + 3
         for page in paginate(folder, feed.kind, title, planner.items(chosen), feed, options.per_page):
             plan.add_page(Page(page.src_uri, page.title, TEMPLATE_LIST, page, searchable=False))
