@@ -190,7 +190,10 @@ def test_derivative_sizes_formats_and_dimensions(site):
     # A 300 px PNG: not upscaled; its fallback stays PNG (transparency kept).
     small = sorted((im.format, im.size, im.mode) for im in files.values() if im.width == 300)
     assert small == [("PNG", (300, 200), "RGBA"), ("WEBP", (300, 200), "RGBA")]
-    assert len(files) == 8  # body images are published as they are, not derived
+    # The body's chart (400 px PNG): its own derivatives, for the <picture> in the post's text.
+    body = sorted((im.format, im.size) for im in files.values() if im.width == 400)
+    assert body == [("PNG", (400, 300)), ("WEBP", (400, 300))]
+    assert len(files) == 10
     for path in (site / "prim" / "assets" / "pictures").iterdir():
         assert path.stat().st_size < 150_000
     # The federation's tall WebP: derivatives on the federation's site only.
@@ -207,7 +210,7 @@ def test_derivative_sizes_formats_and_dimensions(site):
 
 
 def test_cache_reuse_no_reencode(net, first_encodes, encodes, tmp_path):
-    assert len(first_encodes) == 14 and len(set(first_encodes)) == 14  # 8 + 6 derivatives, each encoded once
+    assert len(first_encodes) == 16 and len(set(first_encodes)) == 16  # 10 + 6 derivatives, each encoded once
     again = run_cli("build", "-q", "--full", "-f", str(net / "mkdocs.yml"), "--out", str(tmp_path / "again"))
     assert again.exit_code == 0, again.output
     assert encodes.take() == []  # a full rebuild into another folder: every derivative from the cache
@@ -250,6 +253,19 @@ def test_post_page_leads_with_an_eager_picture(site):
     # The picture leads: before the post's text.
     body = doc.xpath('//div[@class="un-post__body"]')[0]
     assert pictures[0].getparent().getparent().index(pictures[0].getparent()) < body.getparent().index(body)
+
+
+def test_body_images_become_lazy_pictures(site):
+    doc = page(site, "prim/news/photo/index.html")
+    body = doc.xpath('//div[@class="un-post__body"]')[0]
+    (pic,) = body.xpath(".//picture")
+    img = pic.find(".//img")
+    assert img.get("alt") == "Схема" and img.get("loading") == "lazy"
+    assert (img.get("width"), img.get("height")) == ("400", "300")
+    assert img.get("src").endswith("-400.png") and local(site, img.get("src")).is_file()
+    assert pic.find("source").get("srcset").endswith("-400.webp 400w")
+    assert local(site, pic.find("source").get("srcset").split(" ")[0]).is_file()
+    assert (site / "prim" / "images" / "chart.png").is_file()  # the original is published too (feeds link it)
 
 
 def test_cards_show_pictures_lazily_below_the_first(site):

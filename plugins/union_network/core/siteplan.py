@@ -193,6 +193,7 @@ class SitePlan:
     nav: list[tuple[str | None, str]] = field(default_factory=list)  # (title or None: the page's own, src_uri)
     counts: dict[str, int] = field(default_factory=dict)
     brand: Any = None  # brandbook.BrandView: logo, names, footer, icons, card image; None without a brandbook
+    pictures: dict[str, ImageView] = field(default_factory=dict)  # own posts' body images (folder path) -> derivatives
 
     @property
     def slug(self) -> str:

@@ -10,16 +10,19 @@ again. Tests count encodes through :data:`ENCODE_HOOKS`.
 
 from __future__ import annotations
 
+import html
 import io
 import os
+import posixpath
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageOps
 
-from union_network.core.pictures import JPEG_QUALITY, WEBP_QUALITY, derivative_path, derivative_widths
-from union_network.core.siteplan import SitePlan
+from union_network.core.pictures import JPEG_QUALITY, WEBP_QUALITY, derivative_path, derivative_widths, picture
+from union_network.core.siteplan import ImageView, SitePlan
 from union_network.plan.planner import Planner
 from union_network.read.load import default_cache_dir
 from union_network.read.pictures import image_info
@@ -41,13 +44,21 @@ class Derivative:
 
 
 def images_section(planner: Planner, plan: SitePlan) -> None:
-    """The derivatives of the site's own posts' pictures (other sites link to them here)."""
+    """The derivatives of the site's own posts' pictures (other sites link to them here) and of
+    the raster images in their bodies (``plan.pictures``: the renderer makes those ``<picture>``)."""
     cache_dir = str(default_cache_dir(planner.network.root_dir) / CACHE_FOLDER)
     done: set[str] = set()
+    sources = []
     for post in planner.routes.own[plan.slug]:
-        if post.image is None:
-            continue
-        source = plan.source_dir / post.image
+        if post.image is not None:
+            sources.append(post.image)
+        for rel in post.body_images:
+            info = image_info(plan.source_dir / rel)
+            if info is not None:
+                plan.pictures[rel] = picture(plan.site_url, info, "")
+                sources.append(rel)
+    for rel in sources:
+        source = plan.source_dir / rel
         info = image_info(source)
         if info is None or info.digest in done:
             continue
@@ -99,3 +110,38 @@ def write_derivative(job: Derivative) -> bytes:
     except OSError:
         pass  # no cache is only a slower build
     return data
+
+
+#: the width a picture in a post's text takes: the text column, the whole screen on phones
+BODY_SIZES = "(min-width: 76em) 40rem, 100vw"
+_IMG = re.compile(r"<img\b([^>]*?)\s*/?>", re.IGNORECASE)
+_ATTR = re.compile(r'([a-zA-Z_:][-a-zA-Z0-9_:.]*)="([^"]*)"')
+
+
+def responsive_body(content: str, page_url: str, pictures: dict[str, ImageView]) -> str:
+    """A post page's rendered HTML with each ``<img>`` of a picture in ``pictures`` (by its path in
+    the org's folder; ``src`` is relative to ``page_url``, e.g. ``news/a/``) as a lazy ``<picture>``:
+    WebP and JPEG/PNG derivatives, width and height set; its alt, title and class kept."""
+    if not pictures:
+        return content
+
+    def replace(match: re.Match) -> str:
+        attrs = dict(_ATTR.findall(match.group(1)))
+        src = html.unescape(attrs.get("src", ""))
+        if not src or "://" in src or src.startswith(("/", "data:", "#")):
+            return match.group(0)
+        rel = posixpath.normpath(posixpath.join(page_url, src.split("?", 1)[0].split("#", 1)[0]))
+        view = pictures.get(rel)
+        if view is None:
+            return match.group(0)
+        keep = "".join(f' {name}="{attrs[name]}"' for name in ("title", "class") if name in attrs)
+        sizes = html.escape(BODY_SIZES)
+        return (
+            f'<picture class="un-picture un-picture--body">'
+            f'<source type="image/webp" srcset="{html.escape(view.webp_srcset)}" sizes="{sizes}">'
+            f'<img src="{html.escape(view.src)}" srcset="{html.escape(view.fallback_srcset)}" sizes="{sizes}" '
+            f'width="{view.width}" height="{view.height}" alt="{attrs.get("alt", "")}"{keep} '
+            f'loading="lazy" decoding="async"></picture>'
+        )
+
+    return _IMG.sub(replace, content)

@@ -22,7 +22,7 @@ EXTENSIONS = ("tables", "admonition", "attr_list", "sane_lists")
 #: raster formats a post's picture may have (DESIGN §4, §8)
 RASTER = frozenset({".png", ".jpg", ".jpeg", ".webp", ".gif"})
 #: bumped when the stored body HTML changes shape: the news index cache then re-reads every post
-BODY_FORMAT = 1
+BODY_FORMAT = 2
 
 _TAGS = set(nh3.ALLOWED_TAGS) - {"area", "map"}
 _ATTRIBUTES = {

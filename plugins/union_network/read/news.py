@@ -63,7 +63,8 @@ def read_post(
         if event.end is not None and event.end < event.start:
             problems.error(path, doc.line_of(("event", "end")), "«event.end»: конец события раньше его начала")
             ok = False
-    image = _check_images(meta.image, meta.image_alt, text, body, path, doc, problems)
+    body_images: list[str] = []
+    image = _check_images(meta.image, meta.image_alt, text, body, path, doc, problems, body_images)
     if image is False:
         ok = False
     if not ok:
@@ -83,16 +84,25 @@ def read_post(
         draft=meta.draft,
         event=event,
         image=image or None,
+        body_images=tuple(dict.fromkeys(body_images)),
         image_alt=plain_text(meta.image_alt or ""),
         content_html=body_html(body),
     ), doc
 
 
 def _check_images(
-    image: str | None, alt: str | None, text: str, body: str, path: Path, doc: YamlDoc, problems: Problems
+    image: str | None,
+    alt: str | None,
+    text: str,
+    body: str,
+    path: Path,
+    doc: YamlDoc,
+    problems: Problems,
+    body_images: list[str],
 ) -> str | bool | None:
     """The post's picture as a path in the org's folder (None without one), False on a problem.
-    Markdown images of the body must name files that exist in the folder too."""
+    Markdown images of the body must name files that exist in the folder too; the raster ones
+    are added to ``body_images`` (they get responsive derivatives like the picture)."""
     folder = path.parent.parent
     post_rel = f"{path.parent.name}/{path.name}"
     ok = True
@@ -107,6 +117,8 @@ def _check_images(
                 path, body_start + line, f"нет файла изображения {target!r} (искали {rel} в папке организации)"
             )
             ok = False
+        elif Path(rel).suffix.lower() in RASTER:
+            body_images.append(rel)
     if image is None:
         if alt is not None:
             problems.error(
