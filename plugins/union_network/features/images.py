@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import html
 import io
-import os
 import posixpath
 import re
 from collections.abc import Callable
@@ -21,6 +20,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
+from union_network.core.files import write_atomic
 from union_network.core.pictures import JPEG_QUALITY, WEBP_QUALITY, derivative_path, derivative_widths, picture
 from union_network.core.siteplan import ImageView, SitePlan
 from union_network.plan.planner import Planner
@@ -104,9 +104,7 @@ def write_derivative(job: Derivative) -> bytes:
         hook(derivative_path(job.digest, job.width, job.fmt))
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
-        tmp = cached.with_name(f".{cached.name}.{os.getpid()}")
-        tmp.write_bytes(data)
-        tmp.replace(cached)
+        write_atomic(cached, data)
     except OSError:
         pass  # no cache is only a slower build
     return data
