@@ -123,7 +123,7 @@ def events_section(planner: Planner, plan: SitePlan) -> None:
     for post in planner.routes.own[plan.slug]:
         if post.event is not None:
             item = planner.item(post)
-            year = item.event.start.year
+            year = post.event.start.year
             one = Calendar(
                 name=item.title,
                 timezone=calendar.timezone,

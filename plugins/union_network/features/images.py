@@ -74,9 +74,9 @@ def images_section(planner: Planner, plan: SitePlan) -> None:
 
 def encode(source: Path, width: int, fmt: str) -> bytes:
     """``source`` scaled to ``width`` (never up) and encoded as ``fmt``."""
-    with Image.open(source) as img:
-        img.seek(0)  # the first frame of an animation
-        img = ImageOps.exif_transpose(img)
+    with Image.open(source) as opened:
+        opened.seek(0)  # the first frame of an animation
+        img: Image.Image = ImageOps.exif_transpose(opened)
         if img.width > width:
             img = img.resize((width, max(1, round(img.height * width / img.width))), Image.Resampling.LANCZOS)
         out = io.BytesIO()

@@ -64,9 +64,8 @@ def read_post(
             problems.error(path, doc.line_of(("event", "end")), "«event.end»: конец события раньше его начала")
             ok = False
     body_images: list[str] = []
-    image = _check_images(meta.image, meta.image_alt, text, body, path, doc, problems, body_images)
-    if image is False:
-        ok = False
+    images_ok, image = _check_images(meta.image, meta.image_alt, text, body, path, doc, problems, body_images)
+    ok = ok and images_ok
     if not ok:
         return None
     return Post(
@@ -83,7 +82,7 @@ def read_post(
         broadcast=meta.broadcast,
         draft=meta.draft,
         event=event,
-        image=image or None,
+        image=image,
         body_images=tuple(dict.fromkeys(body_images)),
         image_alt=plain_text(meta.image_alt or ""),
         content_html=body_html(body),
@@ -96,11 +95,11 @@ def _check_images(
     text: str,
     body: str,
     path: Path,
-    doc: YamlDoc,
+    doc: YamlDoc | None,
     problems: Problems,
     body_images: list[str],
-) -> str | bool | None:
-    """The post's picture as a path in the org's folder (None without one), False on a problem.
+) -> tuple[bool, str | None]:
+    """(no problem, the post's picture as a path in the org's folder or None without one).
     Markdown images of the body must name files that exist in the folder too; the raster ones
     are added to ``body_images`` (they get responsive derivatives like the picture)."""
     folder = path.parent.parent
@@ -122,11 +121,13 @@ def _check_images(
     if image is None:
         if alt is not None:
             problems.error(
-                path, doc.line_of(("image_alt",)), "«image_alt» задан, а «image» нет: укажите файл фотографии"
+                path,
+                doc.line_of(("image_alt",)) if doc else None,
+                "«image_alt» задан, а «image» нет: укажите файл фотографии",
             )
-            return False
-        return None if ok else False
-    line = doc.line_of(("image",))
+            return False, None
+        return ok, None
+    image_line = doc.line_of(("image",)) if doc else None
     rel = resolve_in_folder(post_rel, image)
     if rel is not None and not (folder / rel).is_file() and not image.startswith(("/", ".")):
         rel = resolve_in_folder("", image)  # "images/a.jpg": from the top of the folder
@@ -134,24 +135,24 @@ def _check_images(
     if alt is None:
         problems.error(
             path,
-            line,
+            image_line,
             "у фотографии нет описания: добавьте «image_alt» — что на ней изображено, для незрячих читателей",
         )
         ok = False
     if suffix not in RASTER:
         allowed = ", ".join(sorted(ext.lstrip(".") for ext in RASTER))
-        problems.error(path, line, f"«image»: {image!r} — не растровое изображение; допустимы {allowed}")
-        return False
+        problems.error(path, image_line, f"«image»: {image!r} — не растровое изображение; допустимы {allowed}")
+        return False, None
     if rel is None:
-        problems.error(path, line, f"«image»: файл {image!r} вне папки организации")
-        return False
+        problems.error(path, image_line, f"«image»: файл {image!r} вне папки организации")
+        return False, None
     if not (folder / rel).is_file():
-        problems.error(path, line, f"«image»: нет файла {image!r} (искали {rel} в папке организации)")
-        return False
+        problems.error(path, image_line, f"«image»: нет файла {image!r} (искали {rel} в папке организации)")
+        return False, None
     if not _readable_image(folder / rel):
-        problems.error(path, line, f"«image»: файл {image!r} не читается как изображение {suffix.lstrip('.')}")
-        return False
-    return rel if ok else False
+        problems.error(path, image_line, f"«image»: файл {image!r} не читается как изображение {suffix.lstrip('.')}")
+        return False, None
+    return ok, rel if ok else None
 
 
 def _readable_image(file: Path) -> bool:
