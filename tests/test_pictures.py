@@ -384,3 +384,14 @@ def test_bad_pictures_are_reported_with_lines(tmp_path):
     assert f"{base}altonly.md:3: «image_alt» задан, а «image» нет" in out
     assert f"{base}fake.md:3: «image»: файл '../images/fake.jpg' не читается как изображение" in out
     assert f"{base}body.md:8: нет файла изображения '../images/gone.png'" in out
+
+
+def test_a_removed_picture_is_reported_even_when_the_post_is_cached(tmp_path):
+    cfg = make_network(tmp_path / "net")
+    assert run_cli("check", "-f", str(cfg)).exit_code == 0  # fills the news-index cache
+    (tmp_path / "net" / "orgs" / "prim" / "images" / "wide.jpg").unlink()
+    (tmp_path / "net" / "orgs" / "prim" / "images" / "chart.png").unlink()
+    result = run_cli("check", "-f", str(cfg))
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    assert "orgs/prim/news/photo.md:7: «image»: нет файла '../images/wide.jpg'" in result.output
+    assert "orgs/prim/news/photo.md:13: нет файла изображения '../images/chart.png'" in result.output

@@ -155,6 +155,12 @@ def _check_images(
     return ok, rel if ok else None
 
 
+def _images_present(folder: Path, post: Post) -> bool:
+    """The pictures a cached post names are still there (the cache knows only the post's own file)."""
+    names = ([post.image] if post.image else []) + list(post.body_images)
+    return all((folder / name).is_file() for name in names)
+
+
 def _readable_image(file: Path) -> bool:
     from PIL import Image, UnidentifiedImageError
 
@@ -237,6 +243,8 @@ def read_news(
         ctx = IndexCache.context(options_key, org.slug, org.card.news_reach, has_members)
         for path in _post_paths(folder, problems):
             post = cache.get(path, ctx) if cache is not None else None
+            if post is not None and not _images_present(org.folder, post):
+                post = None  # a picture it names is gone: read it again, so that the problem is reported
             if post is None:
                 todo.append((len(slots), (org.slug, path, org.card.news_reach, has_members), ctx))
             slots.append(post)
