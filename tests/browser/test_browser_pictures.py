@@ -17,6 +17,7 @@ from netfactory import write_post
 from PIL import Image
 from themenet import build, write_branded_network
 
+from .kit import AXE, need
 from .siteserver import SiteServer
 
 pytestmark = pytest.mark.browser
@@ -110,3 +111,22 @@ def test_aggregated_picture_comes_from_the_canonical_site(browser, picture_serve
         assert not foreign, foreign
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(
+    ("slug", "path"), [("prim", "news/2026-05-25-foto/"), ("prim", "news/"), ("fed", "network/"), ("prim", "events/")]
+)
+def test_axe_on_pages_with_pictures(browser, picture_server, slug, path):
+    need(AXE, "axe-core")
+    context, page, _ = open_page(browser, picture_server, slug, path, {"width": 1280, "height": 900})
+    try:
+        assert page.locator("picture img").count() >= 1 or path == "events/"
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate(
+            "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
+            ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"],
+        )
+    finally:
+        context.close()
+    bad = [f"{v['impact']}: {v['id']}" for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert not bad, bad
