@@ -102,7 +102,8 @@ def change_theme(root: Path) -> None:
 CHANGES = {
     # change -> the sites that must be rebuilt (None: don't check, only compare with a clean build)
     "edit a post's title": (edit_post_title, {"prim", "terr", "fed"}),
-    "edit a post's body only": (edit_post_body, {"prim"}),
+    # feeds carry the full post: the sites whose feeds carry it (network news up to the root) change too
+    "edit a post's body only": (edit_post_body, {"prim", "terr", "fed"}),
     "add a post": (add_post, {"prim2", "terr2", "fed"}),  # fed: its maturity dashboard counts posts
     "delete a post": (delete_post, {"prim", "terr", "fed"}),
     "rename an org": (rename_org, None),

@@ -164,7 +164,7 @@ def test_settings_come_from_the_brandbook_not_mkdocs_yml(site):
     assert "--un-navy:#17325C" in css and "--md-primary-fg-color:var(--un-primary)" in css
     assert css.count("@font-face") == 3 and 'url("fonts/golos-text-400.woff2")' in css
     sheets = doc.xpath('//link[@rel="stylesheet"]/@href')
-    assert [s for s in sheets if "un-" in s] == ["assets/un-brand.css", "assets/un-theme.css"]
+    assert [s for s in sheets if "un-" in s] == ["assets/un-brand.css", "assets/un-theme.css", "assets/un-pictures.css"]
     assert all(not s.startswith(("http:", "https:", "//")) for s in sheets + doc.xpath("//script/@src"))
 
 
@@ -224,7 +224,7 @@ def test_news_cards_have_russian_dates_and_category_chips(site):
     first = doc.find_class("un-item")[0]
     assert first.xpath(".//time")[0].text == "20 мая 2026"
     assert first.xpath(".//time/@datetime")[0].startswith("2026-05-20")
-    assert [c.text for c in first.find_class("un-chip")] == ["Собрания", "Колдоговорная кампания"]
+    assert [c.text_content() for c in first.find_class("un-chip")] == ["Собрания", "Колдоговорная кампания"]
     support = doc.find_class("un-item--support")[0]
     assert "Нужна поддержка" in support.text_content()
 

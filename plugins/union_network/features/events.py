@@ -20,6 +20,10 @@ that depends only on the post (``<file stem>@<host of the post's org>``, the
 canonical URL's host), so the same event has the same UID in every build and in
 every site's calendar. DTSTAMP is the post's date (not the build time), so two
 builds of the same input give identical files.
+
+Each own post with an event also offers its own calendar, ``news/<stem>/event.ics``
+(«Добавить в календарь» on the post page): the one event, with the same UID as in
+``events.ics``, so a calendar app that has both keeps one entry.
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ from union_network.plan.planner import Planner
 EVENTS_TITLE = "События"
 TEMPLATE_EVENTS = "un-events.html"
 ICS_PATH = "events.ics"
+POST_ICS = "event.ics"  # beside a post's page: news/<stem>/event.ics
 PRODID = f"-//union-network//union-network {__version__}//RU"
 
 
@@ -122,6 +127,24 @@ def events_section(planner: Planner, plan: SitePlan) -> None:
         last_year=max(years) + 2,
     )
     plan.add_file(ICS_PATH, render_ics, calendar)
+    for post in planner.routes.own[plan.slug]:
+        if post.event is not None:
+            item = planner.item(post)
+            year = post.event.start.year
+            one = Calendar(
+                name=item.title,
+                timezone=calendar.timezone,
+                page_url=item.url,
+                items=(item,),
+                first_year=year - 1,
+                last_year=year + 2,
+            )
+            plan.add_file(post_ics_path(post.stem), render_ics, one)
+
+
+def post_ics_path(stem: str) -> str:
+    """Site-relative path of a post's own calendar (the post page links ``event.ics``)."""
+    return f"news/{stem}/{POST_ICS}"
 
 
 def _local(value: datetime, zone: ZoneInfo) -> datetime:

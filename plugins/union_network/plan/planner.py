@@ -11,13 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-from union_network.core.dates import russian_date, russian_datetime
+from union_network.core.dates import russian_date, russian_datetime, russian_when
 from union_network.core.models import KIND_LABELS, SOCIAL_LABELS
 from union_network.core.network import Network, Org, Post
+from union_network.core.pictures import picture
 from union_network.core.siteplan import (
     Category,
     EventView,
     Feed,
+    ImageView,
     Item,
     Link,
     ListPage,
@@ -28,8 +30,10 @@ from union_network.core.siteplan import (
 )
 from union_network.core.urls import UrlScheme
 from union_network.plan.flow import Routes, feed_window, route
+from union_network.read.body import absolute_html
 from union_network.read.moderation import MODERATION_FILE
 from union_network.read.news import NEWS_FOLDER
+from union_network.read.pictures import image_info
 from union_network.read.registry import CARD
 from union_network.write.feeds import FeedFile, render_atom, render_rss
 
@@ -113,12 +117,20 @@ class Planner:
                 e = post.event
                 tz = self.options.tz  # shown in the network's zone, as the calendar gives it
                 start, end = e.start.astimezone(tz), e.end.astimezone(tz) if e.end else None
-                event = EventView(start, end, e.place, russian_datetime(start), russian_datetime(end) if end else None)
+                event = EventView(
+                    start,
+                    end,
+                    e.place,
+                    russian_datetime(start),
+                    russian_datetime(end) if end else None,
+                    russian_when(start, end),
+                )
+            url = self.urls.post(post)
             self._items[post.id] = Item(
                 id=post.id,
                 title=post.title,
                 summary=post.summary,
-                url=self.urls.post(post),
+                url=url,
                 date=post.date,
                 date_text=russian_date(post.date),
                 org_slug=post.org,
@@ -129,8 +141,19 @@ class Planner:
                 support=post.support,
                 broadcast=post.broadcast,
                 event=event,
+                image=self.image(post),
+                content_html=absolute_html(
+                    post.content_html, f"{NEWS_FOLDER}/{post.path.name}", url, self.urls.site(post.org)
+                ),
             )
         return self._items[post.id]
+
+    def image(self, post: Post) -> ImageView | None:
+        """The post's picture as every site shows it: derivatives on the post's own site (core.pictures)."""
+        if post.image is None:
+            return None
+        info = image_info(self.registry[post.org].folder / post.image)
+        return picture(self.urls.site(post.org), info, post.image_alt) if info else None
 
     def items(self, posts: list[Post]) -> list[Item]:
         return [self.item(p) for p in posts]

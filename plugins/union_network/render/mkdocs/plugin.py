@@ -18,6 +18,7 @@ from mkdocs.structure.pages import Page
 
 from union_network.core.dates import build_time
 from union_network.core.siteplan import SitePlan
+from union_network.features.images import responsive_body
 from union_network.features.registry import planner
 from union_network.plan.planner import TEMPLATE_HOME, TEMPLATE_POST
 from union_network.read.load import load_network
@@ -94,6 +95,12 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
             page.meta["title"] = html.escape(plan.own_posts[src].title, quote=False)
         page_layout(page, plan)  # card pages (un-*.html) use the full width: no sidebars
         return markdown
+
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Pictures in a post's text become responsive ``<picture>``s (features.images)."""
+        if page.file.src_uri in self.plan.own_posts:
+            return responsive_body(html, page.url, self.plan.pictures)
+        return html
 
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
         src = page.file.src_uri

@@ -18,6 +18,8 @@ from union_network.read.brandbook import NOT_PUBLISHED, THEME_FOLDER
 
 #: Material features every site has (added to those of mkdocs.yml)
 FEATURES = ("navigation.tabs", "navigation.top")
+#: post pictures, linked chips, topics (features/images.py, features/topics.py): after the theme's CSS
+PICTURES_CSS = "assets/un-pictures.css"
 
 
 def apply_brand(config: MkDocsConfig, plan: SitePlan) -> None:
@@ -35,6 +37,8 @@ def apply_brand(config: MkDocsConfig, plan: SitePlan) -> None:
     features = list(theme.get("features") or [])
     theme["features"] = features + [f for f in FEATURES if f not in features]
     config.extra_css = list(brand.stylesheets) + [c for c in config.extra_css if c not in brand.stylesheets]
+    if (Path(theme_dir) / PICTURES_CSS).is_file() and PICTURES_CSS not in config.extra_css:
+        config.extra_css.insert(len(brand.stylesheets), PICTURES_CSS)
 
 
 def drop_unpublished_theme_files(files: Files) -> None:
