@@ -26,6 +26,8 @@ from union_network.plan.planner import Planner
 
 ROBOTS = "robots.txt"
 SITEMAP = "sitemap.xml"
+#: the file names of feeds: a page linking one (``<link rel="alternate">``) makes Material look beside it
+FEED_FILES = ("feed.xml", "atom.xml", "feed.json")
 
 
 def page_url(plan: SitePlan, src_uri: str) -> str:
@@ -109,10 +111,11 @@ def write_robots(site_url: str) -> bytes:
 
 
 def crawl_section(planner: Planner, plan: SitePlan) -> None:
-    """``robots.txt`` and a sitemap in every folder a feed link points into (``news/``, ``network/``, …).
+    """``robots.txt`` and a sitemap in every folder that holds a feed (``news/``, ``categories/<key>/``, …).
 
     Runs last: the folder sitemaps list the pages every other section added."""
     plan.add_file(ROBOTS, write_robots, plan.site_url)
-    folders = sorted({feed.rss.rsplit("/", 1)[0] + "/" for feed in plan.feeds if "/" in feed.rss})
+    feeds = [feed.rss for feed in plan.feeds] + [f.path for f in plan.files if f.path.endswith(FEED_FILES)]
+    folders = sorted({path.rsplit("/", 1)[0] + "/" for path in feeds if "/" in path})
     for folder in folders:
         plan.add_file(folder + SITEMAP, write_urlset, folder_entries(plan, folder))

@@ -68,17 +68,14 @@ _TOGGLE_AUTOCOMPLETE = re.compile(r'(<input class="md-toggle"[^>]*?) autocomplet
 
 
 _EMPTY_TABINDEX = re.compile(r'(<label class="md-nav__link[^"]*"[^>]*?) tabindex=""')
-_NAMELESS_SEARCH_DIALOG = re.compile(r'(<div class="md-search" data-md-component="search" role="dialog")>')
 
 
 def valid_html(output: str) -> str:
     """Material's drawer and search toggles are checkboxes with ``autocomplete="off"``, which HTML
-    allows on text-like inputs only; the Nu Html Checker reports it, so it goes. Material's search
-    dialog has no accessible name (axe ``aria-dialog-name``): it gets one. The labels of navigation
+    allows on text-like inputs only; the Nu Html Checker reports it, so it goes. The labels of navigation
     sections shown as tabs (grouped entries) carry an empty ``tabindex``, which is invalid: it goes."""
     output = _TOGGLE_AUTOCOMPLETE.sub(r"\1", output)
-    output = _EMPTY_TABINDEX.sub(r"\1", output)
-    return _NAMELESS_SEARCH_DIALOG.sub(r'\1 aria-label="Поиск по сайту">', output, count=1)
+    return _EMPTY_TABINDEX.sub(r"\1", output)
 
 
 _FIRST_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
