@@ -98,8 +98,9 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
 
     def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Pictures in a post's text become responsive ``<picture>``s (features.images)."""
-        if page.file.src_uri in self.plan.own_posts:
-            return responsive_body(html, page.url, self.plan.pictures)
+        plan = self.site_plan
+        if page.file.src_uri in plan.own_posts:
+            return responsive_body(html, page.url, plan.pictures)
         return html
 
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
