@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import html
 import math
-import os
 import re
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -40,10 +39,9 @@ from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.util import BLOCK_LEVEL_ELEMENTS
 
 from union_network.core.problems import Problems
+from union_network.enforce.files import MESSAGES, WHY, theme_files, walk_org_folder
 from union_network.read.cache import CleanFiles
-from union_network.read.moderation import MODERATION_FILE
-from union_network.read.news import NEWS_FOLDER
-from union_network.read.registry import CARD, ORGS_FOLDER, ROOT_FOLDER
+from union_network.read.registry import ORGS_FOLDER, ROOT_FOLDER
 
 # ----------------------------------------------------------------------------- the brandbook's limits
 
@@ -88,36 +86,23 @@ def read_content_rules(root_dir: Path) -> ContentRules:
 
 # ----------------------------------------------------------------------------- files and folders
 
-MARKDOWN = {".md", ".markdown", ".mdown", ".mkdn", ".mkd"}
-IMAGES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif", ".bmp"}
-CSS = {".css", ".scss", ".sass", ".less"}
-JS = {".js", ".mjs", ".cjs", ".jsx"}
-TEMPLATES = {".html", ".htm", ".xhtml", ".jinja", ".jinja2", ".j2"}
-SETTINGS = {".yml", ".yaml"}
-ALLOWED_SETTINGS = {CARD, MODERATION_FILE}
-# Folders that only make sense as theme overrides or asset bundles (Material's custom_dir layout).
-THEME_DIRS = {"overrides", "partials", "theme", "themes", "templates", "stylesheets", "javascripts"}
-
-WHY = "оформление всех сайтов сети задаёт брендбук федерации (theme/)"
-
-FILE_MESSAGES = {
-    "css": f"таблица стилей (CSS) в папке организации запрещена: {WHY}; удалите файл, а пожелания к оформлению передайте федерации",
-    "js": "скрипт (JavaScript) в папке организации запрещён: скрипты на сайтах сети не допускаются; удалите файл "
-    "(видео вставляйте через <iframe> с разрешённого видеохостинга)",
-    "html": f"HTML-шаблон в папке организации запрещён: {WHY}, а страницы пишутся в Markdown; "
-    "перенесите текст в файл .md и удалите этот",
-}
+#: Largest page or post, in bytes: beyond it the file is refused, not scanned (nor rendered).
+MAX_MARKDOWN_BYTES = 1024 * 1024
+#: Largest front matter block, in bytes.
+MAX_FRONT_MATTER_BYTES = 64 * 1024
 
 
 def org_folders(root_dir: Path) -> list[Path]:
-    """content/ and every orgs/<slug>/ folder, placed in the registry or not."""
+    """content/ and every orgs/<slug>/ folder, placed in the registry or not (links included: they are refused)."""
     folders = []
     content = root_dir / ROOT_FOLDER
-    if content.is_dir():
+    if content.is_dir() or content.is_symlink():
         folders.append(content)
     orgs = root_dir / ORGS_FOLDER
     if orgs.is_dir():
-        folders.extend(sorted(p for p in orgs.iterdir() if p.is_dir() and not p.name.startswith(".")))
+        folders.extend(
+            sorted(p for p in orgs.iterdir() if (p.is_dir() or p.is_symlink()) and not p.name.startswith("."))
+        )
     return folders
 
 
@@ -129,73 +114,65 @@ def check_content_rules(root_dir: Path, problems: Problems, cache_dir: Path | No
     """
     root_dir = Path(root_dir)
     rules = read_content_rules(root_dir)
+    theme = theme_files(root_dir)
     clean = None
     if cache_dir is not None:
         from union_network.read.cache import IndexCache
 
-        clean = CleanFiles(cache_dir / "content-rules.json", IndexCache.context(repr(rules)))
+        clean = CleanFiles(cache_dir / "content-rules.json", IndexCache.context(repr(rules), sorted(theme)))
+    orgs = root_dir / ORGS_FOLDER
+    if orgs.is_symlink():
+        problems.error(orgs, None, MESSAGES["link"])
+        return
     for folder in org_folders(root_dir):
-        check_org_folder(folder, rules, problems, clean)
+        check_org_folder(folder, rules, problems, clean, theme)
     if clean is not None:
         clean.save()
 
 
-def check_org_folder(folder: Path, rules: ContentRules, problems: Problems, clean: CleanFiles | None = None) -> None:
-    news = folder / NEWS_FOLDER
-    for dirpath, dirnames, filenames in os.walk(folder):
-        here = Path(dirpath)
-        keep = []
-        for name in sorted(dirnames):
-            if name.startswith("."):
-                continue
-            if name.lower() in THEME_DIRS:
-                problems.error(
-                    here / name,
-                    None,
-                    f"папка «{name}» в папке организации запрещена: это переопределение темы или стилей, а {WHY}; удалите папку",
-                )
-                continue
-            keep.append(name)
-        dirnames[:] = keep
-        for name in sorted(filenames):
-            path = here / name
-            ext = os.path.splitext(name)[1].lower()
-            if ext in MARKDOWN or ext in IMAGES:
-                st = path.stat() if clean is not None else None
-                if st is not None and clean.is_clean(path, st):
-                    continue
-                found = len(problems.items)
-                if ext in MARKDOWN:
-                    text = _read(path)
-                    if text is not None:
-                        check_markdown(text, path, rules, problems, page=here != news)
-                else:
-                    _check_image(path, ext, rules, problems)
-                if st is not None and len(problems.items) == found:
-                    clean.mark_clean(path, st)
-            elif ext in CSS:
-                problems.error(path, None, FILE_MESSAGES["css"])
-            elif ext in JS:
-                problems.error(path, None, FILE_MESSAGES["js"])
-            elif ext in TEMPLATES:
-                problems.error(path, None, FILE_MESSAGES["html"])
-            elif ext in SETTINGS and not (here == folder and name in ALLOWED_SETTINGS):
-                problems.error(
-                    path,
-                    None,
-                    f"файл настроек «{name}» в папке организации запрещён: настройки сайтов общие для сети "
-                    "(mkdocs.yml и theme/brandbook.yml в корне); в папке организации допустимы только org.yml и moderation.yml",
-                )
+def check_org_folder(
+    folder: Path,
+    rules: ContentRules,
+    problems: Problems,
+    clean: CleanFiles | None = None,
+    theme: frozenset[str] = frozenset(),
+) -> None:
+    for file in walk_org_folder(folder, problems, theme):
+        if file.kind not in ("page", "image"):
+            continue
+        path = file.path
+        st = path.stat() if clean is not None else None
+        if st is not None and clean.is_clean(path, st):
+            continue
+        found = len(problems.items)
+        if file.kind == "page":
+            text = _read_markdown(path, problems)
+            if text is not None:
+                check_markdown(text, path, rules, problems, page=not file.in_news)
+        else:
+            _check_image(path, rules, problems)
+        if st is not None and len(problems.items) == found:
+            clean.mark_clean(path, st)
 
 
-def _read(path: Path) -> str | None:
+def _read_markdown(path: Path, problems: Problems) -> str | None:
     try:
-        return path.read_text(encoding="utf-8", errors="replace")
+        size = path.stat().st_size
+        if size > MAX_MARKDOWN_BYTES:
+            problems.error(
+                path,
+                None,
+                f"файл {math.ceil(size / 1024)} КБ больше допустимых {MAX_MARKDOWN_BYTES // 1024} КБ для страницы "
+                "или новости; разделите текст на несколько страниц, а таблицы и приложения выложите документами (PDF)",
+            )
+            return None
+        data = path.read_bytes()
     except OSError:
         return None  # unreadable files are reported by the readers that need them
+    return data.decode("utf-8", errors="replace").removeprefix("\ufeff")
 
 
-def _check_image(path: Path, ext: str, rules: ContentRules, problems: Problems) -> None:
+def _check_image(path: Path, rules: ContentRules, problems: Problems) -> None:
     try:
         size = path.stat().st_size
     except OSError:
@@ -208,11 +185,6 @@ def _check_image(path: Path, ext: str, rules: ContentRules, problems: Problems) 
             f"изображение {math.ceil(size / 1024)} КБ больше допустимых {rules.max_image_kb} КБ "
             f"(max_image_kb в {BRANDBOOK}); уменьшите размер в пикселях или сожмите его (JPEG, WebP)",
         )
-    if ext == ".svg":
-        text = _read(path)
-        if text is not None and "<" in text:
-            for line, message in html_findings(text, rules, svg=True):
-                problems.error(path, line, f"SVG-изображение: {message}")
 
 
 # ----------------------------------------------------------------------------- front matter
