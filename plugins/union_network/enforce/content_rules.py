@@ -42,6 +42,7 @@ from union_network.core.problems import Problems
 from union_network.enforce.files import MESSAGES, WHY, theme_files, walk_org_folder
 from union_network.read.cache import CleanFiles
 from union_network.read.registry import ORGS_FOLDER, ROOT_FOLDER
+from union_network.read.yamlsrc import YamlError, check_events
 
 # ----------------------------------------------------------------------------- the brandbook's limits
 
@@ -215,6 +216,27 @@ LAYOUT_KEYS = {
 }
 
 
+def meta_problem(text: str) -> tuple[int, str] | None:
+    """(line, message) when a page's YAML front matter is too large or uses tags, anchors or aliases
+    (content YAML allows none: read/yamlsrc.py); its keys are then not read at all."""
+    m = _YAML_META.match(text)
+    if not m:
+        return None
+    block = m.group(1)
+    if len(block.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
+        return 1, (
+            f"блок front matter больше {MAX_FRONT_MATTER_BYTES // 1024} КБ; оставьте в нём поля страницы, "
+            "а текст перенесите ниже строки «---»"
+        )
+    try:
+        check_events(block, line_offset=1)
+    except YamlError as exc:
+        return exc.line or 1, f"front matter: {exc.message}"
+    except yaml.YAMLError:
+        return None  # not YAML to MkDocs either: it renders the block as text
+    return None
+
+
 def split_meta(text: str, *, parse: bool = True) -> tuple[list[tuple[str, int, object]], str]:
     """(front matter as (key, line, value) items, body with the front matter lines blanked).
 
@@ -288,7 +310,11 @@ def _strings(value):
 def check_markdown(text: str, path: Path, rules: ContentRules, problems: Problems, *, page: bool = True) -> None:
     """A page's or post's front matter (pages only: posts have a strict schema) and body."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    items, body = split_meta(text, parse=page)
+    if page and (refused := meta_problem(text)):
+        problems.error(path, *refused)
+        items, body = split_meta(text, parse=False)
+    else:
+        items, body = split_meta(text, parse=page)
     if page and items:
         _check_front_matter(items, path, rules, problems)
     for line, message in markdown_findings(body, rules):

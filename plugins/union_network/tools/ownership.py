@@ -18,14 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import yaml
-
 from union_network.core.network import Network
 from union_network.core.problems import ERROR, Problem, Problems, escape_controls
 from union_network.enforce.files import path_refusal, theme_files
 from union_network.read.moderation import MODERATION_FILE
 from union_network.read.news import NEWS_FOLDER, split_front_matter
 from union_network.read.registry import CARD, ORGS_FOLDER, ROOT_FOLDER
+from union_network.read.yamlsrc import YamlError, load_yaml
 
 #: Fields of an org's own card that only the web team changes, with their defaults.
 PROTECTED_FIELDS: dict[str, Any] = {"slug": None, "parent": None, "kind": None, "moderation": "auto", "editors": []}
@@ -162,9 +161,9 @@ def changed_files(root: Path, base: str, head: str, prefix: str) -> list[Change]
 def _yaml(data: bytes | None) -> dict:
     if data is None:
         return {}
-    try:
-        value = yaml.safe_load(data.decode("utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError):
+    try:  # content YAML: no tags, anchors or aliases (an alias bomb would make the comparisons explode)
+        value = load_yaml(data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")).data
+    except (YamlError, UnicodeDecodeError):
         return {}
     return value if isinstance(value, dict) else {}
 
