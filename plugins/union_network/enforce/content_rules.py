@@ -29,6 +29,7 @@ from __future__ import annotations
 import html
 import math
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -253,7 +254,8 @@ def split_meta(text: str, *, parse: bool = True) -> tuple[list[tuple[str, int, o
         if not isinstance(data, dict):
             return [], text
         block = m.group(1)
-        items = [(str(k), 2 + _key_line(block, str(k)), v) for k, v in data.items()]
+        lines = _key_lines(block)
+        items = [(str(k), 2 + lines.get(str(k), 0), v) for k, v in data.items()]
         return items, "\n" * m.group(0).count("\n") + text[m.end() :]
     items: list[tuple[str, int, object]] = []
     lines = text.split("\n")
@@ -269,10 +271,24 @@ def split_meta(text: str, *, parse: bool = True) -> tuple[list[tuple[str, int, o
     return items, "\n" * n + "\n".join(lines[n:])
 
 
-def _key_line(block: str, key: str) -> int:
-    """Line (0-based, within the YAML block) of a top-level key; 0 when it cannot be found."""
-    m = re.search(r"^([\"']?)" + re.escape(key) + r"\1[ \t]*:", block, re.MULTILINE)
-    return block.count("\n", 0, m.start()) if m else 0
+def _key_lines(block: str) -> dict[str, int]:
+    """Line (0-based, within the YAML block) of each top-level key, in one pass (no regex per key)."""
+    found: dict[str, int] = {}
+    for n, line in enumerate(block.split("\n")):
+        if not line or line[0] in " \t#-":
+            continue
+        if line[0] in "\"'":
+            end = line.find(line[0], 1)
+            if end == -1 or not line[end + 1 :].lstrip(" \t").startswith(":"):
+                continue
+            key = line[1:end]
+        else:
+            colon = line.find(":")
+            if colon == -1:
+                continue
+            key = line[:colon].rstrip(" \t")
+        found.setdefault(key, n)
+    return found
 
 
 def _check_front_matter(items, path: Path, rules: ContentRules, problems: Problems) -> None:
@@ -343,7 +359,16 @@ def markdown_findings(body: str, rules: ContentRules) -> list[tuple[int, str]]:
     return found
 
 
-_FENCE = FencedBlockPreprocessor.FENCED_BLOCK_RE  # MkDocs always enables fenced_code
+# Python-Markdown's FENCED_BLOCK_RE (MkDocs always enables fenced_code), split in two: its opening line
+# as a regex, its closing fence looked up in an index of fence lines. The one regex scans to the end of
+# the text for every opening fence left unclosed ("```x" * N is quadratic); this is linear. Where the two
+# could differ (hl_lines="…" over several lines) this one masks less, so reports more.
+_FENCE_OPEN = re.compile(
+    r"""(?P<fence>^(?:~{3,}|`{3,}))[ ]*((\{(?P<attrs>[^\n]*)\})|(\.?(?P<lang>[\w#.+-]*)[ ]*)?"""
+    r"""(hl_lines=(?P<quot>"|')(?P<hl_lines>[^\n]*?)(?P=quot)[ ]*)?)\n""",
+    re.MULTILINE,
+)
+assert FencedBlockPreprocessor.FENCED_BLOCK_RE.pattern.count("(?P=fence)[ ]*$") == 1  # the closing we emulate
 
 
 def _blank(s: str) -> str:
@@ -354,7 +379,26 @@ def mask_fences(text: str) -> str:
     """Blank fenced code blocks exactly as Python-Markdown's fenced_code finds them (it runs before raw HTML)."""
     if "```" not in text and "~~~" not in text:
         return text
-    return _FENCE.sub(lambda m: _blank(m.group(0)), text)
+    closings: dict[str, list[tuple[int, int]]] = {}  # fence -> (start, end) of each line that can close it
+    pos = 0
+    for line in text.split("\n"):
+        bare = line.rstrip(" ")
+        if len(bare) >= 3 and bare[0] in "`~" and bare == bare[0] * len(bare):
+            closings.setdefault(bare, []).append((pos, pos + len(line)))
+        pos += len(line) + 1
+    starts = {fence: [start for start, _ in spans] for fence, spans in closings.items()}
+    out, done, pos = [], 0, 0
+    while (m := _FENCE_OPEN.search(text, pos)) is not None:
+        fence = m.group("fence")
+        i = bisect_left(starts.get(fence, []), m.end())
+        if i == len(starts.get(fence, [])):
+            pos = m.start() + 1
+            continue
+        end = closings[fence][i][1]
+        out += [text[done : m.start()], _blank(text[m.start() : end])]
+        done = pos = end
+    out.append(text[done:])
+    return "".join(out)
 
 
 _BLOCK_TAGS = frozenset(BLOCK_LEVEL_ELEMENTS)
@@ -423,10 +467,17 @@ class _RawBlocks(HTMLParser):
 
 
 def raw_html_lines(text: str) -> set[int]:
+    """Lines of raw HTML blocks. The parser reads the text up to its last ">" (past it nothing can be a
+    complete tag, and Python's HTMLParser re-scans such a tail once per "<": quadratic); the lines of
+    that tail from its first "<" on count as raw, so code spans there are not masked (more is reported)."""
     lines = text.split("\n")
     parser = _RawBlocks(lines)
-    parser.feed(text)
+    cut = text.rfind(">") + 1
+    parser.feed(text[:cut])
     parser.close()
+    lt = text.find("<", cut)
+    if lt != -1:
+        parser.raw.update(range(text.count("\n", 0, lt) + 1, len(lines) + 1))
     return parser.raw
 
 
@@ -610,47 +661,77 @@ class _HtmlPass(HTMLParser):
     def handle_starttag(self, tag, attrs):
         line = self.getpos()[0]
         source = self.get_starttag_text() or ""
-        located = [(name, value, line + _attr_line(source, name)) for name, value in attrs]
+        offsets = _attr_lines(source) if "\n" in source else {}
+        located = [(name, value, line + offsets.get(name, 0)) for name, value in attrs]
         self.found += tag_findings(tag, line, located, self.rules, self.svg)
 
     handle_startendtag = handle_starttag
 
 
-def _attr_line(source: str, name: str) -> int:
-    """Lines between the start of a tag and one of its attributes (tags may span lines)."""
-    m = re.search(r"[\s\"'/]" + re.escape(name) + r"(?=[\s=/>]|$)", source, re.IGNORECASE)
-    return source[: m.start() + 1].count("\n") if m else 0
+_ATTR_NAME = re.compile(r"[\s\"'/]([^\s\"'/=>]+)(?=[\s=/>]|$)")
+
+
+def _attr_lines(source: str) -> dict[str, int]:
+    """Lines between the start of a tag and each of its attributes (tags may span lines), in one pass."""
+    found: dict[str, int] = {}
+    line = 0
+    last = 0
+    for m in _ATTR_NAME.finditer(source):
+        line += source.count("\n", last, m.start() + 1)
+        last = m.start() + 1
+        found.setdefault(m.group(1).lower(), line)
+    return found
 
 
 _TAG_START = re.compile(r"<([a-zA-Z][^\s/>\x00]*)")
 _LEXICAL_ATTR = re.compile(r"""(?<=[\s"'/])([^\s"'<>/=]+)[ \t\n]*=[ \t\n]*("[^"]*"?|'[^']*'?|[^\s>]*)""")
 
 
+class LineIndex:
+    """Line numbers of positions in one text, by bisection (no count of newlines per lookup)."""
+
+    def __init__(self, text: str):
+        self.newlines = [m.start() for m in re.finditer("\n", text)]
+
+    def __call__(self, pos: int) -> int:
+        return bisect_left(self.newlines, pos) + 1
+
+
 def _lexical_pass(text: str, rules: ContentRules, svg: bool) -> list[Finding]:
-    """Every ``<name`` up to the next ``>``, whether or not a parser would call it a tag.
+    """Every ``<name`` up to the next ``>`` or the next ``<name``, whether or not a parser would call it a tag.
 
     Python-Markdown decides what is raw HTML with rules of its own (an unclosed comment or
     quote is text to it, and the tags after it are live); this pass does not depend on them.
+    A tag's stretch ends at the next tag start too, so that stretches never overlap and the
+    pass is linear (``"<a x=" * N`` would otherwise rescan the rest of the text N times);
+    what a parser would put in one tag across such a start, the parser pass reads.
     """
     found: list[Finding] = []
-    for m in _TAG_START.finditer(text):
+    line_at = LineIndex(text)
+    starts = list(_TAG_START.finditer(text))
+    gt = -1
+    for k, m in enumerate(starts):
+        if gt < m.end():
+            gt = text.find(">", m.end())
+            if gt == -1:
+                gt = len(text)
+        stop = min(gt, starts[k + 1].start()) if k + 1 < len(starts) else gt
         tag = m.group(1).lower()
-        end = text.find(">", m.end())
-        chunk = text[m.end() : end if end != -1 else len(text)]
+        chunk = text[m.end() : stop]
         attrs = []
         for a in _LEXICAL_ATTR.finditer(chunk):
             value = a.group(2)
             if value[:1] in "\"'":
                 value = value[1:-1] if len(value) > 1 and value[-1] == value[0] else value[1:]
-            attrs.append((a.group(1).lower(), html.unescape(value), _line_at(text, m.end() + a.start())))
-        found += tag_findings(tag, _line_at(text, m.start()), attrs, rules, svg)
+            attrs.append((a.group(1).lower(), html.unescape(value), line_at(m.end() + a.start())))
+        found += tag_findings(tag, line_at(m.start()), attrs, rules, svg)
     return found
 
 
 def html_findings(text: str, rules: ContentRules, *, svg: bool = False) -> list[tuple[int, str]]:
     """(line, message) for forbidden tags and attributes: a parser's reading and a lexical one, merged."""
     parser = _HtmlPass(rules, svg)
-    parser.feed(text)
+    parser.feed(text[: text.rfind(">") + 1])  # past the last ">" no tag is complete: the lexical pass reads it
     parser.close()
     seen: set[tuple[int, tuple]] = set()
     out = []
@@ -664,23 +745,20 @@ def html_findings(text: str, rules: ContentRules, *, svg: bool = False) -> list[
 # ----------------------------------------------------------------------------- Markdown syntax
 
 # {: #id .class key="value" } of the attr_list extension, on headers, blocks and inline elements.
-# Python-Markdown reads from a "{" to the last "}" of the line; any such stretch is searched.
-_BRACES = re.compile(r"\{[^\n]*\}")
+# Python-Markdown reads from a "{" to the last "}" of the line; that stretch of each line is searched.
 _BRACE_ATTR = re.compile(r"(?:^|[\s{:\"'])(on[\w-]+|style|bgcolor|color|face|background)[ \t]*=", re.IGNORECASE)
 # A script URL wherever a URL may start: Markdown links "](", autolinks "<", reference definitions
 # "]:", attribute values "=" and quotes; read as a browser would (entities decoded, tabs dropped).
 _SCRIPT_URL = re.compile(r"(?:^|[(<=\"':])\s*(?:javascript|vbscript):", re.IGNORECASE)
 
 
-def _line_at(text: str, pos: int) -> int:
-    return text.count("\n", 0, pos) + 1
-
-
 def attr_list_findings(text: str) -> list[tuple[int, str]]:
     found = []
-    for m in _BRACES.finditer(text):
-        line = _line_at(text, m.start())
-        for a in _BRACE_ATTR.finditer(m.group(0)):
+    for line, row in enumerate(text.split("\n"), 1):
+        first, last = row.find("{"), row.rfind("}")
+        if first == -1 or last < first:
+            continue
+        for a in _BRACE_ATTR.finditer(row[first : last + 1]):
             name = a.group(1).lower()
             if name.startswith("on"):
                 found.append(
@@ -702,7 +780,7 @@ EXTERNAL_MEDIA = (
     "изображение с чужого сервера запрещено: сайты сети ничего не загружают с других сайтов "
     "(приватность читателей, работа без интернета); сохраните файл в папке организации и укажите путь к нему"
 )
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?\s*([^)\s>]+)")
+_MD_IMAGE_URL = re.compile(r"\]\(\s*<?\s*([^)\s>]+)")  # after the "![…" of an image
 
 
 def is_external(value: str) -> bool:
@@ -712,13 +790,27 @@ def is_external(value: str) -> bool:
 
 
 def external_image_findings(text: str) -> list[tuple[int, str]]:
-    """Markdown images ``![…](https://…)`` that would load from another server."""
-    return [
-        (n, f"картинка {m.group(1)!r}: {EXTERNAL_MEDIA}")
-        for n, line in enumerate(text.split("\n"), 1)
-        for m in _MD_IMAGE.finditer(line)
-        if is_external(m.group(1))
-    ]
+    """Markdown images ``![…](https://…)`` that would load from another server.
+
+    What ``_MD_IMAGE.finditer`` finds on each line, found in linear time: every ``![`` before
+    the same ``]`` gives the same answer, so each ``]`` is looked at once."""
+    found = []
+    for n, line in enumerate(text.split("\n"), 1):
+        pos, seen = line.find("!["), -1
+        while pos != -1:
+            close = line.find("]", pos + 2)
+            if close == -1:
+                break
+            if close != seen:
+                seen = close
+                m = _MD_IMAGE_URL.match(line, close)
+                if m:  # the regex would go on after its match
+                    if is_external(m.group(1)):
+                        found.append((n, f"картинка {m.group(1)!r}: {EXTERNAL_MEDIA}"))
+                    pos = line.find("![", m.end())
+                    continue
+            pos = line.find("![", pos + 2)
+    return found
 
 
 def script_url_findings(text: str) -> list[tuple[int, str]]:

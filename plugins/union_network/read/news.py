@@ -65,7 +65,7 @@ def read_post(
     if len(fm_text.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
         problems.error(
             path,
-            first_line,
+            first_line + len(fm_text) - len(fm_text.lstrip("\n")),
             f"блок front matter больше {MAX_FRONT_MATTER_BYTES // 1024} КБ; "
             "оставьте в нём поля новости, а текст перенесите ниже строки «---»",
         )

@@ -107,7 +107,7 @@ def read_blobs(root: Path, rev: str, paths: list[str]) -> dict[str, bytes | None
     """Contents of repository paths at ``rev`` (None where missing), with one ``git cat-file --batch``."""
     if not paths:
         return {}
-    request = "".join(f"{rev}:{p}\n" for p in paths).encode("utf-8")
+    request = "".join(f"{rev}:{p}\n" for p in paths).encode("utf-8", "surrogateescape")
     out = git(root, "cat-file", "--batch", input=request)
     blobs: dict[str, bytes | None] = {}
     pos = 0
