@@ -978,6 +978,7 @@ def run_hugo(net: GeneratedNetwork, work: Path, env: dict, domain: str) -> Run |
 # ----------------------------------------------------------------------------- this project
 def run_ours(net: GeneratedNetwork, work: Path, env: dict, jobs: int, seed: int) -> list[Run]:
     from union_network.build.fingerprint import environment_digest
+    from union_network.build.publish import Output
 
     out = work / "site"
     cmd = [
@@ -1026,7 +1027,7 @@ def run_ours(net: GeneratedNetwork, work: Path, env: dict, jobs: int, seed: int)
         return run
 
     shutil.rmtree(net.root_dir / ".cache", ignore_errors=True)
-    shutil.rmtree(out, ignore_errors=True)
+    Output(out).remove()  # a symlink to its generation (atomic publishing)
     step("cold full build")
     step("no change")
     writer = Writer(Random(seed + 1000), read_categories(net.config_file), BENCH_EPOCH)

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from netfactory import write_network
 
 from union_network.core.problems import Problems
-from union_network.enforce.content_rules import check_org_folder, read_content_rules
+from union_network.enforce.content_rules import ContentRules, check_org_folder
 from union_network.read.load import load_network
 from union_network.read.moderation import read_moderation
 from union_network.read.news import read_news
@@ -55,7 +55,7 @@ def net(tmp_path_factory):
         "root": root,
         "registry": registry,
         "options": read_options(cfg, problems),
-        "rules": read_content_rules(root),
+        "rules": ContentRules.of(None),
         "prim": root / "orgs/prim",
     }
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import click
 
 from union_network import __version__
-from union_network.build.builder import SiteFailure, build_network, merge_outputs
-from union_network.core.problems import InputError, Problems
+from union_network.build.builder import SiteFailure, build_network, load_and_check, merge_outputs
+from union_network.core.problems import InputError, Problems, UnionNetworkError
 from union_network.read.load import load_network
 
 
@@ -124,6 +124,8 @@ def build(
         where = "из-за предупреждений (--strict)" if exc.slug == "*" else f"на сайте «{exc.slug}»"
         click.echo(f"Сборка остановлена {where}. Опубликованный сайт не изменён.", err=True)
         sys.exit(1)
+    except UnionNetworkError as exc:  # e.g. the output could not be replaced
+        _fail(exc.messages, "Сборка остановлена. Опубликованный сайт не изменён.")
     for warning in result.warnings:
         click.echo(warning, err=True)
     unchanged = result.sites - len(result.built)
@@ -224,7 +226,8 @@ def check(config_file: Path, rev_range: str | None, who: str | None) -> None:
 
     if bool(rev_range) != bool(who):
         raise click.UsageError("--changed и --as указываются вместе: check --changed origin/main..HEAD --as SLUG")
-    network, problems = load_network(config_file, build_time())
+    checked = load_and_check(config_file, build_time())  # as build checks: the url_style: path layout too
+    network, problems = checked.network, checked.problems
     if rev_range:
         from union_network.tools.ownership import OwnershipError, check_changes
 

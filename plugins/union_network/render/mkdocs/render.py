@@ -18,18 +18,15 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 from mkdocs.theme import Theme
 
+from union_network.core.problems import UnionNetworkError
 from union_network.core.siteplan import SitePlan
 from union_network.read.load import default_cache_dir
 
 PLUGIN = "union-network"
 
 
-class RenderError(Exception):
+class RenderError(UnionNetworkError):
     """A site failed to build; ``messages`` say why (``path: message`` where known)."""
-
-    def __init__(self, messages: list[str]):
-        super().__init__("\n".join(messages))
-        self.messages = messages
 
 
 class _Collect(logging.Handler):
