@@ -98,6 +98,8 @@ FILES: dict[str, str | bytes] = {
     "orgs/prim/news/huge.md": post("title: Новость\ndate: 2026-01-01\n", "Текст. " * 160_000),
     "orgs/prim/bomb.md": "---\n" + BOMB + "---\n\n# Страница\n",
     "orgs/prim/huge-page.md": "# Страница\n\n" + "Текст. " * 160_000,
+    "orgs/prim/brackets.md": "# Страница\n\n" + "[" * 5000 + "\n",
+    "orgs/prim/news/links.md": post("title: Новость\ndate: 2026-01-01\n", "[x](" * 500 + "\n"),
     "orgs/terr/moderation.yml": BOMB,
     "orgs/sect/org.yml": "name: Отраслевая\nkind: sectoral\nparent: fed\nmembers: " + "1" * 5000 + "\n",
     # accepted: a UTF-8 BOM is dropped
@@ -149,6 +151,8 @@ EXPECTED: dict[str, tuple[int | None, tuple[str, ...]]] = {
     "orgs/prim/news/huge.md": (None, ("1024 КБ",)),
     "orgs/prim/bomb.md": (2, ("front matter", "якорь YAML", "&a")),
     "orgs/prim/huge-page.md": (None, ("1024 КБ",)),
+    "orgs/prim/brackets.md": (3, ("скобок «[»", "(5000)")),
+    "orgs/prim/news/links.md": (6, ("скобок", "(500)")),
     "orgs/terr/moderation.yml": (1, ("якорь YAML", "&a")),
     "orgs/sect/org.yml": (4, ("число из 5000 знаков",)),
 }
@@ -451,7 +455,21 @@ def test_content_yaml_refuses_before_constructing(text):
     assert info.value.line == 1 or info.value.line is not None
 
 
-PATHOLOGICAL = ["<a ", "<a x=", '<a "', "<a '", "![a](:", "![", "{", "```x\n<", "<iframe src=x ", "<!--", "` `` <"]
+PATHOLOGICAL = [
+    "<a ",
+    "<a x=",
+    '<a "',
+    "<a '",
+    "![a](:",
+    "![",
+    "[",
+    "[x](",
+    "{",
+    "```x\n<",
+    "<iframe src=x ",
+    "<!--",
+    "` `` <",
+]
 
 
 @pytest.mark.parametrize("unit", PATHOLOGICAL)

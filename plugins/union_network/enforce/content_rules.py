@@ -132,7 +132,7 @@ def check_org_folder(
             continue
         path = file.path
         st = path.stat() if clean is not None else None
-        if st is not None and clean.is_clean(path, st):
+        if clean is not None and st is not None and clean.is_clean(path, st):
             continue
         found = len(problems.items)
         if file.kind == "page":
@@ -141,7 +141,7 @@ def check_org_folder(
                 check_markdown(text, path, rules, problems, page=not file.in_news)
         else:
             _check_image(path, rules, problems)
-        if st is not None and len(problems.items) == found:
+        if clean is not None and st is not None and len(problems.items) == found:
             clean.mark_clean(path, st)
 
 
@@ -242,8 +242,8 @@ def split_meta(text: str, *, parse: bool = True) -> tuple[list[tuple[str, int, o
         if not isinstance(data, dict):
             return [], text
         block = m.group(1)
-        lines = _key_lines(block)
-        items = [(str(k), 2 + lines.get(str(k), 0), v) for k, v in data.items()]
+        key_lines = _key_lines(block)
+        items = [(str(k), 2 + key_lines.get(str(k), 0), v) for k, v in data.items()]
         return items, "\n" * m.group(0).count("\n") + text[m.end() :]
     items: list[tuple[str, int, object]] = []
     lines = text.split("\n")
@@ -327,7 +327,7 @@ def check_markdown(text: str, path: Path, rules: ContentRules, problems: Problem
 
 def markdown_findings(body: str, rules: ContentRules) -> list[tuple[int, str]]:
     """(line, message) for every forbidden construct in a Markdown body (lines as in ``body``)."""
-    if not any(c in body for c in "<{:&"):
+    if not any(c in body for c in "<{:&") and body.count("[") <= MAX_OPEN_BRACKETS:
         return []
     text = mask_fences(body.expandtabs(4))  # Python-Markdown expands tabs before anything else
     if "`" in text:
@@ -340,6 +340,8 @@ def markdown_findings(body: str, rules: ContentRules) -> list[tuple[int, str]]:
         found += attr_list_findings(text)
     if "![" in text:
         found += external_image_findings(text)
+    if text.count("[") > MAX_OPEN_BRACKETS:
+        found += bracket_findings(text)
     if ":" in text or "&" in text:
         # One report per line for a script URL: the HTML pass may have named the tag already.
         named = {line for line, message in found if SCRIPT_URL in message}
@@ -798,6 +800,54 @@ def external_image_findings(text: str) -> list[tuple[int, str]]:
                     pos = line.find("![", m.end())
                     continue
             pos = line.find("![", pos + 2)
+    return found
+
+
+#: Unclosed "[" (or "](" without its ")") a paragraph may leave: Python-Markdown's link parser rescans
+#: the paragraph for each of them, so a few thousand take minutes to render and stall the whole build.
+MAX_OPEN_BRACKETS = 50
+
+
+def bracket_findings(text: str) -> list[tuple[int, str]]:
+    """Paragraphs whose unclosed or deeply nested ``[`` (or link ``](`` without ``)``) would make the
+    Markdown renderer super-linear (``"[" * 5000`` takes minutes); one report per paragraph."""
+    found = []
+    lines = text.split("\n")
+    n = 0
+    while n < len(lines):
+        if not lines[n].strip():
+            n += 1
+            continue
+        start = n
+        depth = deepest = links = 0
+        while n < len(lines) and lines[n].strip():
+            line = lines[n]
+            if "[" in line or "]" in line or links:
+                prev = ""
+                for ch in line:
+                    if ch == "[":
+                        depth += 1
+                        deepest = max(deepest, depth)
+                    elif ch == "]":
+                        depth = max(0, depth - 1)
+                    elif ch == "(" and prev == "]":
+                        links += 1
+                    elif ch == ")" and links:
+                        links -= 1
+                    prev = ch
+            n += 1
+        worst = max(deepest, links)
+        if worst > MAX_OPEN_BRACKETS:
+            found.append(
+                (
+                    start + 1,
+                    (
+                        f"в абзаце больше {MAX_OPEN_BRACKETS} незакрытых или вложенных скобок «[» или «](» "
+                        f"({worst}): такой текст Markdown разбирает минутами и задержал бы сборку всей сети; "
+                        "закройте скобки или уберите лишние"
+                    ),
+                )
+            )
     return found
 
 

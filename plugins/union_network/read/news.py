@@ -71,7 +71,7 @@ def read_post(
         )
         return None
     meta, doc = parse_model(FrontMatter, fm_text, path, problems, line_offset=first_line - 1)
-    if meta is None:
+    if meta is None or doc is None:
         return None
     ok = True
     for i, key in enumerate(meta.categories):

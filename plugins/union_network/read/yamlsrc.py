@@ -114,17 +114,18 @@ def check_events(text: str, *, line_offset: int = 0, loader: type = _Base) -> No
     """Refuse tags, anchors, aliases, deep nesting and huge numbers, before anything is built."""
     depth = 0
     for event in yaml.parse(text, Loader=loader):
-        line = event.start_mark.line + 1 + line_offset
+        line = (event.start_mark.line if event.start_mark else 0) + 1 + line_offset
+        anchor = getattr(event, "anchor", None)
         if isinstance(event, yaml.AliasEvent):
             raise YamlError(
                 line,
-                f"ссылка «*{event.anchor}» (алиас YAML) не допускается; напишите значение целиком "
+                f"ссылка «*{anchor}» (алиас YAML) не допускается; напишите значение целиком "
                 "(если значение начинается со звёздочки, заключите его в кавычки)",
             )
-        if getattr(event, "anchor", None):
+        if anchor:
             raise YamlError(
                 line,
-                f"якорь YAML «&{event.anchor}» не допускается; уберите его "
+                f"якорь YAML «&{anchor}» не допускается; уберите его "
                 "(если значение начинается с «&», заключите его в кавычки)",
             )
         tag = getattr(event, "tag", None)
