@@ -58,6 +58,7 @@ LINKS = {
     "orgs/prim/t": "../../theme",
     "orgs/prim/news/linked.md": "../index.md",
     "content/up": "../orgs",
+    "orgs/prim/.obsidian/passwd": "/etc/passwd",
 }
 FILES: dict[str, str | bytes] = {
     # other Markdown extensions and types that are not on the allowlist
@@ -171,6 +172,7 @@ def plant(cfg: Path, *, fifo: bool = True) -> None:
         else:
             path.write_text(data, encoding="utf-8")
     for rel, target in LINKS.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).symlink_to(target)
     for rel in (CONTROL_NAME, CONTROL_NEWS, NOT_UTF8_NAME):
         (root / rel).write_text("# Страница\n", encoding="utf-8")

@@ -239,9 +239,9 @@ def walk_org_folder(folder: Path, problems: Problems, theme: frozenset[str] = fr
         problems.error(folder, None, MESSAGES["link"])
         return []
     found: list[OrgFile] = []
-    stack = [(folder, PurePosixPath())]
+    stack = [(folder, PurePosixPath(), False)]
     while stack:
-        here, rel_here = stack.pop()
+        here, rel_here, hidden = stack.pop()
         try:
             entries = sorted(os.scandir(here), key=lambda e: e.name)
         except OSError as exc:
@@ -254,6 +254,10 @@ def walk_org_folder(folder: Path, problems: Problems, theme: frozenset[str] = fr
             if entry.is_symlink():
                 problems.error(path, None, MESSAGES["link"])
                 continue
+            if hidden:  # inside a hidden folder nothing is published; only links are looked for
+                if entry.is_dir(follow_symlinks=False):
+                    subdirs.append((path, rel, True))
+                continue
             try:
                 mode = entry.stat(follow_symlinks=False).st_mode
             except OSError as exc:
@@ -264,11 +268,11 @@ def walk_org_folder(folder: Path, problems: Problems, theme: frozenset[str] = fr
                 if refusal:
                     problems.error(path, None, refusal)
                 elif entry.name.startswith("."):
-                    continue  # hidden folders (.git, .obsidian ...) are not published
+                    subdirs.append((path, rel, True))  # hidden folders (.obsidian ...) are not published
                 elif entry.name.lower() in THEME_DIRS:
                     problems.error(path, None, MESSAGES["theme_dir"].format(name=entry.name))
                 else:
-                    subdirs.append((path, rel))
+                    subdirs.append((path, rel, False))
                 continue
             if not stat.S_ISREG(mode):
                 problems.error(path, None, MESSAGES["special"])
