@@ -448,7 +448,17 @@ class _RawBlocks(HTMLParser):
             line = self.getpos()[0]
             self._mark(line, line + data.count("\n"))
 
-    handle_comment = handle_decl = handle_pi = unknown_decl = _markup
+    def handle_comment(self, data: str) -> None:
+        self._markup(data)
+
+    def handle_decl(self, decl: str) -> None:
+        self._markup(decl)
+
+    def handle_pi(self, data: str) -> None:
+        self._markup(data)
+
+    def unknown_decl(self, data: str) -> None:
+        self._markup(data)
 
     def close(self):
         super().close()
@@ -471,6 +481,9 @@ def raw_html_lines(text: str) -> set[int]:
     return parser.raw
 
 
+_TICK_RUN = re.compile(r"`+")
+
+
 def _line_spans(line: str) -> list[tuple[int, int]] | None:
     """Code spans of one line, paired as Python-Markdown does (a run of backticks opens a span
     closed by the next run of the same length); None when a run is left unpaired or a backtick
@@ -478,30 +491,16 @@ def _line_spans(line: str) -> list[tuple[int, int]] | None:
     if "\\`" in line:
         return None
     spans: list[tuple[int, int]] = []
-    i, n = 0, len(line)
-    while i < n:
-        if line[i] != "`":
-            i += 1
-            continue
-        j = i
-        while j < n and line[j] == "`":
-            j += 1
-        ticks, p, close = j - i, j, None
-        while p < n:
-            if line[p] != "`":
-                p += 1
-                continue
-            q = p
-            while q < n and line[q] == "`":
-                q += 1
-            if q - p == ticks:
-                close = (p, q)
-                break
-            p = q
+    runs = [m.span() for m in _TICK_RUN.finditer(line)]
+    k = 0
+    while k < len(runs):
+        start, end = runs[k]
+        # The next run of as many backticks closes the span; shorter or longer runs are inside it.
+        close = next((c for c in range(k + 1, len(runs)) if runs[c][1] - runs[c][0] == end - start), None)
         if close is None:
             return None
-        spans.append((j, close[0]))
-        i = close[1]
+        spans.append((end, runs[close][0]))
+        k = close + 1
     return spans
 
 
@@ -526,7 +525,7 @@ def mask_code_spans(text: str, raw: set[int]) -> str:
         if spans and all(s is not None for s in spans.values()):
             for i, line_spans in spans.items():
                 line = lines[i]
-                for start, stop in reversed(line_spans):
+                for start, stop in reversed(line_spans or ()):
                     line = line[:start] + " " * (stop - start) + line[stop:]
                 lines[i] = line
         n = end
@@ -708,7 +707,7 @@ def _lexical_pass(text: str, rules: ContentRules, svg: bool) -> list[Finding]:
         stop = min(gt, starts[k + 1].start()) if k + 1 < len(starts) else gt
         tag = m.group(1).lower()
         chunk = text[m.end() : stop]
-        attrs = []
+        attrs: list[tuple[str, str | None, int]] = []
         for a in _LEXICAL_ATTR.finditer(chunk):
             value = a.group(2)
             if value[:1] in "\"'":

@@ -36,6 +36,7 @@ GENERATED_ROOT_PATHS = {
     "orgs": "членские организации",
     "assets": "оформление сайта (MkDocs Material)",
     "search": "поиск (MkDocs Material)",
+    "pagefind": "поиск по сети (индекс Pagefind)",
 }
 
 

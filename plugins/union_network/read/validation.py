@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from union_network.core.problems import Problems
 from union_network.read.yamlsrc import YamlDoc
@@ -44,7 +45,7 @@ def suggestion(word: str, known: list[str]) -> str:
     return f"; может быть, {close[0]}?" if close else ""
 
 
-def _message(err: dict, model: Any = None) -> str:
+def _message(err: ErrorDetails, model: Any = None) -> str:
     kind = err["type"]
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
     name = _field(loc) or "документ"

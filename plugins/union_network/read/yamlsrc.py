@@ -16,7 +16,7 @@ errors are told in Russian at the line where the mistake is, with what to do.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -29,7 +29,10 @@ MAX_NUMBER_CHARS = 100
 
 
 # libyaml's parser when PyYAML was built with it: several times faster on a network's thousands of cards.
-_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:  # the stubs know SafeLoader; CSafeLoader has the same interface
+    _Base = yaml.SafeLoader
+else:
+    _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Loader(_Base):

@@ -30,6 +30,7 @@ from union_network.read.load import default_cache_dir
 
 STATE_PATH = "/__union-network/state"
 SCRIPT_PATH = "/__union-network/live.js"
+SEARCH_PATHS = ("/pagefind/",)  # features/search.py: NETWORK_INDEX, on the root site
 IGNORED_PARTS = {".git", ".cache", ".venv", "node_modules", "site", "__pycache__", "bench"}
 
 LIVE_JS = f"""(function () {{
@@ -115,11 +116,14 @@ class Preview:
                 self.config_file, self.renderer_factory, self.out_dir, None, jobs=self.jobs, preview_host=self.host
             )
         except InputError as exc:
-            return self._failed([str(p) for p in exc.problems])
+            self._failed([str(p) for p in exc.problems])
+            return None
         except SiteFailure as exc:
-            return self._failed(str(exc).splitlines())
+            self._failed(str(exc).splitlines())
+            return None
         except Exception as exc:
-            return self._failed([f"{type(exc).__name__}: {exc}"])
+            self._failed([f"{type(exc).__name__}: {exc}"])
+            return None
         with self.state.lock:
             self.state.build += 1
             self.state.error = None
@@ -246,8 +250,10 @@ def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args) -> None:
             pass
 
-        def _send(self, status: int, body: bytes, content_type: str) -> None:
+        def _send(self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> None:
             self.send_response(status)
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
@@ -311,7 +317,7 @@ def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
             )
             if target.suffix == ".html":
                 body = self._inject(body)
-            return self._send(status, body, content_type)
+            return self._send(status, body, content_type, search_cors(path, self.headers.get("Origin"), preview.host))
 
         @staticmethod
         def _inject(body: bytes) -> bytes:
@@ -321,6 +327,17 @@ def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
             return body + tag
 
     return Handler
+
+
+def search_cors(path: str, origin: str | None, host: str) -> dict[str, str]:
+    """As nginx-config does in production: the search index (``/pagefind/``) may be fetched by the
+    network's other sites (``http://<slug>.localhost:<port>``), and by no one else."""
+    if not path.startswith(SEARCH_PATHS) or not origin:
+        return {}
+    port = host.rsplit(":", 1)[-1]
+    if not re.fullmatch(rf"http://([a-z0-9-]{{2,40}}\.)?localhost:{re.escape(port)}", origin):
+        return {}
+    return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
 
 
 def _find(site: Path, segments: list[str], trailing: bool) -> tuple[Path | None, bool]:
