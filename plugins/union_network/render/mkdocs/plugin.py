@@ -8,6 +8,7 @@ network itself and builds the root organisation's site.
 from __future__ import annotations
 
 import html
+import os
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -18,6 +19,7 @@ from mkdocs.structure.pages import Page
 
 from union_network.core.dates import build_time
 from union_network.core.siteplan import SitePlan
+from union_network.enforce.files import is_link_inside, is_published, theme_files
 from union_network.features.images import responsive_body
 from union_network.features.registry import planner
 from union_network.plan.planner import TEMPLATE_HOME, TEMPLATE_POST
@@ -27,6 +29,13 @@ from union_network.render.mkdocs.theme import apply_brand, drop_unpublished_them
 from union_network.write.outputs import write_outputs
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def _refused_org_file(file: File, docs_dir: Path, theme: frozenset[str]) -> bool:
+    """Defence in depth (enforce/files.py): an org file the check would refuse, or a link, is never published."""
+    if not file.abs_src_path or not Path(file.abs_src_path).is_relative_to(docs_dir):
+        return False  # the theme's and generated files
+    return not is_published(file.src_uri, theme) or is_link_inside(Path(file.abs_src_path), docs_dir)
 
 
 class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
@@ -71,9 +80,17 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         plan = self.site_plan
         drop_unpublished_theme_files(files)
+        docs_dir = Path(os.path.abspath(config.docs_dir))
+        theme = theme_files(Path(config.config_file_path).resolve().parent)
+        dropped = False
         for file in list(files):
             if file.src_uri in plan.exclude:
                 files.remove(file)
+            elif _refused_org_file(file, docs_dir, theme):
+                files.remove(file)
+                dropped = True
+        if dropped:  # a dropped org file may have hidden a theme file of the same path: bring those back
+            files.add_files_from_theme(config.theme.get_env(), config)
         for src_uri in plan.pages:
             files.append(File.generated(config, src_uri, content=""))
         return files
