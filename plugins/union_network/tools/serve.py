@@ -24,7 +24,9 @@ from urllib.parse import unquote, urlsplit
 
 from union_network.build.builder import BuildResult, RendererFactory, SiteFailure, build_network
 from union_network.core.problems import InputError
+from union_network.enforce.content_rules import read_content_rules
 from union_network.read.load import default_cache_dir
+from union_network.render.mkdocs.csp import policy as csp_policy
 
 STATE_PATH = "/__union-network/state"
 SCRIPT_PATH = "/__union-network/live.js"
@@ -102,6 +104,8 @@ class Preview:
         self.echo = echo
         self.out_dir = out_dir or default_cache_dir(self.root_dir) / f"preview-{port}"
         self.state = PreviewState()
+        # The header nginx-config sends too (the pages carry the same policy in a <meta>).
+        self.csp = csp_policy(read_content_rules(self.root_dir).video_hosts, header=True)
         self._changed = threading.Event()
         self._stop = threading.Event()
 
@@ -202,6 +206,8 @@ def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
+            if content_type.startswith("text/html"):
+                self.send_header("Content-Security-Policy", preview.csp)
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(body)
