@@ -25,10 +25,12 @@ an attribute from the scanner, a URL two parsers read differently) meets an allo
 from __future__ import annotations
 
 import html
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 
 import ada_url
 import nh3
@@ -301,3 +303,37 @@ def clean_meta(meta: dict, keys: Iterable[str] = META_KEYS) -> dict:
         if key in out and out[key] is not None:
             out[key] = escaped_text(out[key])
     return out
+
+
+#: What of an org's folder reaches its site besides its Markdown pages: raster images, documents,
+#: audio and video. Not SVG (opened by itself it is a document that runs script), HTML, CSS, JS,
+#: XML, settings, fonts … A link (symlink) is never published, wherever it points.
+PUBLISHED_SUFFIXES = frozenset(
+    {
+        ".md", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".avif",
+        ".pdf", ".txt", ".csv", ".rtf", ".doc", ".docx", ".odt", ".xls", ".xlsx", ".ods", ".ppt", ".pptx", ".odp",
+        ".zip", ".mp3", ".ogg", ".mp4", ".webm",
+    }
+)  # fmt: skip
+
+
+def publishable(abs_src_path: str | None, folder: Path, src_uri: str) -> bool:
+    """Whether a file MkDocs found may be published: files outside the org's folder (the theme's,
+    generated ones) are not this rule's business; inside it, only real files of the allowed types."""
+    if not abs_src_path:
+        return True
+    path = Path(os.path.abspath(abs_src_path))
+    root = Path(os.path.abspath(folder))
+    try:
+        path.relative_to(root)
+    except ValueError:
+        return True  # the theme's or Material's files
+    if any(part.startswith(".") for part in Path(src_uri).parts):
+        return False
+    # every component inside the folder must be a real file or folder, not a link
+    current = root
+    for part in Path(src_uri).parts:
+        current = current / part
+        if os.path.islink(current):
+            return False
+    return path.suffix.lower() in PUBLISHED_SUFFIXES and path.is_file()

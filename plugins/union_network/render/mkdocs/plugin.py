@@ -19,7 +19,7 @@ from mkdocs.structure.pages import Page
 from union_network.core.dates import build_time
 from union_network.core.siteplan import SitePlan
 from union_network.enforce.content_rules import read_content_rules
-from union_network.enforce.html import HtmlPolicy, clean_meta, escaped_text, sanitize_html
+from union_network.enforce.html import HtmlPolicy, clean_meta, escaped_text, publishable, sanitize_html
 from union_network.plan.planner import TEMPLATE_HOME, TEMPLATE_POST, Planner
 from union_network.read.load import load_network
 from union_network.render.mkdocs.config import UnionNetworkConfig
@@ -73,7 +73,7 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
         plan = self.plan
         drop_unpublished_theme_files(files)
         for file in list(files):
-            if file.src_uri in plan.exclude:
+            if file.src_uri in plan.exclude or not publishable(file.abs_src_path, plan.source_dir, file.src_uri):
                 files.remove(file)
         for src_uri in plan.pages:
             files.append(File.generated(config, src_uri, content=""))
