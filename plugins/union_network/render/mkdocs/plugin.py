@@ -8,6 +8,7 @@ network itself and builds the root organisation's site.
 from __future__ import annotations
 
 import html
+import os
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -72,9 +73,15 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         plan = self.plan
         drop_unpublished_theme_files(files)
+        dropped = False
         for file in list(files):
-            if file.src_uri in plan.exclude or not publishable(file.abs_src_path, plan.source_dir, file.src_uri):
+            if file.src_uri in plan.exclude:
                 files.remove(file)
+            elif not publishable(file.abs_src_path, plan.source_dir, file.src_uri) or _shadows_theme(file, config):
+                files.remove(file)  # not content, or the theme's own file: the theme's stays (below)
+                dropped = True
+        if dropped:
+            files.add_files_from_theme(config.theme.get_env(), config)
         for src_uri in plan.pages:
             files.append(File.generated(config, src_uri, content=""))
         return files
@@ -136,3 +143,10 @@ def _escape_toc(items) -> None:
     for item in items:
         item.title = escaped_text(item.title)
         _escape_toc(item.children)
+
+
+def _shadows_theme(file: File, config: MkDocsConfig) -> bool:
+    """A file of the org's folder at the path of one of the theme's (its logo, Material's bundle …)."""
+    if not file.abs_src_path or not os.path.abspath(file.abs_src_path).startswith(os.path.abspath(config.docs_dir)):
+        return False
+    return any(os.path.isfile(os.path.join(d, file.src_uri)) for d in config.theme.dirs)
