@@ -24,7 +24,7 @@ import yaml
 EVIL = "evil.example"
 
 
-def JS(n: int) -> str:  # noqa: N802 - reads like the payload it is
+def JS(n: int) -> str:
     return f"top.pwned{n}=1"  # no underscores: Markdown would read them as emphasis
 
 
