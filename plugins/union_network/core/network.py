@@ -97,6 +97,10 @@ class Post:
     broadcast: bool = False
     draft: bool = False
     event: Event | None = None
+    image: str | None = None  # the picture, a path in the org's folder (``images/a.jpg``)
+    image_alt: str = ""
+    content_html: str = ""  # the body as sanitized HTML, URLs as written (read.body)
+    body_images: tuple[str, ...] = ()  # raster images of the body, paths in the org's folder
 
     @property
     def id(self) -> str:
@@ -114,6 +118,7 @@ class Network:
     moderation: dict[str, Moderation] = field(default_factory=dict)
     build_time: datetime | None = None
     brandbook: Any = None  # brandbook.Brandbook of theme/brandbook.yml, None without one
+    cache_stats: tuple[int, int] = (0, 0)  # posts found in / read past the news-index cache (hits, misses)
 
     def is_published(self, post: Post) -> bool:
         return not post.draft and (self.build_time is None or post.date <= self.build_time)

@@ -40,6 +40,7 @@ from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.util import BLOCK_LEVEL_ELEMENTS
 
 from union_network.core.problems import Problems
+from union_network.read.brandbook import DEFAULT_MAX_IMAGE_KB, DEFAULT_VIDEO_HOSTS, Brandbook
 from union_network.read.cache import CleanFiles
 from union_network.read.moderation import MODERATION_FILE
 from union_network.read.news import NEWS_FOLDER
@@ -48,42 +49,27 @@ from union_network.read.registry import CARD, ORGS_FOLDER, ROOT_FOLDER
 # ----------------------------------------------------------------------------- the brandbook's limits
 
 BRANDBOOK = "theme/brandbook.yml"
-DEFAULT_VIDEO_HOSTS = ("vk.com", "vkvideo.ru", "rutube.ru", "youtube.com", "youtube-nocookie.com")
-DEFAULT_MAX_IMAGE_KB = 500
 
 
 @dataclass(frozen=True)
 class ContentRules:
-    """The two brandbook settings enforcement needs. A video host also admits its
-    subdomains (``youtube.com`` admits ``www.youtube.com``)."""
+    """The two brandbook settings enforcement needs (read and validated once, by
+    :mod:`union_network.read.brandbook`). A video host also admits its subdomains
+    (``youtube.com`` admits ``www.youtube.com``)."""
 
     video_hosts: tuple[str, ...] = DEFAULT_VIDEO_HOSTS
     max_image_kb: int = DEFAULT_MAX_IMAGE_KB
 
+    @classmethod
+    def of(cls, book: Brandbook | None) -> ContentRules:
+        """The limits of ``book``; the brandbook's defaults when there is none (or it is invalid)."""
+        if book is None:
+            return cls()
+        return cls(tuple(h.lower().rstrip(".") for h in book.video_hosts), book.max_image_kb)
+
     def allows_iframe(self, host: str) -> bool:
         host = host.lower().rstrip(".")
         return any(host == h or host.endswith("." + h) for h in self.video_hosts)
-
-
-def read_content_rules(root_dir: Path) -> ContentRules:
-    """``video_hosts`` and ``max_image_kb`` from theme/brandbook.yml; defaults for what is missing.
-
-    Tolerant on purpose: the brandbook itself is validated where it is read for the theme.
-    """
-    try:
-        data = yaml.safe_load((Path(root_dir) / BRANDBOOK).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        data = None
-    if not isinstance(data, dict):
-        data = {}
-    hosts = data.get("video_hosts")
-    entries: tuple[str, ...] = DEFAULT_VIDEO_HOSTS
-    if isinstance(hosts, list) and hosts and all(isinstance(h, str) and h.strip() for h in hosts):
-        entries = tuple(re.sub(r"^[a-z]+://", "", h.strip().lower()).split("/")[0] for h in hosts)
-    kb = data.get("max_image_kb")
-    if not (isinstance(kb, int) and not isinstance(kb, bool) and kb > 0):
-        kb = DEFAULT_MAX_IMAGE_KB
-    return ContentRules(entries, kb)
 
 
 # ----------------------------------------------------------------------------- files and folders
@@ -121,14 +107,16 @@ def org_folders(root_dir: Path) -> list[Path]:
     return folders
 
 
-def check_content_rules(root_dir: Path, problems: Problems, cache_dir: Path | None = None) -> None:
+def check_content_rules(
+    root_dir: Path, problems: Problems, cache_dir: Path | None = None, *, book: Brandbook | None
+) -> None:
     """Report everything in the org folders that the brandbook does not allow.
 
     With ``cache_dir``, Markdown files and images that passed before and did not change
     (same size and mtime, same rules) are not read again.
     """
     root_dir = Path(root_dir)
-    rules = read_content_rules(root_dir)
+    rules = ContentRules.of(book)
     clean = None
     if cache_dir is not None:
         from union_network.read.cache import IndexCache
@@ -162,7 +150,7 @@ def check_org_folder(folder: Path, rules: ContentRules, problems: Problems, clea
             ext = os.path.splitext(name)[1].lower()
             if ext in MARKDOWN or ext in IMAGES:
                 st = path.stat() if clean is not None else None
-                if st is not None and clean.is_clean(path, st):
+                if clean is not None and st is not None and clean.is_clean(path, st):
                     continue
                 found = len(problems.items)
                 if ext in MARKDOWN:
@@ -171,7 +159,7 @@ def check_org_folder(folder: Path, rules: ContentRules, problems: Problems, clea
                         check_markdown(text, path, rules, problems, page=here != news)
                 else:
                     _check_image(path, ext, rules, problems)
-                if st is not None and len(problems.items) == found:
+                if clean is not None and st is not None and len(problems.items) == found:
                     clean.mark_clean(path, st)
             elif ext in CSS:
                 problems.error(path, None, FILE_MESSAGES["css"])
@@ -259,8 +247,8 @@ def split_meta(text: str, *, parse: bool = True) -> tuple[list[tuple[str, int, o
         if not isinstance(data, dict):
             return [], text
         block = m.group(1)
-        items = [(str(k), 2 + _key_line(block, str(k)), v) for k, v in data.items()]
-        return items, "\n" * m.group(0).count("\n") + text[m.end() :]
+        keys = [(str(k), 2 + _key_line(block, str(k)), v) for k, v in data.items()]
+        return keys, "\n" * m.group(0).count("\n") + text[m.end() :]
     items: list[tuple[str, int, object]] = []
     lines = text.split("\n")
     n = 0
@@ -416,7 +404,17 @@ class _RawBlocks(HTMLParser):
             line = self.getpos()[0]
             self._mark(line, line + data.count("\n"))
 
-    handle_comment = handle_decl = handle_pi = unknown_decl = _markup
+    def handle_comment(self, data: str) -> None:
+        self._markup(data)
+
+    def handle_decl(self, decl: str) -> None:
+        self._markup(decl)
+
+    def handle_pi(self, data: str) -> None:
+        self._markup(data)
+
+    def unknown_decl(self, data: str) -> None:
+        self._markup(data)
 
     def close(self):
         super().close()
@@ -432,6 +430,9 @@ def raw_html_lines(text: str) -> set[int]:
     return parser.raw
 
 
+_TICK_RUN = re.compile(r"`+")
+
+
 def _line_spans(line: str) -> list[tuple[int, int]] | None:
     """Code spans of one line, paired as Python-Markdown does (a run of backticks opens a span
     closed by the next run of the same length); None when a run is left unpaired or a backtick
@@ -439,30 +440,16 @@ def _line_spans(line: str) -> list[tuple[int, int]] | None:
     if "\\`" in line:
         return None
     spans: list[tuple[int, int]] = []
-    i, n = 0, len(line)
-    while i < n:
-        if line[i] != "`":
-            i += 1
-            continue
-        j = i
-        while j < n and line[j] == "`":
-            j += 1
-        ticks, p, close = j - i, j, None
-        while p < n:
-            if line[p] != "`":
-                p += 1
-                continue
-            q = p
-            while q < n and line[q] == "`":
-                q += 1
-            if q - p == ticks:
-                close = (p, q)
-                break
-            p = q
+    runs = [m.span() for m in _TICK_RUN.finditer(line)]
+    k = 0
+    while k < len(runs):
+        start, end = runs[k]
+        # The next run of as many backticks closes the span; shorter or longer runs are inside it.
+        close = next((c for c in range(k + 1, len(runs)) if runs[c][1] - runs[c][0] == end - start), None)
         if close is None:
             return None
-        spans.append((j, close[0]))
-        i = close[1]
+        spans.append((end, runs[close][0]))
+        k = close + 1
     return spans
 
 
@@ -487,7 +474,7 @@ def mask_code_spans(text: str, raw: set[int]) -> str:
         if spans and all(s is not None for s in spans.values()):
             for i, line_spans in spans.items():
                 line = lines[i]
-                for start, stop in reversed(line_spans):
+                for start, stop in reversed(line_spans or ()):
                     line = line[:start] + " " * (stop - start) + line[stop:]
                 lines[i] = line
         n = end
@@ -639,7 +626,7 @@ def _lexical_pass(text: str, rules: ContentRules, svg: bool) -> list[Finding]:
         tag = m.group(1).lower()
         end = text.find(">", m.end())
         chunk = text[m.end() : end if end != -1 else len(text)]
-        attrs = []
+        attrs: list[tuple[str, str | None, int]] = []
         for a in _LEXICAL_ATTR.finditer(chunk):
             value = a.group(2)
             if value[:1] in "\"'":

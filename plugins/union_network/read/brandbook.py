@@ -25,15 +25,8 @@ BRANDBOOK_FILE = "brandbook.yml"
 #: theme/ files that are configuration, not assets: never published
 NOT_PUBLISHED = frozenset({BRANDBOOK_FILE})
 
-#: used when a network has no brandbook (the enforcement of org content reads these two)
-DEFAULT_VIDEO_HOSTS = (
-    "vk.com",
-    "vkvideo.ru",
-    "rutube.ru",
-    "www.youtube.com",
-    "youtube.com",
-    "www.youtube-nocookie.com",
-)
+#: used when a network has no brandbook (enforce.content_rules applies these two; a host admits its subdomains)
+DEFAULT_VIDEO_HOSTS = ("vk.com", "vkvideo.ru", "rutube.ru", "youtube.com", "youtube-nocookie.com")
 DEFAULT_MAX_IMAGE_KB = 500
 
 #: WCAG 2.1 AA minimum contrast: normal text, large text (≥ 18.66 px bold or 24 px)
@@ -181,9 +174,10 @@ def load_brandbook(root_dir: Path, problems: Problems) -> Brandbook | None:
     path = brandbook_path(root_dir)
     if not path.is_file():
         return None
-    book, doc = read_model(Brandbook, path, problems)
-    if book is None or doc is None:
+    parsed = read_model(Brandbook, path, problems)
+    if parsed is None:
         return None
+    book, doc = parsed
     before = len(problems.errors)
     theme = path.parent
 

@@ -65,9 +65,13 @@ def policy(video_hosts: Iterable[str], domain: str | None = None, *, header: boo
     scripts, styles = inline_hashes()
     frames = frame_sources(video_hosts)
     network = [f"https://{domain}", f"https://*.{domain}"] if domain and re.fullmatch(r"[a-z0-9.-]+", domain) else []
+    # The network search (features/search.py, CSP_SOURCES): Pagefind's script is imported from the root's
+    # /pagefind/ (the subdomain layout: another origin) and compiles WebAssembly ('wasm-unsafe-eval'
+    # allows that, not JavaScript's eval).
+    search = [f"https://{domain}/pagefind/"] if network else []
     directives = [
         "default-src 'self'",
-        "script-src " + " ".join(["'self'", *scripts]),
+        "script-src " + " ".join(["'self'", "'wasm-unsafe-eval'", *search, *scripts]),
         "style-src " + " ".join(["'self'", *styles]),
         "img-src 'self' data:",
         "font-src 'self'",

@@ -21,7 +21,9 @@ from union_network.core.dates import build_time
 from union_network.core.siteplan import SitePlan
 from union_network.enforce.content_rules import read_content_rules
 from union_network.enforce.html import HtmlPolicy, clean_meta, escaped_text, publishable, sanitize_html
-from union_network.plan.planner import TEMPLATE_HOME, TEMPLATE_POST, Planner
+from union_network.features.images import responsive_body
+from union_network.features.registry import planner
+from union_network.plan.planner import TEMPLATE_HOME, TEMPLATE_POST
 from union_network.read.load import load_network
 from union_network.render.mkdocs.config import UnionNetworkConfig
 from union_network.render.mkdocs.csp import policy as csp_policy
@@ -39,6 +41,13 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
         self.plan: SitePlan | None = None
         self.html_policy: HtmlPolicy | None = None
         self.csp: str = ""
+
+    @property
+    def site_plan(self) -> SitePlan:
+        """The plan of the site being built (set by the builder, or by on_config under plain MkDocs)."""
+        if self.plan is None:
+            raise PluginError("union-network: no site plan (on_config has not run)")
+        return self.plan
 
     # -- configuration -----------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -67,11 +76,11 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
         network, problems = load_network(Path(config.config_file_path), build_time())
         if problems or network is None:
             raise PluginError("\n".join(str(p) for p in problems))
-        return Planner(network).plan(network.registry.root.slug)
+        return planner(network).plan(network.registry.root.slug)
 
     # -- files and pages -----------------------------------------------------
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        plan = self.plan
+        plan = self.site_plan
         drop_unpublished_theme_files(files)
         dropped = False
         for file in list(files):
@@ -88,7 +97,7 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         src = page.file.src_uri
-        plan = self.plan
+        plan = self.site_plan
         generated = plan.pages.get(src)
         if generated is None:  # an org's own page or post: only known front matter, escaped titles
             page.meta = clean_meta(page.meta)
@@ -108,23 +117,27 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
 
     def on_page_content(self, content: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         """Every page body through the allowlist (enforce/html.py); its title and table of contents as
-        escaped plain text (Material prints them raw: navigation, <title> via striptags, toc)."""
+        escaped plain text (Material prints them raw: navigation, <title> via striptags, toc). Then
+        pictures in a post's text become responsive ``<picture>``s (features.images)."""
         page.title = escaped_text(page.title or "")
         _escape_toc(page.toc)
-        return sanitize_html(content, self.plan.site_url + page.url, self.html_policy)
+        content = sanitize_html(content, self.site_plan.site_url + page.url, self.html_policy)
+        if page.file.src_uri in self.site_plan.own_posts:
+            return responsive_body(content, page.url, self.site_plan.pictures)
+        return content
 
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
         src = page.file.src_uri
+        generated = self.site_plan.pages.get(src)
+        context["un"] = self.site_plan
         context["un_csp"] = self.csp
-        generated = self.plan.pages.get(src)
-        context["un"] = self.plan
         context["un_page"] = generated.data if generated else None
-        context["un_item"] = self.plan.own_posts.get(src)
+        context["un_item"] = self.site_plan.own_posts.get(src)
         return context
 
     def on_template_context(self, context, *, template_name: str, config: MkDocsConfig):
         """Static templates (404.html) get the site plan too: feeds, card, breadcrumb."""
-        context["un"] = self.plan
+        context["un"] = self.site_plan
         context["un_csp"] = self.csp
         return context
 
@@ -136,7 +149,7 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
 
     # -- output --------------------------------------------------------------
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        write_outputs(self.plan, Path(config.site_dir))
+        write_outputs(self.site_plan, Path(config.site_dir))
 
 
 def _escape_toc(items) -> None:
