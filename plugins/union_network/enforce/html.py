@@ -35,7 +35,10 @@ from pathlib import Path
 import ada_url
 import nh3
 
+from union_network.core.problems import Problems
+from union_network.enforce.content_rules import ContentRules
 from union_network.enforce.text import plain_text
+from union_network.read.brandbook import load_brandbook
 
 #: Tags kept (their attributes below). Everything else is stripped, keeping its text.
 ALLOWED_TAGS = frozenset(
@@ -162,6 +165,12 @@ class HtmlPolicy:
     def allows_frame_host(self, host: str) -> bool:
         host = host.lower().rstrip(".")
         return any(host == h or host.endswith("." + h) for h in self.video_hosts)
+
+
+def video_hosts(root_dir: Path) -> tuple[str, ...]:
+    """The brandbook's ``video_hosts`` (its defaults without a valid brandbook: the brandbook's own
+    problems are reported where it is read for the theme)."""
+    return ContentRules.of(load_brandbook(Path(root_dir), Problems(root=Path(root_dir)))).video_hosts
 
 
 def parse_url(value: str, base: str) -> ada_url.URL | None:

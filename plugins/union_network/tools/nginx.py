@@ -26,7 +26,7 @@ import re
 from dataclasses import dataclass, field
 
 from union_network.core.urls import PATH, SUBDOMAIN
-from union_network.enforce.content_rules import DEFAULT_VIDEO_HOSTS
+from union_network.read.brandbook import DEFAULT_VIDEO_HOSTS
 from union_network.render.mkdocs.csp import policy as csp_policy
 
 #: Files with a media type of their own (nginx's mime.types says text/xml or nothing).

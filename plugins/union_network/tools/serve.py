@@ -26,7 +26,7 @@ from urllib.parse import quote, unquote_to_bytes
 
 from union_network.build.builder import BuildResult, RendererFactory, SiteFailure, build_network
 from union_network.core.problems import InputError
-from union_network.enforce.content_rules import read_content_rules
+from union_network.enforce.html import video_hosts
 from union_network.read.load import default_cache_dir
 from union_network.render.mkdocs.csp import policy as csp_policy
 
@@ -108,7 +108,7 @@ class Preview:
         self.out_dir = out_dir or default_cache_dir(self.root_dir) / f"preview-{port}"
         self.state = PreviewState()
         # The header nginx-config sends too (the pages carry the same policy in a <meta>).
-        self.csp = csp_policy(read_content_rules(self.root_dir).video_hosts, header=True)
+        self.csp = csp_policy(video_hosts(self.root_dir), header=True)
         self._changed = threading.Event()
         self._stop = threading.Event()
 

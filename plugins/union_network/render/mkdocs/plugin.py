@@ -19,8 +19,7 @@ from mkdocs.structure.pages import Page
 
 from union_network.core.dates import build_time
 from union_network.core.siteplan import SitePlan
-from union_network.enforce.content_rules import read_content_rules
-from union_network.enforce.html import HtmlPolicy, clean_meta, escaped_text, publishable, sanitize_html
+from union_network.enforce.html import HtmlPolicy, clean_meta, escaped_text, publishable, sanitize_html, video_hosts
 from union_network.features.images import responsive_body
 from union_network.features.registry import planner
 from union_network.plan.planner import TEMPLATE_HOME, TEMPLATE_POST
@@ -58,9 +57,9 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
         # Material prints site_name raw (<title>, the navigation drawer): it gets escaped text.
         config.site_name = html.escape(plan.org.short_name, quote=True)
         # The tenant boundary, output side (docs/security.md): sanitized pages, one CSP per network.
-        video_hosts = read_content_rules(Path(config.config_file_path).resolve().parent).video_hosts
-        self.html_policy = HtmlPolicy(plan.site_url, tuple(video_hosts))
-        self.csp = csp_policy(video_hosts, self.config.domain)
+        hosts = video_hosts(Path(config.config_file_path).resolve().parent)
+        self.html_policy = HtmlPolicy(plan.site_url, hosts)
+        self.csp = csp_policy(hosts, self.config.domain)
         config.docs_dir = str(plan.source_dir)
         if not config.nav:
             config.nav = [{title: src} if title else src for title, src in plan.nav]
