@@ -69,7 +69,7 @@ class NginxOptions:
     @property
     def csp(self) -> str:
         """The Content-Security-Policy header: the policy of every page's <meta> (render/mkdocs/csp.py)."""
-        return csp_policy(self.video_hosts, self.domain, header=True)
+        return csp_policy(self.video_hosts, f"https://{self.domain}", header=True)
 
     @property
     def cert(self) -> str:

@@ -108,7 +108,7 @@ class Preview:
         self.out_dir = out_dir or default_cache_dir(self.root_dir) / f"preview-{port}"
         self.state = PreviewState()
         # The header nginx-config sends too (the pages carry the same policy in a <meta>).
-        self.csp = csp_policy(video_hosts(self.root_dir), header=True)
+        self.csp = csp_policy(video_hosts(self.root_dir), f"http://{self.host}", header=True)
         self._changed = threading.Event()
         self._stop = threading.Event()
 

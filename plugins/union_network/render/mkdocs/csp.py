@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 _BLOCK = re.compile(r"<(script|style)(\s[^>]*)?>(.*?)</\1>", re.DOTALL | re.IGNORECASE)
@@ -59,16 +60,28 @@ def frame_sources(video_hosts: Iterable[str]) -> list[str]:
     return out
 
 
-def policy(video_hosts: Iterable[str], domain: str | None = None, *, header: bool = False) -> str:
-    """The policy text. ``domain``: the network's own sites may be fetched (``connect-src``), e.g.
-    the feeds of another site of the network. ``header``: add what only a header can carry."""
+def network_sources(origin: str | None) -> list[str]:
+    """The root's origin and every subdomain of it: ``https://net.example https://*.net.example``."""
+    if not origin:
+        return []
+    parts = urlsplit(origin)
+    if parts.scheme not in ("http", "https") or not re.fullmatch(r"[a-z0-9.-]+(:[0-9]+)?", parts.netloc):
+        return []
+    return [f"{parts.scheme}://{parts.netloc}", f"{parts.scheme}://*.{parts.netloc}"]
+
+
+def policy(video_hosts: Iterable[str], origin: str | None = None, *, header: bool = False) -> str:
+    """The policy text. ``origin``: the network root's origin (``https://<domain>``; the preview's
+    ``http://localhost:<port>``): the network's own sites may be fetched (``connect-src``: the search
+    index, feeds), and the search's script is imported from its ``/pagefind/``. ``header``: add what
+    only a header can carry."""
     scripts, styles = inline_hashes()
     frames = frame_sources(video_hosts)
-    network = [f"https://{domain}", f"https://*.{domain}"] if domain and re.fullmatch(r"[a-z0-9.-]+", domain) else []
+    network = network_sources(origin)
     # The network search (features/search.py, CSP_SOURCES): Pagefind's script is imported from the root's
     # /pagefind/ (the subdomain layout: another origin) and compiles WebAssembly ('wasm-unsafe-eval'
     # allows that, not JavaScript's eval).
-    search = [f"https://{domain}/pagefind/"] if network else []
+    search = [network[0] + "/pagefind/"] if network else []
     directives = [
         "default-src 'self'",
         "script-src " + " ".join(["'self'", "'wasm-unsafe-eval'", *search, *scripts]),

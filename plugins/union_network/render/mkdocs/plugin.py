@@ -59,7 +59,8 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
         # The tenant boundary, output side (docs/security.md): sanitized pages, one CSP per network.
         hosts = video_hosts(Path(config.config_file_path).resolve().parent)
         self.html_policy = HtmlPolicy(plan.site_url, hosts)
-        self.csp = csp_policy(hosts, self.config.domain)
+        search = getattr(plan, "search", None)  # the root's origin (where the search index is)
+        self.csp = csp_policy(hosts, search.origin if search else f"https://{self.config.domain}")
         config.docs_dir = str(plan.source_dir)
         if not config.nav:
             config.nav = [{title: src} if title else src for title, src in plan.nav]
