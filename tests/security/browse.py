@@ -75,19 +75,20 @@ class Visit:
     navigations: list[str] = field(default_factory=list)
 
 
-def public_prefix(site: str, style: str) -> str:
+def public_prefix(site: str, style: str, domain: str = DOMAIN, root: str = ROOT) -> str:
     """The site's own URL in production (its origin, and its folder in the path layout)."""
-    if site == ROOT:
-        return f"https://{DOMAIN}/"
-    return f"https://{site}.{DOMAIN}/" if style == "subdomain" else f"https://{DOMAIN}/{site}/"
+    if site == root:
+        return f"https://{domain}/"
+    return f"https://{site}.{domain}/" if style == "subdomain" else f"https://{domain}/{site}/"
 
 
 class Browse:
     """One browser context over one built network; ``visit`` loads a page and inspects it."""
 
-    def __init__(self, browser, out: Path, style: str):
-        self.server = SiteServer(out, DOMAIN, ROOT)
+    def __init__(self, browser, out: Path, style: str, *, domain: str = DOMAIN, root: str = ROOT):
+        self.server = SiteServer(out, domain, root)
         self.style = style
+        self.domain, self.root = domain, root
         self.context = browser.new_context()
         self.context.add_init_script(LISTEN)
         self._own: tuple[str, ...] = ()
@@ -103,7 +104,7 @@ class Browse:
         self.page.on("requestfailed", lambda r: self._failed.append(r.url) if r.url.startswith(self._own[:1]) else None)
         self.context.route(re.compile(r"^(?!http://127\.0\.0\.1:)"), self._intercept)
         if style == "path":  # absolute paths of the path layout (/prim/assets/…: the 404 page) on the test origin
-            self.context.route(re.compile(r"^http://127\.0\.0\.1:\d+/(?!fed/)[a-z0-9-]+/"), self._prefixed)
+            self.context.route(re.compile(r"^http://127\.0\.0\.1:\d+/[a-z0-9-]+/"), self._prefixed)
 
     def _prefixed(self, route) -> None:
         path = route.request.url.split("/", 3)[3].split("?")[0].split("#")[0]
@@ -145,7 +146,7 @@ class Browse:
 
     def _visit(self, site: str, path: str) -> Visit:
         origin = self.server.origin(site) + "/"
-        self._own = (origin, public_prefix(site, self.style))
+        self._own = (origin, public_prefix(site, self.style, self.domain, self.root))
         self._folder = self.server.out / site
         self._foreign = []
         page = self.page
@@ -165,7 +166,9 @@ class Browse:
         else:
             raise AssertionError(f"{url}: the page kept navigating ({self._navigations})")
         moved = [u for u in self._navigations if u.split("#")[0] != url]
-        return Visit(site, path, data["pwned"], data["problems"], data["style"], data["violations"], list(self._foreign), moved)
+        return Visit(
+            site, path, data["pwned"], data["problems"], data["style"], data["violations"], list(self._foreign), moved
+        )
 
     def close(self) -> None:
         self.context.close()

@@ -38,7 +38,9 @@ def write_evil_network(root: Path, style: str) -> Path:
     text = cfg.read_text(encoding="utf-8")
     text = text.replace(f"domain: {DOMAIN}\n", f"domain: {DOMAIN}\n      url_style: {style}\n")
     # the Markdown extensions of the project's own mkdocs.yml: attr_list lets a page set attributes
-    cfg.write_text(text + "markdown_extensions:\n  - toc\n  - tables\n  - admonition\n  - attr_list\n", encoding="utf-8")
+    cfg.write_text(
+        text + "markdown_extensions:\n  - toc\n  - tables\n  - admonition\n  - attr_list\n", encoding="utf-8"
+    )
     for slug, extra in CARDS.items():
         card_file = root / "orgs" / slug / "org.yml"
         card = yaml.safe_load(card_file.read_text(encoding="utf-8"))

@@ -41,7 +41,21 @@ def describe(found):
 def test_at_least_100_vectors_over_every_route():
     assert len(VECTORS) >= 100
     routes = {v.route for v in VECTORS}
-    assert routes >= {"body", "url", "restyle", "fence", "attr_list", "rawtext", "link", "page-meta", "post-meta", "org", "filename", "file", "symlink"}
+    assert routes >= {
+        "body",
+        "url",
+        "restyle",
+        "fence",
+        "attr_list",
+        "rawtext",
+        "link",
+        "page-meta",
+        "post-meta",
+        "org",
+        "filename",
+        "file",
+        "symlink",
+    }
     assert all(v.pages for v in VECTORS)
 
 
@@ -76,7 +90,11 @@ def test_theme_keeps_its_look(visits, style):
     reference = visits[style][REFERENCE].style
     assert reference["body"] and "Golos Text" in reference["body"] and reference[".md-header"]
     # the unpublished files' URLs answer the test server's bare 404: no theme there to compare
-    gone = {("prim", v.pages[0][1]) for v in VECTORS if v.route in ("file", "symlink") and v.pages[0][1] not in ("", "404.html")}
+    gone = {
+        ("prim", v.pages[0][1])
+        for v in VECTORS
+        if v.route in ("file", "symlink") and v.pages[0][1] not in ("", "404.html")
+    }
     changed = [(page, v.style) for page, v in visits[style].items() if page not in gone and v.style != reference]
     assert not changed, f"reference {reference}\n" + describe(changed)
 
@@ -124,7 +142,8 @@ def test_csp_alone_blocks_every_script(browser, csp_only_site):
     restyled = [
         (page, v.style)
         for page, v in results.items()
-        if not v.navigations and (v.style["body"], v.style[".md-header"]) != (reference["body"], reference[".md-header"])
+        if not v.navigations
+        and (v.style["body"], v.style[".md-header"]) != (reference["body"], reference[".md-header"])
     ]
     assert not restyled, describe(restyled)
     # ... and it did have something to block: the payloads were in the pages

@@ -81,7 +81,7 @@ for t in [
     '<body onload="{js}">',
     '<IMG SRC="x" OnErRoR="{js}">',
     '<img/src="x"/onerror="{js}">',
-    "<img src=x onerror\n=\"{js}\">",
+    '<img src=x onerror\n="{js}">',
     '<img src=x onerror="&#116;op.pwned{n}=1">',
     '<video><source onerror="{js}"></video>',
     '<audio src="x" onerror="{js}"></audio>',
@@ -149,7 +149,7 @@ for t in [
 # -- fenced code blocks and attr_list --------------------------------------------------------------
 for t in [
     '```{{ .python onfocus="{js}" autofocus="autofocus" tabindex="1" }}\nprint(1)\n```',
-    "```{{ .txt onmouseover=\"{js}\" style=\"position:fixed;inset:0;background:#f00\" }}\nx\n```",
+    '```{{ .txt onmouseover="{js}" style="position:fixed;inset:0;background:#f00" }}\nx\n```',
     '~~~{{ #__config .x data-x=1 onfocus="{js}" autofocus tabindex=1 }}\nx\n~~~',
 ]:
     body("fence", t, live=True, alone="position:fixed" in t)
@@ -204,7 +204,9 @@ def page_meta(what: str, meta: dict | None, text: str = "Текст страни
 page_meta("title: tag", {"title": "<img src=x onerror={js}>"})
 page_meta("title: escaped </title>", {"title": "&lt;/title&gt;&lt;img src=x onerror={js}&gt;"})
 page_meta("title: </title>", {"title": "</title><script>{js}</script>"})
-page_meta("H1: escaped </title> (page.title|striptags)", None, "# &lt;/title&gt;&lt;img src=x onerror={js}&gt;\n\nТекст.\n")
+page_meta(
+    "H1: escaped </title> (page.title|striptags)", None, "# &lt;/title&gt;&lt;img src=x onerror={js}&gt;\n\nТекст.\n"
+)
 page_meta("H1: tag", None, "# Заголовок <img src=x onerror={js}>\n\nТекст.\n")
 page_meta("H2: escaped tag in the toc", None, "# Страница\n\n## &lt;img src=x onerror={js}&gt;\n\nТекст.\n")
 page_meta("description: attribute break-out", {"description": '"><img src=x onerror={js}>'})
@@ -227,7 +229,14 @@ def post(what: str, *, body_text: str = "Текст новости.", **meta) ->
     stem = f"2026-05-{(v.n % 27) + 1:02d}-v{v.n:03d}"
     filled = yaml.safe_load(yaml.safe_dump(meta, allow_unicode=True).replace("{js}", JS(v.n)))
     POSTS.append(
-        dict(org="prim", stem=stem, date=f"2026-05-{(v.n % 27) + 1:02d}", reach="federation", body=body_text.replace("{js}", JS(v.n)), **filled)
+        dict(
+            org="prim",
+            stem=stem,
+            date=f"2026-05-{(v.n % 27) + 1:02d}",
+            reach="federation",
+            body=body_text.replace("{js}", JS(v.n)),
+            **filled,
+        )
     )
     v.pages += [("prim", f"news/{stem}/"), ("prim", "news/"), ("terr", "network/"), ("fed", "network/"), ("fed", "")]
 
@@ -239,7 +248,9 @@ post("summary: tag", title="Сводка", summary="<img src=x onerror={js}>")
 post("summary: javascript: link", title="Ссылка", summary="[тут](javascript:{js})")
 post("tags", title="Теги", tags=["<img src=x onerror={js}>", '"><svg onload={js}>'])
 post("event place", title="Событие", event={"start": "2026-06-20T10:00:00", "place": "<img src=x onerror={js}>"})
-post("event place: attribute", title="Событие 2", event={"start": "2026-06-21T10:00:00", "place": '"><svg onload={js}>'})
+post(
+    "event place: attribute", title="Событие 2", event={"start": "2026-06-21T10:00:00", "place": '"><svg onload={js}>'}
+)
 post("body: raw HTML", title="Тело", body_text="<img src=x onerror={js}>")
 post("body: raw-text trick", title="Тело 2", body_text='<xmp><img title="</xmp><img src=x onerror={js}>"></xmp>')
 post("support + summary", title="Поддержка", support=True, summary='"><svg onload={js}>')
@@ -323,7 +334,11 @@ file("CSS", "evil.css", "body{background:#f00!important}")
 file("Material's bundle shadowed", BUNDLE, "{js}", visit="")
 file("Material's stylesheet shadowed", STYLESHEET, ".md-header{display:none!important}", visit="")
 file("404 page shadowed", "404.html", "<!doctype html><script>{js}</script>", visit="404.html")
-file("XML (sitemap) shadowed", "sitemap.xml", '<?xml version="1.0"?><x:script xmlns:x="http://www.w3.org/1999/xhtml">{js}</x:script>')
+file(
+    "XML (sitemap) shadowed",
+    "sitemap.xml",
+    '<?xml version="1.0"?><x:script xmlns:x="http://www.w3.org/1999/xhtml">{js}</x:script>',
+)
 file("settings file", "mkdocs.yml", "site_name: evil\nextra_javascript: [evil.js]\n")
 
 SECRET = "SECRET-8c1f-outside-the-folder"

@@ -8,7 +8,8 @@ Material's inline scripts are overridden there (``partials/javascripts/``) with 
 text, so their hashes do not depend on the page. No ``'unsafe-inline'``, no ``'unsafe-eval'``:
 an inline handler, a ``javascript:`` URL, a ``style=`` attribute or a ``<script>`` that slipped
 past the sanitizer does not run. Frames only from the brandbook's video hosts; images only from
-the site itself (and ``data:``, which Material's icons use); nothing else from anywhere else.
+the network's own sites (pictures of posts shown on other sites' lists) and ``data:`` (Material's
+icons); nothing from anywhere else.
 
 This module imports nothing of MkDocs: ``tools/nginx.py`` and ``tools/serve.py`` use it too.
 """
@@ -86,7 +87,8 @@ def policy(video_hosts: Iterable[str], origin: str | None = None, *, header: boo
         "default-src 'self'",
         "script-src " + " ".join(["'self'", "'wasm-unsafe-eval'", *search, *scripts]),
         "style-src " + " ".join(["'self'", *styles]),
-        "img-src 'self' data:",
+        # pictures of posts are shown on the other sites of the network (lists, network news)
+        "img-src " + " ".join(["'self'", "data:", *network]),
         "font-src 'self'",
         "media-src 'self'",
         "connect-src " + " ".join(["'self'", *network]),
