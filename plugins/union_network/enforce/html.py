@@ -311,4 +311,3 @@ def clean_meta(meta: dict, keys: Iterable[str] = META_KEYS) -> dict:
         if key in out and out[key] is not None:
             out[key] = escaped_text(out[key])
     return out
-

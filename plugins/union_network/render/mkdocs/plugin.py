@@ -166,10 +166,3 @@ def _escape_toc(items) -> None:
     for item in items:
         item.title = escaped_text(item.title)
         _escape_toc(item.children)
-
-
-def _shadows_theme(file: File, config: MkDocsConfig) -> bool:
-    """A file of the org's folder at the path of one of the theme's (its logo, Material's bundle …)."""
-    if not file.abs_src_path or not os.path.abspath(file.abs_src_path).startswith(os.path.abspath(config.docs_dir)):
-        return False
-    return any(os.path.isfile(os.path.join(d, file.src_uri)) for d in config.theme.dirs)
