@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 NODE_STAMP   := node_modules/.installed
 SYSTEM_STAMP := .venv/.system-deps
 
-.PHONY: install build check lint test test-deps schemas bench clean screenshots
+.PHONY: install build check lint test test-deps schemas bench clean screenshots vendor-decap new-post new-org codeowners report
 
 # The virtualenv, with the package (editable) and its test extras; redone when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -29,6 +29,24 @@ serve: $(STAMP)
 ## check: validate the registry and content, write nothing
 check: $(STAMP)
 	$(PY) build.py check
+
+## new-post: a new post in an org's news/: make new-post ORG=lesozavod-25 TITLE="Профком подвёл итоги" [DATE=2026-11-21] [CATEGORY=bargaining]
+new-post: $(STAMP)
+	@test -n "$(ORG)" -a -n "$(TITLE)" || { echo 'укажите ORG=<код организации> TITLE="Заголовок"' >&2; exit 2; }
+	$(PY) build.py new-post "$(ORG)" "$(TITLE)" $(if $(DATE),--date "$(DATE)") $(foreach c,$(CATEGORY),--category "$(c)")
+
+## new-org: a new member org: make new-org ORG=zavod PARENT=lesprom KIND=primary NAME="…" [SHORT_NAME="…"]
+new-org: $(STAMP)
+	@test -n "$(ORG)" -a -n "$(PARENT)" -a -n "$(KIND)" -a -n "$(NAME)" || { echo 'укажите ORG=… PARENT=… KIND=… NAME="…"' >&2; exit 2; }
+	$(PY) build.py new-org "$(ORG)" --parent "$(PARENT)" --kind "$(KIND)" --name "$(NAME)" $(if $(SHORT_NAME),--short-name "$(SHORT_NAME)")
+
+## codeowners: write CODEOWNERS from the org cards' editors: make codeowners [SYNTAX=github|gitlab|gitea]
+codeowners: $(STAMP)
+	$(PY) build.py codeowners $(if $(SYNTAX),--syntax $(SYNTAX))
+
+## report: digital maturity of every org: make report [ORG=lesprom]
+report: $(STAMP)
+	$(PY) build.py report $(if $(ORG),--org $(ORG))
 
 # Test-only tools: Debian's chromium and nginx, axe-core and vnu-jar from npm.
 $(SYSTEM_STAMP): tests/setup/system-deps.sh | $(STAMP)
@@ -68,6 +86,16 @@ $(BENCH_STAMP): pyproject.toml | $(STAMP)
 
 bench: $(STAMP) $(BENCH_STAMP)
 	$(PY) bench/bench.py $(BENCH_ARGS)
+
+## vendor-decap: copy the web editor (Decap CMS) from node_modules into the package; commit the result
+DECAP_DIST := node_modules/decap-cms/dist
+DECAP_DIR  := plugins/union_network/write/static/decap
+vendor-decap: $(NODE_STAMP)
+	rm -rf $(DECAP_DIR)
+	mkdir -p $(DECAP_DIR)
+	cp $(DECAP_DIST)/decap-cms.js $(DECAP_DIST)/*.decap-cms.js $(DECAP_DIST)/*.wasm $(DECAP_DIST)/decap-cms.js.LICENSE.txt $(DECAP_DIR)/
+	cp node_modules/decap-cms-backend-gitea/LICENSE $(DECAP_DIR)/LICENSE
+	node -p "require('./node_modules/decap-cms/package.json').version" > $(DECAP_DIR)/VERSION
 
 clean:
 	rm -rf site .site.* $(VENV)

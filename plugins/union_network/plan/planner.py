@@ -254,3 +254,7 @@ SECTIONS.insert(SECTIONS.index(members_section) + 1, registry_section)  # regist
 SECTIONS.insert(SECTIONS.index(registry_section) + 1, maturity_section)  # maturity/ dashboard (orgs with members)
 SECTIONS += [events_section, bulletin_section]
 SECTIONS.append(brand_section)  # theme/brandbook.yml: logo, names, generated CSS, sharing card
+
+from union_network.features.admin import admin_section  # noqa: E402
+
+SECTIONS.append(admin_section)  # admin/: the web editor (when editor: is configured); needs the brand's CSS

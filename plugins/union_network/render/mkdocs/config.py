@@ -17,3 +17,4 @@ class UnionNetworkConfig(Config):
     url_style = c.Choice(["subdomain", "path"], default="subdomain")
     web_team = c.Optional(c.Type(str))
     categories = c.Type(dict, default=dict(DEFAULT_CATEGORIES))
+    editor = c.Optional(c.Type(dict))  # read.options.EditorOptions: the web editor at admin/
