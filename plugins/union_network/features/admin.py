@@ -36,11 +36,13 @@ ADMIN_SCRIPT = "un-admin.js"
 
 #: The admin page's Content-Security-Policy. Decap CMS cannot run under the sites' ``script-src
 #: 'self'``: it compiles its configuration schema with ajv (``new Function``: ``'unsafe-eval'``),
-#: instantiates WebAssembly (``'wasm-unsafe-eval'``) and injects styles (emotion:
+#: ships lazily loaded WebAssembly (``'wasm-unsafe-eval'``) and injects styles (emotion:
 #: ``style-src 'unsafe-inline'``). Scripts still come from the site's own origin only; the API
 #: and OAuth origins of the configured Git host are added to ``connect-src`` and ``img-src``
 #: (``{hosts}``). Written into ``admin/index.html`` as a ``<meta>``; a server that sends a CSP
 #: header for the other pages must send this one for ``/admin/`` (docs/editors-web.md).
+#: Measured in Chromium with Decap 3.16: without ``'unsafe-eval'`` the editor does not start
+#: ("Error compiling schema"); without ``'unsafe-inline'`` styles it starts unstyled.
 ADMIN_CSP = (
     "default-src 'self'; "
     "script-src 'self' 'unsafe-eval' 'wasm-unsafe-eval'; "
@@ -181,7 +183,9 @@ def news_fields(options: NetworkOptions, has_members: bool) -> list[dict[str, An
             "required": False,
             "collapsed": True,
             "fields": [
-                {"name": "start", "label": "Начало", **DATETIME},
+                # optional here so that Decap writes no event at all when none is given; check
+                # still refuses an event without a start (read/news.py)
+                {"name": "start", "label": "Начало", **DATETIME, "required": False, "hint": "обязательно для анонса"},
                 {"name": "end", "label": "Окончание", **DATETIME, "required": False},
                 {"name": "place", "label": "Место", "widget": "string", "required": False},
             ],
