@@ -10,8 +10,8 @@ from pathlib import Path
 import click
 
 from union_network import __version__
-from union_network.cli import russian
 from union_network.build.builder import SiteFailure, build_network, merge_outputs
+from union_network.cli import russian
 from union_network.core.problems import InputError, Problems
 from union_network.read.load import load_network
 
@@ -173,7 +173,11 @@ def merge(shards: tuple[Path, ...], out_dir: Path) -> None:
 @click.option("-p", "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Порт.")
 @click.option("--bind", default="127.0.0.1", show_default=True, help="Адрес, на котором слушать.")
 @click.option(
-    "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Сколько сайтов собирать одновременно (по умолчанию — по числу ядер)."
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Сколько сайтов собирать одновременно (по умолчанию — по числу ядер).",
 )
 def serve(config_file: Path, port: int, bind: str, jobs: int | None) -> None:
     """Предпросмотр: организации на http://<slug>.localhost:PORT/, корень на http://localhost:PORT/.
@@ -292,9 +296,7 @@ def new_org_command(slug: str, config_file: Path, parent: str, kind: str, name: 
 @click.argument("slug")
 @click.argument("title")
 @config_option
-@click.option(
-    "--date", "day", metavar="YYYY-MM-DD", help="Дата новости (по умолчанию — сегодня в часовом поясе сети)."
-)
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="Дата новости (по умолчанию — сегодня в часовом поясе сети).")
 @click.option(
     "--category", "categories", multiple=True, metavar="KEY", help="Рубрика: ключ из mkdocs.yml; можно несколько раз."
 )
@@ -366,9 +368,7 @@ def codeowners(config_file: Path, out_file: Path | None, syntax: str, web_team_e
     show_default=True,
     help="Где на сервере лежит результат сборки (при url_style: path — собранное дерево).",
 )
-@click.option(
-    "--https", is_flag=True, help="HTTPS с переадресацией с HTTP (иначе серверы на 443 закомментированы)."
-)
+@click.option("--https", is_flag=True, help="HTTPS с переадресацией с HTTP (иначе серверы на 443 закомментированы).")
 @click.option("--cert", help="Сертификат (по умолчанию /etc/letsencrypt/live/<domain>/fullchain.pem).")
 @click.option("--key", help="Ключ сертификата (по умолчанию /etc/letsencrypt/live/<domain>/privkey.pem).")
 @click.option(
