@@ -48,12 +48,12 @@ codeowners: $(STAMP)
 report: $(STAMP)
 	$(PY) build.py report $(if $(ORG),--org $(ORG))
 
-# Test-only tools: Debian's chromium and nginx, axe-core and vnu-jar from npm.
+# Test-only tools: Debian's chromium, nginx, Java, Node.js + npm; axe-core, vnu-jar and decap-server from npm.
 $(SYSTEM_STAMP): tests/setup/system-deps.sh | $(STAMP)
 	bash tests/setup/system-deps.sh
 	touch $(SYSTEM_STAMP)
 
-$(NODE_STAMP): package.json package-lock.json
+$(NODE_STAMP): package.json package-lock.json | $(SYSTEM_STAMP)
 	npm ci --no-audit --no-fund --silent
 	touch $(NODE_STAMP)
 
