@@ -320,14 +320,20 @@ def new_post_command(slug: str, title: str, config_file: Path, day: str | None, 
     type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
     help="Куда записать (по умолчанию CODEOWNERS в корне git-репозитория или рядом с mkdocs.yml; - — на экран).",
 )
-@click.option("--syntax", type=click.Choice(["github", "gitlab"]), default="github", show_default=True)
+@click.option(
+    "--syntax",
+    type=click.Choice(["github", "gitlab", "gitea"]),
+    default="github",
+    show_default=True,
+    help="Синтаксис хостинга; gitea — регулярные выражения, файл .gitea/CODEOWNERS.",
+)
 @click.option(
     "--web-team-everywhere", is_flag=True, help="Указать веб-команду и рядом с редакторами каждой папки организации."
 )
 def codeowners(config_file: Path, out_file: Path | None, syntax: str, web_team_everywhere: bool) -> None:
     """Записать CODEOWNERS: папка организации — её редакторам, остальное — веб-команде (web_team)."""
     from union_network.core.dates import build_time
-    from union_network.tools.ownership import OwnershipError, codeowners_text, git, repo_prefix
+    from union_network.tools.ownership import CODEOWNERS_PATHS, OwnershipError, codeowners_text, git, repo_prefix
 
     network, problems = load_network(config_file, build_time())
     if problems or network is None:
@@ -346,7 +352,8 @@ def codeowners(config_file: Path, out_file: Path | None, syntax: str, web_team_e
     if out_file is not None and str(out_file) == "-":
         click.echo(text, nl=False)
         return
-    target = out_file or top / "CODEOWNERS"
+    target = out_file or top / CODEOWNERS_PATHS[syntax]
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     owned = sum(1 for org in network.registry if org.card.editors)
     click.echo(f"Записан {target}: папок с редакторами — {owned}, остальное — {network.options.web_team}.", err=True)
