@@ -66,7 +66,8 @@ lint: $(STAMP)
 
 ## test: run the whole test suite (installs what it needs first), lint and types included
 test: test-deps lint
-	$(PY) -m pytest
+	@start=$$(date +%s); $(PY) -m pytest; status=$$?; \
+	echo "make test: pytest took $$(( $$(date +%s) - start )) s"; exit $$status
 
 ## screenshots: refresh docs/screenshots/*.png (and theme/assets/logo.png) from the demo in headless Chromium
 screenshots: $(STAMP) $(SYSTEM_STAMP)

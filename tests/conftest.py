@@ -29,3 +29,15 @@ def run_cli(*args: str, epoch: str = EPOCH):
 @pytest.fixture
 def cli():
     return run_cli
+
+
+# -- networks built once per session (tests read them, never change them) ----------------------
+@pytest.fixture(scope="session")
+def small_network(tmp_path_factory) -> tuple[Path, Path]:
+    """(mkdocs.yml, site/) of netfactory's small network (fed › terr › prim, SMALL_POSTS), built once."""
+    from netfactory import write_small_network
+
+    cfg = write_small_network(tmp_path_factory.mktemp("small") / "net")
+    result = run_cli("build", "-q", "-f", str(cfg))
+    assert result.exit_code == 0, result.output
+    return cfg, cfg.parent / "site"

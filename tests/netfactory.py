@@ -91,3 +91,30 @@ def write_network(
     for slug, decisions in (moderation or {}).items():
         write_yaml(folder_of(root, slug, root_slug) / "moderation.yml", decisions)
     return root / "mkdocs.yml"
+
+
+#: The small network shared by a session (conftest.small_network): fed › terr › prim, 18 posts
+#: (reach, drafts, a future post, a broadcast, support, enough for pagination with per_page=5).
+SMALL_POSTS: list[dict[str, Any]] = [
+    dict(
+        org="prim",
+        stem="2026-01-05-sobranie",
+        title="Собрание",
+        date="2026-01-05",
+        categories=["meetings"],
+        reach="federation",
+    ),
+    dict(org="prim", stem="2026-02-01-local", title="Только у нас", date="2026-02-01", reach="self"),
+    dict(org="prim", stem="2026-03-01-draft", title="Черновик", date="2026-03-01", draft=True),
+    dict(org="prim", stem="2027-01-01-future", title="Будущее", date="2027-01-01"),
+    dict(org="terr", stem="2026-02-10-broadcast", title="Всем первичкам", date="2026-02-10T10:00:00", broadcast=True),
+    dict(org="fed", stem="2026-04-01-support", title="Поддержим", date="2026-04-01", support=True, broadcast=True),
+] + [
+    dict(org="terr", stem=f"2026-05-{d:02d}-n{d}", title=f"Новость {d}", date=f"2026-05-{d:02d}") for d in range(1, 13)
+]
+
+
+def write_small_network(root: Path) -> Path:
+    cfg = write_network(root, posts=SMALL_POSTS, per_page=5)
+    (root / "orgs" / "prim" / "about.md").write_text("# О нас\n\nТекст.\n", encoding="utf-8")
+    return cfg

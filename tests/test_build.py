@@ -8,35 +8,14 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
-from netfactory import write_network, write_post
+from netfactory import SMALL_POSTS, write_network, write_post
 
-POSTS = [
-    dict(
-        org="prim",
-        stem="2026-01-05-sobranie",
-        title="Собрание",
-        date="2026-01-05",
-        categories=["meetings"],
-        reach="federation",
-    ),
-    dict(org="prim", stem="2026-02-01-local", title="Только у нас", date="2026-02-01", reach="self"),
-    dict(org="prim", stem="2026-03-01-draft", title="Черновик", date="2026-03-01", draft=True),
-    dict(org="prim", stem="2027-01-01-future", title="Будущее", date="2027-01-01"),
-    dict(org="terr", stem="2026-02-10-broadcast", title="Всем первичкам", date="2026-02-10T10:00:00", broadcast=True),
-    dict(org="fed", stem="2026-04-01-support", title="Поддержим", date="2026-04-01", support=True, broadcast=True),
-] + [
-    dict(org="terr", stem=f"2026-05-{d:02d}-n{d}", title=f"Новость {d}", date=f"2026-05-{d:02d}") for d in range(1, 13)
-]
+POSTS = SMALL_POSTS
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    root = tmp_path_factory.mktemp("net")
-    cfg = write_network(root, posts=POSTS, per_page=5)
-    (root / "orgs" / "prim" / "about.md").write_text("# О нас\n\nТекст.\n", encoding="utf-8")
-    result = run_cli("build", "-q", "-f", str(cfg))
-    assert result.exit_code == 0, result.output
-    return root / "site"
+def built(small_network):
+    return small_network[1]
 
 
 def html(site: Path, path: str) -> str:
@@ -178,20 +157,31 @@ def tree_digest(folder: Path) -> dict[str, str]:
     }
 
 
-def test_two_builds_with_the_same_source_date_epoch_are_identical(tmp_path):
-    cfg = write_network(tmp_path / "net", posts=POSTS[:6])
-    assert run_cli("build", "-q", "-f", str(cfg), "--out", str(tmp_path / "a")).exit_code == 0
-    assert run_cli("build", "-q", "-f", str(cfg), "--out", str(tmp_path / "b")).exit_code == 0
-    a, b = tree_digest(tmp_path / "a"), tree_digest(tmp_path / "b")
+def test_two_builds_with_the_same_source_date_epoch_are_identical(small_network, tmp_path):
+    """The session's build of the small network and a second, full one into another folder."""
+    cfg, site = small_network
+    assert run_cli("build", "-q", "--full", "-f", str(cfg), "--out", str(tmp_path / "b")).exit_code == 0
+    a, b = tree_digest(site), tree_digest(tmp_path / "b")
     assert a.keys() == b.keys()
     assert [k for k in a if a[k] != b[k]] == []
 
 
-def test_build_time_decides_what_is_published(tmp_path):
-    cfg = write_network(tmp_path / "net", posts=POSTS[:6])
-    later = "1800000000"  # 2027-01-15: the future post is published by then
-    assert run_cli("build", "-q", "-f", str(cfg), epoch=later).exit_code == 0
-    assert (tmp_path / "net/site/prim/news/2027-01-01-future/index.html").is_file()
+def test_build_time_decides_what_is_published(small_network):
+    """A plan, not a build: which posts a site publishes is decided before rendering."""
+    from datetime import UTC, datetime
+
+    from union_network.features.registry import planner
+    from union_network.read.load import load_network
+
+    cfg, _ = small_network
+    future = "news/2027-01-01-future.md"
+    for epoch, published in ((1780315200, False), (1800000000, True)):  # 2026-06-01, 2027-01-15
+        network, problems = load_network(cfg, datetime.fromtimestamp(epoch, tz=UTC))
+        assert not problems
+        plan = planner(network).plan("prim")
+        assert (future in plan.own_posts) is published
+        assert (future in plan.exclude) is not published
+        assert "news/2026-03-01-draft.md" in plan.exclude
 
 
 def test_a_site_that_fails_to_render_keeps_the_previous_output(tmp_path):

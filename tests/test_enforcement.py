@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import random
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
 import markdown
 import pytest
+import yaml
 from netfactory import write_network
 
 from union_network.enforce.content_rules import ContentRules, markdown_findings
@@ -291,9 +293,18 @@ def test_allowed_video_iframes_pass(tmp_path, src, check):
     assert_clean(check(cfg))
 
 
+def brandbook(cfg: Path, **changes) -> None:
+    """The repository's theme/ (a valid brandbook) with some of its settings changed."""
+    shutil.copytree(REPO / "theme", cfg.parent / "theme")
+    path = cfg.parent / "theme" / "brandbook.yml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data.update(changes)
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
 def test_video_hosts_come_from_the_brandbook(tmp_path, check):
     cfg = network(tmp_path)
-    write(cfg, "theme/brandbook.yml", "video_hosts:\n  - video.example.org\nmax_image_kb: 500\n")
+    brandbook(cfg, video_hosts=["video.example.org"], max_image_kb=500)
     write(cfg, "orgs/prim/a.md", '<iframe src="https://video.example.org/embed/1"></iframe>\n')
     write(cfg, "orgs/prim/b.md", '<iframe src="https://rutube.ru/play/embed/1"></iframe>\n')
     result = check(cfg)
@@ -315,18 +326,19 @@ def test_images_over_the_default_limit_are_reported_with_size_and_limit(tmp_path
 
 def test_image_limit_comes_from_the_brandbook(tmp_path, check):
     cfg = network(tmp_path)
-    write(cfg, "theme/brandbook.yml", "max_image_kb: 10\n")
+    brandbook(cfg, max_image_kb=10)
     write(cfg, "content/logo.webp", b"RIFF" + b"0" * (11 * 1024))
     assert_reported(check(cfg), "content/logo.webp: ", "12 КБ", "10 КБ")
 
 
-def test_a_broken_brandbook_falls_back_to_the_defaults(tmp_path, check):
+def test_a_broken_brandbook_is_reported_and_enforcement_falls_back_to_the_defaults(tmp_path, check):
     cfg = network(tmp_path)
     write(cfg, "theme/brandbook.yml", "video_hosts: [\nmax_image_kb: many\n")
     write(cfg, "orgs/prim/video.md", '<iframe src="https://rutube.ru/play/embed/1"></iframe>\n')
     write(cfg, "orgs/prim/big.gif", b"GIF89a" + b"0" * (501 * 1024))
     result = check(cfg)
     assert_reported(result, "orgs/prim/big.gif: ", "500 КБ")
+    assert lines_starting(result, "theme/brandbook.yml:"), result.output
     assert not lines_starting(result, "orgs/prim/video.md"), result.output
 
 

@@ -27,7 +27,7 @@ from union_network.core.dates import build_time
 from union_network.core.problems import InputError
 from union_network.core.siteplan import SitePlan
 from union_network.core.urls import UrlScheme
-from union_network.plan.planner import Planner
+from union_network.features.registry import planner as make_planner
 from union_network.read.load import default_cache_dir, load_network
 
 MANIFEST_DIR = ".union-network"  # inside the output folder, beside (never inside) the sites
@@ -303,8 +303,9 @@ def build_network(
         result = BuildResult(
             out_dir=out_dir, root=network.registry.root.slug, warnings=[str(p) for p in problems.warnings]
         )
+        result.cache_hits, result.cache_misses = network.cache_stats
         urls = UrlScheme(preview_host, network.registry.root.slug, scheme="http") if preview_host else None
-        planner = Planner(network, urls=urls)
+        planner = make_planner(network, urls=urls)
         slugs = list(network.registry.orgs)
         if shard is not None:
             weights = {slug: site_weight(planner.plan(slug)) for slug in slugs}

@@ -53,6 +53,8 @@ def _feed(h: hashlib._Hash, obj: Any, memo: dict[int, tuple[Any, bytes]]) -> Non
     elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
         h.update(type(obj).__qualname__.encode())
         for f in dataclasses.fields(obj):
+            if f.metadata.get("fingerprint") is False:  # e.g. SiteRef.build_time
+                continue
             h.update(f.name.encode())
             _feed(h, getattr(obj, f.name), memo)
     elif isinstance(obj, BaseModel):

@@ -114,6 +114,7 @@ class Network:
     moderation: dict[str, Moderation] = field(default_factory=dict)
     build_time: datetime | None = None
     brandbook: Any = None  # brandbook.Brandbook of theme/brandbook.yml, None without one
+    cache_stats: tuple[int, int] = (0, 0)  # posts found in / read past the news-index cache (hits, misses)
 
     def is_published(self, post: Post) -> bool:
         return not post.draft and (self.build_time is None or post.date <= self.build_time)

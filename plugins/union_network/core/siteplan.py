@@ -111,15 +111,29 @@ class Page:
     searchable: bool = True  # False: lists that repeat posts (the search finds the posts themselves)
 
 
+#: A file writer: ``write(data)`` returns the file's bytes (a module-level function).
+Writer = Callable[[Any], bytes]
+
+
+@dataclass(frozen=True)
+class SiteRef:
+    """The site a file belongs to, for the writers that name it (feeds): writers never see the plan."""
+
+    org: OrgView
+    url: str
+    #: Only dates an empty feed; like the plan's, not part of fingerprints (build.fingerprint skips it).
+    build_time: datetime = field(compare=False, metadata={"fingerprint": False})
+
+
 @dataclass(frozen=True)
 class OutputFile:
-    """A file written beside the rendered pages: ``write(plan, data)`` returns its bytes.
+    """A file written beside the rendered pages: ``write(data)`` returns its bytes.
 
     ``write`` must be a module-level function so that plans can be pickled for worker processes.
     """
 
     path: str
-    write: Callable[[SitePlan, Any], bytes]
+    write: Writer
     data: Any = None
 
 
@@ -146,10 +160,14 @@ class SitePlan:
     def slug(self) -> str:
         return self.org.slug
 
+    @property
+    def ref(self) -> SiteRef:
+        return SiteRef(self.org, self.site_url, self.build_time)
+
     def add_page(self, page: Page, nav_title: str | None = None) -> None:
         self.pages[page.src_uri] = page
         if nav_title:
             self.nav.append((nav_title, page.src_uri))
 
-    def add_file(self, path: str, write: Callable[[SitePlan, Any], bytes], data: Any = None) -> None:
+    def add_file(self, path: str, write: Writer, data: Any = None) -> None:
         self.files.append(OutputFile(path, write, data))

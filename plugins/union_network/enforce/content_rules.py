@@ -40,6 +40,7 @@ from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.util import BLOCK_LEVEL_ELEMENTS
 
 from union_network.core.problems import Problems
+from union_network.read.brandbook import DEFAULT_MAX_IMAGE_KB, DEFAULT_VIDEO_HOSTS, Brandbook
 from union_network.read.cache import CleanFiles
 from union_network.read.moderation import MODERATION_FILE
 from union_network.read.news import NEWS_FOLDER
@@ -48,42 +49,27 @@ from union_network.read.registry import CARD, ORGS_FOLDER, ROOT_FOLDER
 # ----------------------------------------------------------------------------- the brandbook's limits
 
 BRANDBOOK = "theme/brandbook.yml"
-DEFAULT_VIDEO_HOSTS = ("vk.com", "vkvideo.ru", "rutube.ru", "youtube.com", "youtube-nocookie.com")
-DEFAULT_MAX_IMAGE_KB = 500
 
 
 @dataclass(frozen=True)
 class ContentRules:
-    """The two brandbook settings enforcement needs. A video host also admits its
-    subdomains (``youtube.com`` admits ``www.youtube.com``)."""
+    """The two brandbook settings enforcement needs (read and validated once, by
+    :mod:`union_network.read.brandbook`). A video host also admits its subdomains
+    (``youtube.com`` admits ``www.youtube.com``)."""
 
     video_hosts: tuple[str, ...] = DEFAULT_VIDEO_HOSTS
     max_image_kb: int = DEFAULT_MAX_IMAGE_KB
 
+    @classmethod
+    def of(cls, book: Brandbook | None) -> ContentRules:
+        """The limits of ``book``; the brandbook's defaults when there is none (or it is invalid)."""
+        if book is None:
+            return cls()
+        return cls(tuple(h.lower().rstrip(".") for h in book.video_hosts), book.max_image_kb)
+
     def allows_iframe(self, host: str) -> bool:
         host = host.lower().rstrip(".")
         return any(host == h or host.endswith("." + h) for h in self.video_hosts)
-
-
-def read_content_rules(root_dir: Path) -> ContentRules:
-    """``video_hosts`` and ``max_image_kb`` from theme/brandbook.yml; defaults for what is missing.
-
-    Tolerant on purpose: the brandbook itself is validated where it is read for the theme.
-    """
-    try:
-        data = yaml.safe_load((Path(root_dir) / BRANDBOOK).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
-        data = None
-    if not isinstance(data, dict):
-        data = {}
-    hosts = data.get("video_hosts")
-    entries: tuple[str, ...] = DEFAULT_VIDEO_HOSTS
-    if isinstance(hosts, list) and hosts and all(isinstance(h, str) and h.strip() for h in hosts):
-        entries = tuple(re.sub(r"^[a-z]+://", "", h.strip().lower()).split("/")[0] for h in hosts)
-    kb = data.get("max_image_kb")
-    if not (isinstance(kb, int) and not isinstance(kb, bool) and kb > 0):
-        kb = DEFAULT_MAX_IMAGE_KB
-    return ContentRules(entries, kb)
 
 
 # ----------------------------------------------------------------------------- files and folders
@@ -121,14 +107,16 @@ def org_folders(root_dir: Path) -> list[Path]:
     return folders
 
 
-def check_content_rules(root_dir: Path, problems: Problems, cache_dir: Path | None = None) -> None:
+def check_content_rules(
+    root_dir: Path, problems: Problems, cache_dir: Path | None = None, *, book: Brandbook | None
+) -> None:
     """Report everything in the org folders that the brandbook does not allow.
 
     With ``cache_dir``, Markdown files and images that passed before and did not change
     (same size and mtime, same rules) are not read again.
     """
     root_dir = Path(root_dir)
-    rules = read_content_rules(root_dir)
+    rules = ContentRules.of(book)
     clean = None
     if cache_dir is not None:
         from union_network.read.cache import IndexCache

@@ -306,19 +306,19 @@ def decap_version() -> str:
     return _read_decap("VERSION").decode().strip()
 
 
-def write_decap_file(plan: SitePlan, data: tuple[str, str]) -> bytes:
+def write_decap_file(data: tuple[str, str]) -> bytes:
     return _read_decap(data[0])
 
 
-def write_admin_script(plan: SitePlan, data: str) -> bytes:
+def write_admin_script(data: str) -> bytes:
     return resources.files("union_network").joinpath("write", "static", ADMIN_SCRIPT).read_bytes()
 
 
-def write_admin_html(plan: SitePlan, data: tuple[str, str, tuple[str, ...]]) -> bytes:
+def write_admin_html(data: tuple[str, str, tuple[str, ...]]) -> bytes:
     return admin_html(*data).encode("utf-8")
 
 
-def write_admin_config(plan: SitePlan, data: dict[str, Any]) -> bytes:
+def write_admin_config(data: dict[str, Any]) -> bytes:
     header = "# Written by union-network at every build (features/admin.py): edit mkdocs.yml's editor: instead.\n"
     return (header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)).encode("utf-8")
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from union_network.core.siteplan import SitePlan
+from union_network.plan.planner import Planner
 from union_network.read.brandbook import BRAND_CSS, Brandbook, brand_css, brand_view
 
 CARD_IMAGE = "assets/un-card.png"
@@ -45,7 +46,7 @@ def _face(book: Brandbook, theme: Path, weight: int) -> str:
     return str(theme / face.file)
 
 
-def brand_section(planner, plan: SitePlan) -> None:
+def brand_section(planner: Planner, plan: SitePlan) -> None:
     """Dress the site from the brandbook (no brandbook: plain Material, nothing added)."""
     book: Brandbook | None = getattr(planner.network, "brandbook", None)
     if book is None:
@@ -70,7 +71,7 @@ def brand_section(planner, plan: SitePlan) -> None:
     plan.add_file(CARD_IMAGE, write_card, spec)
 
 
-def write_brand_css(plan: SitePlan, book: Brandbook) -> bytes:
+def write_brand_css(book: Brandbook) -> bytes:
     return brand_css(book).encode("utf-8")
 
 
@@ -127,5 +128,5 @@ def render_card(spec: CardSpec) -> bytes:
     return out.getvalue()
 
 
-def write_card(plan: SitePlan, spec: CardSpec) -> bytes:
+def write_card(spec: CardSpec) -> bytes:
     return render_card(spec)

@@ -29,7 +29,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import jinja2
 from babel.dates import format_date
@@ -37,11 +36,9 @@ from feedgen.feed import FeedGenerator
 
 from union_network import __version__
 from union_network.core.dates import LOCALE
-from union_network.core.siteplan import Item, Page, SitePlan
+from union_network.core.siteplan import Item, Page, SitePlan, SiteRef
+from union_network.plan.planner import Planner
 from union_network.write.feeds import LANGUAGE
-
-if TYPE_CHECKING:  # pragma: no cover - typing only (sites imports this module)
-    from union_network.plan.planner import Planner
 
 BULLETIN_TITLE = "Бюллетень"
 MASTHEAD = "Электронный бюллетень"
@@ -86,7 +83,16 @@ class BulletinIndex:
 
 
 @dataclass(frozen=True)
+class EmailIssue:
+    """What the e-mail writer needs: the issue and its site."""
+
+    site: SiteRef
+    issue: Issue
+
+
+@dataclass(frozen=True)
 class BulletinFeed:
+    site: SiteRef
     title: str
     page_url: str
     feed_url: str
@@ -172,8 +178,9 @@ def bulletin_section(planner: Planner, plan: SitePlan) -> None:
     plan.add_page(Page("bulletin/index.md", MASTHEAD, TEMPLATE_INDEX, index), BULLETIN_TITLE)
     for issue in issues:
         plan.add_page(Page(f"{issue.path}index.md", issue.title, TEMPLATE_ISSUE, issue, searchable=False))
-        plan.add_file(issue.email_path, render_email, issue)
+        plan.add_file(issue.email_path, render_email, EmailIssue(plan.ref, issue))
     feed = BulletinFeed(
+        site=plan.ref,
         title=f"{plan.org.short_name}: {MASTHEAD.lower()}",
         page_url=plan.site_url + "bulletin/",
         feed_url=feed_url,
@@ -196,14 +203,14 @@ def _email_environment() -> jinja2.Environment:
     )
 
 
-def render_email(plan: SitePlan, issue: Issue) -> bytes:
+def render_email(data: EmailIssue) -> bytes:
     template = _email_environment().get_template(EMAIL_TEMPLATE)
     return template.render(
-        issue=issue,
-        org=plan.org,
+        issue=data.issue,
+        org=data.site.org,
         masthead=MASTHEAD,
         width=EMAIL_WIDTH,
-        index_url=plan.site_url + "bulletin/",
+        index_url=data.site.url + "bulletin/",
     ).encode("utf-8")
 
 
@@ -213,23 +220,23 @@ def issue_summary(issue: Issue) -> str:
     return f"Материалов: {issue.count}. " + " · ".join(parts)
 
 
-def render_bulletin_rss(plan: SitePlan, feed: BulletinFeed) -> bytes:
+def render_bulletin_rss(feed: BulletinFeed) -> bytes:
     fg = FeedGenerator()
     fg.id(feed.page_url)
     fg.title(feed.title)
-    fg.description(f"{plan.org.name}: {MASTHEAD.lower()}, выпуски по месяцам")
+    fg.description(f"{feed.site.org.name}: {MASTHEAD.lower()}, выпуски по месяцам")
     # feedgen uses the last link added as the RSS <channel><link>: the page, so the self link goes first.
     fg.link(href=feed.feed_url, rel="self", type="application/rss+xml")
     fg.link(href=feed.page_url, rel="alternate", type="text/html")
     fg.language(LANGUAGE)
     fg.generator("union-network", version=__version__)
-    updated = feed.issues[0].date if feed.issues else plan.build_time
+    updated = feed.issues[0].date if feed.issues else feed.site.build_time
     fg.lastBuildDate(updated)
     for issue in feed.issues:
         entry = fg.add_entry(order="append")
         entry.id(issue.url)
         entry.guid(issue.url, permalink=True)
-        entry.title(f"{plan.org.short_name}: {issue.title}")
+        entry.title(f"{feed.site.org.short_name}: {issue.title}")
         entry.link(href=issue.url)
         entry.published(issue.date)
         entry.description(issue_summary(issue))

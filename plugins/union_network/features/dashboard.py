@@ -35,6 +35,7 @@ from union_network.features.maturity import (
     silent_orgs,
     worst_first,
 )
+from union_network.plan.planner import Planner
 from union_network.write.assets import use_asset
 from union_network.write.charts import bar_chart, sparkline
 from union_network.write.spreadsheet import excel_csv
@@ -188,14 +189,14 @@ def dashboard_data(scope: str, assessments: dict[str, Assessment], planner, now:
 _CACHE: WeakKeyDictionary = WeakKeyDictionary()
 
 
-def network_assessments(planner) -> dict[str, Assessment]:
+def network_assessments(planner: Planner) -> dict[str, Assessment]:
     """Every org assessed once per planner (all sites share them)."""
     if planner not in _CACHE:
         _CACHE[planner] = assess(planner.network, planner.routes, planner.network.build_time)
     return _CACHE[planner]
 
 
-def maturity_section(planner, plan: SitePlan) -> None:
+def maturity_section(planner: Planner, plan: SitePlan) -> None:
     """``maturity/`` and ``maturity/maturity.csv`` on the root site and every site of an org with members."""
     registry = planner.registry
     if not registry.has_members(plan.slug) and plan.slug != registry.root.slug:
@@ -203,7 +204,7 @@ def maturity_section(planner, plan: SitePlan) -> None:
     assessments = network_assessments(planner)
     data = dashboard_data(plan.slug, assessments, planner, plan.build_time)
     plan.add_page(Page("maturity/index.md", MATURITY_TITLE, TEMPLATE_MATURITY, data), MATURITY_TITLE)
-    plan.add_file(CSV_FILE, write_maturity_csv, tuple(assessments[s] for s in scope_of(registry, plan.slug)))
+    plan.add_file(CSV_FILE, maturity_csv, tuple(assessments[s] for s in scope_of(registry, plan.slug)))
     use_asset(plan, "un-table.js")
     use_asset(plan, "un-reports.css")
 
@@ -279,10 +280,6 @@ def maturity_csv(assessments: Iterable[Assessment]) -> bytes:
     assessments = list(assessments)
     months = assessments[0].activity.months if assessments else ()
     return excel_csv(maturity_header(months), (maturity_row(a) for a in assessments))
-
-
-def write_maturity_csv(plan: SitePlan, assessments: tuple[Assessment, ...]) -> bytes:
-    return maturity_csv(assessments)
 
 
 # -- terminal table ----------------------------------------------------------------------

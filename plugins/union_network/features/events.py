@@ -27,7 +27,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -36,9 +35,7 @@ import icalendar
 from union_network import __version__
 from union_network.core.network import Post
 from union_network.core.siteplan import Item, Page, SitePlan
-
-if TYPE_CHECKING:  # pragma: no cover - typing only (sites imports this module)
-    from union_network.plan.planner import Planner
+from union_network.plan.planner import Planner
 
 EVENTS_TITLE = "События"
 TEMPLATE_EVENTS = "un-events.html"
@@ -52,6 +49,7 @@ class Calendar:
 
     name: str
     timezone: str
+    page_url: str  # https://…/events/
     items: tuple[Item, ...]  # every item has an event; ordered by start, then id
     first_year: int
     last_year: int
@@ -111,6 +109,7 @@ def events_section(planner: Planner, plan: SitePlan) -> None:
     calendar = Calendar(
         name=f"{plan.org.short_name}: {EVENTS_TITLE.lower()}",
         timezone=planner.options.timezone,
+        page_url=plan.site_url + "events/",
         items=tuple(items),
         first_year=min(years) - 1,
         last_year=max(years) + 2,
@@ -133,7 +132,7 @@ def _vtimezone(tzid: str, first_year: int, last_year: int) -> icalendar.Timezone
     return icalendar.Timezone.from_tzid(tzid, first_date=date(first_year, 1, 1), last_date=date(last_year, 1, 1))
 
 
-def render_ics(plan: SitePlan, calendar: Calendar) -> bytes:
+def render_ics(calendar: Calendar) -> bytes:
     zone = ZoneInfo(calendar.timezone)
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
@@ -143,7 +142,7 @@ def render_ics(plan: SitePlan, calendar: Calendar) -> bytes:
     cal.add("x-wr-calname", calendar.name)
     cal.add("name", calendar.name)  # RFC 7986
     cal.add("x-wr-timezone", calendar.timezone)
-    cal.add("url", plan.site_url + "events/")
+    cal.add("url", calendar.page_url)
     # The zone's rules, limited to the years the events span (the VTIMEZONE stays small but correct).
     cal.add_component(_vtimezone(calendar.timezone, calendar.first_year, calendar.last_year))
     for item in calendar.items:

@@ -13,13 +13,11 @@ Spec: https://www.jsonfeed.org/version/1.1/
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from union_network.core.siteplan import Feed, Item, SitePlan
-from union_network.write.feeds import LANGUAGE
-
-if TYPE_CHECKING:  # pragma: no cover - typing only (sites imports this module)
-    from union_network.plan.planner import Planner
+from union_network.plan.planner import Planner
+from union_network.write.feeds import LANGUAGE, FeedFile
 
 VERSION = "https://jsonfeed.org/version/1.1"
 MEDIA_TYPE = "application/feed+json"
@@ -54,27 +52,28 @@ def _item(item: Item) -> dict[str, Any]:
     return out
 
 
-def feed_document(plan: SitePlan, feed: Feed) -> dict[str, Any]:
+def feed_document(data: FeedFile) -> dict[str, Any]:
     """The JSON Feed 1.1 object of one list (a plain dict, for tests and writers)."""
+    site, feed = data.site, data.feed
     return {
         "version": VERSION,
         "title": feed.title,
-        "home_page_url": plan.site_url + feed.page,
-        "feed_url": plan.site_url + json_path(feed),
-        "description": f"{plan.org.name}: {feed.title.split(': ', 1)[-1]}",
+        "home_page_url": site.url + feed.page,
+        "feed_url": site.url + json_path(feed),
+        "description": f"{site.org.name}: {feed.title.split(': ', 1)[-1]}",
         "language": LANGUAGE,
-        "authors": [{"name": plan.org.name, "url": plan.site_url}],
+        "authors": [{"name": site.org.name, "url": site.url}],
         "items": [_item(item) for item in feed.items],
     }
 
 
-def render_json_feed(plan: SitePlan, feed: Feed) -> bytes:
-    text = json.dumps(feed_document(plan, feed), ensure_ascii=False, indent=2)
+def render_json_feed(data: FeedFile) -> bytes:
+    text = json.dumps(feed_document(data), ensure_ascii=False, indent=2)
     return (text + "\n").encode("utf-8")
 
 
 def jsonfeed_section(planner: Planner, plan: SitePlan) -> None:
     """A ``feed.json`` for every feed the earlier sections (news_section) put in ``plan.feeds``."""
     for feed in plan.feeds:
-        plan.add_file(json_path(feed), render_json_feed, feed)
+        plan.add_file(json_path(feed), render_json_feed, FeedFile(plan.ref, feed))
         plan.counts["feeds"] = plan.counts.get("feeds", 0) + 1

@@ -18,6 +18,7 @@ from union_network.core.network import Registry
 from union_network.core.siteplan import Page, SitePlan
 from union_network.core.urls import UrlScheme
 from union_network.features.maturity import scope_of
+from union_network.plan.planner import Planner
 from union_network.write.assets import use_asset
 from union_network.write.spreadsheet import excel_csv
 
@@ -188,16 +189,8 @@ def registry_csv(data: RegistryData) -> bytes:
     return excel_csv(CSV_HEADER, (row_csv(r) for r in data.rows))
 
 
-def write_registry_json(plan: SitePlan, data: RegistryData) -> bytes:
-    return registry_json(data)
-
-
-def write_registry_csv(plan: SitePlan, data: RegistryData) -> bytes:
-    return registry_csv(data)
-
-
 # -- section -------------------------------------------------------------------
-def registry_section(planner, plan: SitePlan) -> None:
+def registry_section(planner: Planner, plan: SitePlan) -> None:
     """``registry/`` with its downloads, on the root site and on every site of an org with members."""
     registry = planner.registry
     if not registry.has_members(plan.slug) and plan.slug != registry.root.slug:
@@ -207,7 +200,7 @@ def registry_section(planner, plan: SitePlan) -> None:
         registry, planner.urls, plan.slug, plan.build_time.astimezone(planner.options.tz).date().isoformat()
     )
     plan.add_page(Page("registry/index.md", REGISTRY_TITLE, TEMPLATE_REGISTRY, data), REGISTRY_TITLE)
-    plan.add_file(JSON_FILE, write_registry_json, data)
-    plan.add_file(CSV_FILE, write_registry_csv, data)
+    plan.add_file(JSON_FILE, registry_json, data)
+    plan.add_file(CSV_FILE, registry_csv, data)
     use_asset(plan, "un-table.js")
     use_asset(plan, "un-reports.css")

@@ -62,12 +62,12 @@ def root_planned_paths(network: Network) -> dict[str, str]:
     """Top-level names of the pages and files the root's site plan generates (every feature's
     sections, e.g. ``events``, ``registry``): name -> title or path."""
     from union_network.core.dates import build_time
-    from union_network.plan.planner import Planner  # late: sites imports most of the package
+    from union_network.features.registry import planner  # late: the features import most of the package
 
     if network.build_time is None:
         network = dataclasses.replace(network, build_time=build_time())
     try:
-        plan = Planner(network).plan(network.registry.root.slug)
+        plan = planner(network).plan(network.registry.root.slug)
     except Exception:
         return {}
     names: dict[str, str] = {}

@@ -8,7 +8,7 @@ feature. Nothing here renders or writes.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from union_network.core.dates import russian_date, russian_datetime
 from union_network.core.models import KIND_LABELS, SOCIAL_LABELS
@@ -30,7 +30,7 @@ from union_network.plan.flow import Routes, feed_window, route
 from union_network.read.moderation import MODERATION_FILE
 from union_network.read.news import NEWS_FOLDER
 from union_network.read.registry import CARD
-from union_network.write.feeds import render_atom, render_rss
+from union_network.write.feeds import FeedFile, render_atom, render_rss
 
 PREFERRED_PAGE_ORDER = ["index.md", "about.md", "contacts.md", "documents.md"]
 
@@ -53,20 +53,26 @@ TEMPLATE_MEMBERS = "un-members.html"
 TEMPLATE_HOME = "un-home.html"
 TEMPLATE_POST = "un-post.html"
 
+#: A feature's contribution to a site: adds pages, files and navigation entries to the plan.
 Section = Callable[["Planner", SitePlan], None]
 
 
 class Planner:
-    """Builds every site's plan from a loaded network, routing news once."""
+    """Builds every site's plan from a loaded network, routing news once.
 
-    def __init__(self, network: Network, sections: list[Section] | None = None, urls: UrlScheme | None = None):
+    ``sections`` run in order on every plan; the features' list is
+    :func:`union_network.features.registry.sections` (``registry.planner(network)`` builds one).
+    This module imports no feature: features import its types.
+    """
+
+    def __init__(self, network: Network, sections: Sequence[Section], urls: UrlScheme | None = None):
         self.network = network
         self.options = network.options
         self.registry = network.registry
         self.urls = urls or UrlScheme.for_network(network.options, network.registry.root.slug)
         self.published = network.published
         self.routes: Routes = route(self.registry, self.published, network.moderation)
-        self.sections = sections if sections is not None else list(SECTIONS)
+        self.sections = tuple(sections)
         self._items: dict[str, Item] = {}
         self._views: dict[str, OrgView] = {}
         self._unpublished: dict[str, list[Post]] = {}
@@ -199,8 +205,8 @@ def news_section(planner: Planner, plan: SitePlan) -> None:
             items=tuple(planner.items(feed_window(posts, options.feed_size))),
         )
         plan.feeds.append(feed)
-        plan.add_file(feed.rss, render_rss, feed)
-        plan.add_file(feed.atom, render_atom, feed)
+        plan.add_file(feed.rss, render_rss, FeedFile(plan.ref, feed))
+        plan.add_file(feed.atom, render_atom, FeedFile(plan.ref, feed))
         plan.counts["feeds"] += 2
         for i, page in enumerate(paginate(kind, planner.items(posts), feed, options.per_page)):
             plan.add_page(
@@ -237,24 +243,3 @@ def paginate(kind: str, items: list[Item], feed: Feed, size: int) -> list[ListPa
         )
         for n, chunk in enumerate(chunks, start=1)
     ]
-
-
-#: The sections every site runs, in navigation order. Feature modules add theirs here.
-SECTIONS: list[Section] = [pages_section, news_section, members_section]
-
-from union_network.features.branding import brand_section  # noqa: E402
-from union_network.features.bulletin import bulletin_section  # noqa: E402 - feature modules import plan types, not this module
-from union_network.features.dashboard import maturity_section  # noqa: E402
-from union_network.features.events import events_section  # noqa: E402
-from union_network.features.jsonfeed import jsonfeed_section  # noqa: E402
-from union_network.features.registry_export import registry_section  # noqa: E402
-
-SECTIONS.insert(SECTIONS.index(news_section) + 1, jsonfeed_section)  # feed.json beside each feed of news_section
-SECTIONS.insert(SECTIONS.index(members_section) + 1, registry_section)  # registry/ + downloads (orgs with members)
-SECTIONS.insert(SECTIONS.index(registry_section) + 1, maturity_section)  # maturity/ dashboard (orgs with members)
-SECTIONS += [events_section, bulletin_section]
-SECTIONS.append(brand_section)  # theme/brandbook.yml: logo, names, generated CSS, sharing card
-
-from union_network.features.admin import admin_section  # noqa: E402
-
-SECTIONS.append(admin_section)  # admin/: the web editor (when editor: is configured); needs the brand's CSS

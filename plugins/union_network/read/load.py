@@ -43,9 +43,9 @@ def load_network(
         problems.error(config_file, None, "нет файла конфигурации сети (mkdocs.yml)")
         return None, problems
     options = read_options(config_file, problems)
-    check_content_rules(
-        root_dir, problems, cache_dir
-    )  # one brandbook: no CSS, JS, overrides or raw script in org folders
+    brandbook = load_brandbook(root_dir, problems)  # read once: the theme and the enforcement both use it
+    # One brandbook: no CSS, JS, overrides or raw script in org folders; its video hosts and image size.
+    check_content_rules(root_dir, problems, cache_dir, book=brandbook)
     registry = read_registry(root_dir, problems)
     if registry is None:
         return None, problems
@@ -59,6 +59,8 @@ def load_network(
         cache.save()
     moderation = read_moderation(registry, posts, problems)
     network = Network(root_dir, options, registry, posts, moderation, build_time)
-    network.brandbook = load_brandbook(root_dir, problems)
+    network.brandbook = brandbook
+    if cache is not None:
+        network.cache_stats = (cache.hits, cache.misses)
     check_path_layout(network, problems)
     return network, problems

@@ -17,7 +17,7 @@ def _read(name: str) -> bytes:
     return resources.files("union_network").joinpath("write", "static", name).read_bytes()
 
 
-def package_asset(plan: SitePlan, data: tuple[str, str]) -> bytes:
+def package_asset(data: tuple[str, str]) -> bytes:
     """A plan file writer: the bytes of ``static/<name>`` in the package; ``data`` is ``(name, digest)``."""
     return _read(data[0])
 

@@ -7,30 +7,39 @@ time for an empty feed), so an unchanged network gives unchanged feeds.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from feedgen.feed import FeedGenerator
 
 from union_network import __version__
-from union_network.core.siteplan import Feed, SitePlan
+from union_network.core.siteplan import Feed, SiteRef
 
 LANGUAGE = "ru"
 
 
-def _generator(plan: SitePlan, feed: Feed, self_href: str, self_type: str) -> FeedGenerator:
-    page_url = plan.site_url + feed.page
+@dataclass(frozen=True)
+class FeedFile:
+    """What a feed writer needs: the feed and the site that publishes it."""
+
+    site: SiteRef
+    feed: Feed
+
+
+def _generator(site: SiteRef, feed: Feed, self_href: str, self_type: str) -> FeedGenerator:
+    page_url = site.url + feed.page
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)
     fg.id(page_url)
     fg.title(feed.title)
-    fg.subtitle(f"{plan.org.name}: {feed.title.split(': ', 1)[-1]}")
+    fg.subtitle(f"{site.org.name}: {feed.title.split(': ', 1)[-1]}")
     # feedgen uses the last link added as the RSS <channel><link>: the page, so the self link goes first.
     fg.link(href=self_href, rel="self", type=self_type)
     fg.link(href=page_url, rel="alternate", type="text/html")
     fg.language(LANGUAGE)
-    fg.author({"name": plan.org.name, "uri": plan.site_url})
+    fg.author({"name": site.org.name, "uri": site.url})
     fg.generator("union-network", version=__version__)
-    updated: datetime = feed.items[0].date if feed.items else plan.build_time
+    updated: datetime = feed.items[0].date if feed.items else site.build_time
     fg.updated(updated)
     fg.lastBuildDate(updated)
     for item in feed.items:
@@ -49,9 +58,11 @@ def _generator(plan: SitePlan, feed: Feed, self_href: str, self_type: str) -> Fe
     return fg
 
 
-def render_rss(plan: SitePlan, feed: Feed) -> bytes:
-    return _generator(plan, feed, plan.site_url + feed.rss, "application/rss+xml").rss_str(pretty=True)
+def render_rss(data: FeedFile) -> bytes:
+    site, feed = data.site, data.feed
+    return _generator(site, feed, site.url + feed.rss, "application/rss+xml").rss_str(pretty=True)
 
 
-def render_atom(plan: SitePlan, feed: Feed) -> bytes:
-    return _generator(plan, feed, plan.site_url + feed.atom, "application/atom+xml").atom_str(pretty=True)
+def render_atom(data: FeedFile) -> bytes:
+    site, feed = data.site, data.feed
+    return _generator(site, feed, site.url + feed.atom, "application/atom+xml").atom_str(pretty=True)

@@ -12,5 +12,5 @@ def write_outputs(plan: SitePlan, site_dir: Path) -> int:
     for output in plan.files:
         target = site_dir / output.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(output.write(plan, output.data))
+        target.write_bytes(output.write(output.data))
     return len(plan.files)

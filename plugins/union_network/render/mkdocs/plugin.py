@@ -18,7 +18,8 @@ from mkdocs.structure.pages import Page
 
 from union_network.core.dates import build_time
 from union_network.core.siteplan import SitePlan
-from union_network.plan.planner import TEMPLATE_HOME, TEMPLATE_POST, Planner
+from union_network.features.registry import planner
+from union_network.plan.planner import TEMPLATE_HOME, TEMPLATE_POST
 from union_network.read.load import load_network
 from union_network.render.mkdocs.config import UnionNetworkConfig
 from union_network.render.mkdocs.theme import apply_brand, drop_unpublished_theme_files, page_layout, valid_html
@@ -56,7 +57,7 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
         network, problems = load_network(Path(config.config_file_path), build_time())
         if problems or network is None:
             raise PluginError("\n".join(str(p) for p in problems))
-        return Planner(network).plan(network.registry.root.slug)
+        return planner(network).plan(network.registry.root.slug)
 
     # -- files and pages -----------------------------------------------------
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
