@@ -203,7 +203,7 @@ def news_fields(options: NetworkOptions, has_members: bool) -> list[dict[str, An
 
 
 def admin_config(
-    options: NetworkOptions, folder: str, site_url: str, has_members: bool, short_name: str
+    options: NetworkOptions, slug: str, folder: str, site_url: str, has_members: bool, short_name: str
 ) -> dict[str, Any]:
     """Decap's ``config.yml`` for one organisation; ``folder`` is its folder under the network root."""
     editor = options.editor
@@ -214,7 +214,11 @@ def admin_config(
         config["publish_mode"] = "editorial_workflow"
     if editor.local_backend:
         local = editor.local_backend
-        config["local_backend"] = {"url": local} if isinstance(local, str) else True
+        # Decap talks to the proxy only from these host names: the preview's <slug>.localhost too
+        config["local_backend"] = {
+            "url": local if isinstance(local, str) else f"{LOCAL_BACKEND}/api/v1",
+            "allowed_hosts": ["localhost", "127.0.0.1", f"{slug}.localhost"],
+        }
     config |= {
         "locale": "ru",
         "site_url": site_url,
@@ -333,7 +337,7 @@ def admin_section(planner, plan: SitePlan) -> None:
     network = planner.network
     folder = plan.source_dir.relative_to(network.root_dir).as_posix()
     has_members = planner.registry.has_members(plan.slug)
-    config = admin_config(options, folder, plan.site_url, has_members, plan.org.short_name)
+    config = admin_config(options, plan.slug, folder, plan.site_url, has_members, plan.org.short_name)
     stylesheets = tuple(plan.brand.stylesheets) if plan.brand is not None else ()
     plan.add_file(f"{ADMIN_FOLDER}/index.html", write_admin_html, (plan.org.short_name, admin_csp(editor), stylesheets))
     plan.add_file(f"{ADMIN_FOLDER}/config.yml", write_admin_config, config)
