@@ -88,15 +88,18 @@ $(BENCH_STAMP): pyproject.toml | $(STAMP)
 bench: $(STAMP) $(BENCH_STAMP)
 	$(PY) bench/bench.py $(BENCH_ARGS)
 
-## vendor-decap: copy the web editor (Decap CMS) from node_modules into the package; commit the result
-DECAP_DIST := node_modules/decap-cms/dist
-DECAP_DIR  := plugins/union_network/write/static/decap
+## vendor-decap: copy the web editor (Decap CMS's dist/) from its npm package into the package; commit the result
+DECAP_VERSION := 3.16.3
+DECAP_DIR     := plugins/union_network/write/static/decap
 vendor-decap: $(NODE_STAMP)
-	rm -rf $(DECAP_DIR)
-	mkdir -p $(DECAP_DIR)
-	cp $(DECAP_DIST)/decap-cms.js $(DECAP_DIST)/*.decap-cms.js $(DECAP_DIST)/*.wasm $(DECAP_DIST)/decap-cms.js.LICENSE.txt $(DECAP_DIR)/
-	cp node_modules/decap-cms-backend-gitea/LICENSE $(DECAP_DIR)/LICENSE
-	node -p "require('./node_modules/decap-cms/package.json').version" > $(DECAP_DIR)/VERSION
+	rm -rf .cache/decap $(DECAP_DIR)
+	mkdir -p .cache/decap $(DECAP_DIR)
+	cd .cache/decap && npm pack --silent decap-cms@$(DECAP_VERSION) && tar xzf decap-cms-$(DECAP_VERSION).tgz
+	cp .cache/decap/package/dist/decap-cms.js .cache/decap/package/dist/*.decap-cms.js .cache/decap/package/dist/*.wasm \
+	   .cache/decap/package/dist/decap-cms.js.LICENSE.txt $(DECAP_DIR)/
+	cp node_modules/decap-server/LICENSE $(DECAP_DIR)/LICENSE
+	echo $(DECAP_VERSION) > $(DECAP_DIR)/VERSION
+	rm -rf .cache/decap
 
 clean:
 	rm -rf site .site.* $(VENV)
