@@ -10,6 +10,7 @@ after a second build the post is on the primary's news, its parent's network new
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import time
@@ -17,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from playwright.sync_api import expect
 from themenet import EPOCH, build, write_branded_network
 
 from union_network.features.admin import ADMIN_FOLDER, decap_files
@@ -103,12 +105,12 @@ def _open_editor(browser, editor_server, slug: str):
     return context, page, origin, problems
 
 
-def _write_post(page, origin: str, news: Path, title: str, when: str, *, categories=(), event=None) -> Path:
-    """Fill the new-post form as an editor would, publish, and return the file that appeared."""
-    before = set(news.iterdir())
-    page.goto(f"{origin}/{ADMIN_FOLDER}/#/collections/news/new")
-    page.locator("[id^=title-field]").fill(title)
-    page.locator("[id^=date-field]").fill(when)
+def _fill_form(page, title: str, when: str, categories, event) -> bool:
+    """Fill the new-post form; False when Decap reset it meanwhile (it sets up a new entry asynchronously)."""
+    title_field, date_field = page.locator("[id^=title-field]"), page.locator("[id^=date-field]")
+    expect(date_field).not_to_have_value("")  # the new entry is set up (the date defaults to now)
+    title_field.fill(title)
+    date_field.fill(when)
     select = page.locator("[id^=categories-field]")
     for label in categories:
         select.click()
@@ -120,12 +122,29 @@ def _write_post(page, origin: str, news: Path, title: str, when: str, *, categor
         page.locator("[id^=place-field]").fill(event["place"])
     page.locator("[data-slate-editor]").click()
     page.keyboard.type("Собрание трудового коллектива прошло в цехе.")
+    page.wait_for_timeout(300)
+    return title_field.input_value() == title and date_field.input_value() == when
+
+
+def _write_post(page, origin: str, news: Path, title: str, when: str, *, categories=(), event=None) -> Path:
+    """Fill the new-post form as an editor would, publish, and return the file that appeared."""
+    before = set(news.iterdir())
+    for _ in range(3):  # bounded: a form reset under load is filled again on a freshly loaded page
+        page.goto("about:blank")
+        page.goto(f"{origin}/{ADMIN_FOLDER}/#/collections/news/new")
+        page.wait_for_load_state("networkidle")
+        if _fill_form(page, title, when, categories, event):
+            break
+    else:
+        pytest.fail("the new-post form was reset three times")
     page.get_by_role("button", name="Опубликовать").first.click()
     page.get_by_text("Опубликовать сейчас").click()
     for _ in range(150):  # bounded: up to 15 s for the proxy to write the file
         created = set(news.iterdir()) - before
         if created:
             (path,) = created
+            # after publishing, Decap moves on to the saved entry's page: let it, before the next form
+            page.wait_for_url(re.compile(rf"#/collections/news/entries/{re.escape(path.stem)}$"))
             return path
         page.wait_for_timeout(100)
     pytest.fail(f"no file appeared in {news}; the editor shows: {page.locator('body').inner_text()[:2000]}")
