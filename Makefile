@@ -63,6 +63,7 @@ test-deps: $(STAMP) $(SYSTEM_STAMP) $(NODE_STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check plugins tests bench scripts build.py
 	$(VENV)/bin/ruff format --check plugins tests bench scripts build.py
+	$(VENV)/bin/mypy
 
 ## test: run the whole test suite (installs what it needs first), lint and types included
 test: test-deps lint

@@ -978,6 +978,7 @@ def run_hugo(net: GeneratedNetwork, work: Path, env: dict, domain: str) -> Run |
 # ----------------------------------------------------------------------------- this project
 def run_ours(net: GeneratedNetwork, work: Path, env: dict, jobs: int, seed: int) -> list[Run]:
     from union_network.build.fingerprint import environment_digest
+    from union_network.build.publish import Output
 
     out = work / "site"
     cmd = [
@@ -1026,8 +1027,10 @@ def run_ours(net: GeneratedNetwork, work: Path, env: dict, jobs: int, seed: int)
         return run
 
     shutil.rmtree(net.root_dir / ".cache", ignore_errors=True)
-    shutil.rmtree(out, ignore_errors=True)
-    step("cold full build")
+    Output(out).remove()  # a symlink to its generation (atomic publishing)
+    env = {**env, "UNION_NETWORK_SEARCH_STATS": str(work / "search-stats.json")}
+    cold = step("cold full build")
+    search_line(out, cold)
     step("no change")
     writer = Writer(Random(seed + 1000), read_categories(net.config_file), BENCH_EPOCH)
     target = net.orgs[net.primaries[len(net.primaries) // 2]]
@@ -1039,6 +1042,27 @@ def run_ours(net: GeneratedNetwork, work: Path, env: dict, jobs: int, seed: int)
     org = add_primary(writer, net)
     step("new primary org added", f"orgs/{org.slug}/ with {len(org.posts)} posts, under {org.parent}")
     return runs
+
+
+def search_line(out: Path, cold: Run) -> dict | None:
+    """The search indexing of a build (features/search.py writes its figures where UNION_NETWORK_SEARCH_STATS says):
+    reading the records from the rendered pages plus Pagefind's network index, and their share of the build."""
+    try:
+        stats = json.loads((out.parent / "search-stats.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    seconds = stats["extract"] + stats["network"]
+    stats["share_of_build"] = round(seconds / cold.seconds, 3) if cold.seconds else None
+    cold.note = (cold.note + " | " if cold.note else "") + (
+        f"search index {seconds:.2f} s (records {stats['extract']:.2f} s, Pagefind {stats['network']:.2f} s)"
+    )
+    click.echo(
+        f"  search index: {seconds:.2f} s = {100 * (stats['share_of_build'] or 0):.0f} % of the cold build "
+        f"(records of {stats['extracted_sites']} sites {stats['extract']:.2f} s, "
+        f"Pagefind network index of {stats['network_records']} records {stats['network']:.2f} s)",
+        err=True,
+    )
+    return stats
 
 
 # ----------------------------------------------------------------------------- report

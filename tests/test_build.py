@@ -196,14 +196,16 @@ def test_a_site_that_fails_to_render_keeps_the_previous_output(tmp_path):
     assert "Traceback" not in result.output
     assert "orgs/prim" in result.output
     assert tree_digest(tmp_path / "net/site") == before
-    assert not [p for p in (tmp_path / "net").iterdir() if p.name.startswith(".site")]
+    # Nothing beside the output but the generation it links to (DESIGN §7: atomic publishing).
+    published = (tmp_path / "net/site").readlink().name
+    assert not [p for p in (tmp_path / "net").iterdir() if p.name.startswith(".site") and p.name != published]
 
 
 def test_search_finds_posts_and_pages_not_the_lists_that_repeat_them(built):
     import json
 
-    index = json.loads((built / "terr/search/search_index.json").read_text(encoding="utf-8"))
-    locations = {doc["location"].split("#")[0] for doc in index["docs"]}
+    records = json.loads((built / ".union-network/search/terr.json").read_text(encoding="utf-8"))
+    locations = {r["url"].removeprefix("https://terr.net.example/") for r in records}  # features/search.py
     assert "news/2026-02-10-broadcast/" in locations
     assert not {loc for loc in locations if loc.startswith(("news/page/", "network/"))}
     assert "news/" not in locations

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
-from netfactory import write_network
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 pytestmark = pytest.mark.skipif(
@@ -100,7 +99,7 @@ http {{
                 self.proc.wait()
 
 
-def get(port: int, host: str, path: str = "/", tls: bool = False):
+def get(port: int, host: str, path: str = "/", tls: bool = False, headers: dict[str, str] | None = None):
     if tls:
         context = ssl.create_default_context()
         context.check_hostname = False
@@ -113,6 +112,8 @@ def get(port: int, host: str, path: str = "/", tls: bool = False):
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     conn.putrequest("GET", path, skip_host=True, skip_accept_encoding=True)
     conn.putheader("Host", host)
+    for name, value in (headers or {}).items():
+        conn.putheader(name, value)
     conn.endheaders()
     response = conn.getresponse()
     body = response.read()
@@ -206,6 +207,21 @@ def test_asset_caching(server):
     plain = next(p for p in (site / "prim/assets").rglob("*") if p.is_file() and ".min." not in p.name)
     status, headers, _ = get(port, "prim.net.example", "/" + plain.relative_to(site / "prim").as_posix())
     assert status == 200 and headers["cache-control"] == "public, max-age=86400"
+
+
+def test_the_search_index_answers_the_networks_origins_only(server):
+    port, site = server
+    entry = "/pagefind/pagefind-entry.json"
+    assert (site / "fed" / entry.lstrip("/")).is_file()
+    status, headers, body = get(port, "net.example", entry, headers={"Origin": "https://prim.net.example"})
+    assert status == 200 and body == (site / "fed" / entry.lstrip("/")).read_bytes()
+    assert headers["access-control-allow-origin"] == "https://prim.net.example"
+    assert headers["vary"] == "Origin" and headers["cache-control"] == "no-cache"
+    for origin in ("https://evil.example", "https://prim.net.example.evil.example", "https://net.example.evil"):
+        status, headers, _ = get(port, "net.example", entry, headers={"Origin": origin})
+        assert status == 200 and "access-control-allow-origin" not in headers, origin
+    status, headers, _ = get(port, "net.example", "/", headers={"Origin": "https://prim.net.example"})
+    assert "access-control-allow-origin" not in headers  # pages: no CORS
 
 
 def test_unknown_hosts_and_pages_are_404(server):
@@ -315,16 +331,9 @@ def test_plain_config_has_https_ready_but_commented(built):
     assert any("error_page 404 /404.html;" in line for line in active)
 
 
-def test_path_style_serves_the_assembled_tree(tmp_path):
-    cfg = write_network(tmp_path, posts=POSTS)
-    cfg.write_text(
-        cfg.read_text(encoding="utf-8").replace(
-            "domain: net.example\n", "domain: net.example\n      url_style: path\n"
-        ),
-        encoding="utf-8",
-    )
-    assert run_cli("build", "-q", "-f", str(cfg)).exit_code == 0
-    assert run_cli("assemble", "-f", str(cfg)).exit_code == 0
+def test_path_style_serves_the_assembled_tree(path_network, tmp_path):
+    cfg, _ = path_network
+    assert run_cli("assemble", "-f", str(cfg), "--out", str(tmp_path / "public")).exit_code == 0
     port = free_port()
     result = run_cli(
         "nginx-config",

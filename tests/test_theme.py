@@ -140,15 +140,9 @@ def test_a_bad_brandbook_is_reported_with_lines(tmp_path):
 
 # -- built sites -------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("themed")
-    cfg = write_branded_network(root)
-    # mkdocs.yml tries to bring Google Fonts and its own palette: the brandbook wins.
-    text = cfg.read_text(encoding="utf-8").replace(
-        "  font: false\n", "  font:\n    text: Roboto\n  palette:\n    primary: red\n"
-    )
-    cfg.write_text(text, encoding="utf-8")
-    return build(cfg, root / "site")
+def site(branded_network) -> Path:
+    """The session's branded network; its mkdocs.yml tries Google Fonts and its own palette: the brandbook wins."""
+    return branded_network[1]
 
 
 def page(site: Path, path: str):
@@ -170,7 +164,7 @@ def test_settings_come_from_the_brandbook_not_mkdocs_yml(site):
     assert "--un-navy:#17325C" in css and "--md-primary-fg-color:var(--un-primary)" in css
     assert css.count("@font-face") == 3 and 'url("fonts/golos-text-400.woff2")' in css
     sheets = doc.xpath('//link[@rel="stylesheet"]/@href')
-    assert [s for s in sheets if "un-" in s] == ["assets/un-brand.css", "assets/un-theme.css"]
+    assert [s for s in sheets if "un-" in s] == ["assets/un-brand.css", "assets/un-theme.css", "assets/un-pictures.css"]
     assert all(not s.startswith(("http:", "https:", "//")) for s in sheets + doc.xpath("//script/@src"))
 
 
@@ -230,7 +224,7 @@ def test_news_cards_have_russian_dates_and_category_chips(site):
     first = doc.find_class("un-item")[0]
     assert first.xpath(".//time")[0].text == "20 мая 2026"
     assert first.xpath(".//time/@datetime")[0].startswith("2026-05-20")
-    assert [c.text for c in first.find_class("un-chip")] == ["Собрания", "Колдоговорная кампания"]
+    assert [c.text_content() for c in first.find_class("un-chip")] == ["Собрания", "Колдоговорная кампания"]
     support = doc.find_class("un-item--support")[0]
     assert "Нужна поддержка" in support.text_content()
 

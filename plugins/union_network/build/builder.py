@@ -1,34 +1,43 @@
-"""The build pipeline: load -> plan -> fingerprint -> render changed sites -> swap them in.
+"""The build pipeline: fast path -> load + check -> plan + fingerprint -> render changed -> publish.
 
 Each site has a fingerprint (:mod:`fingerprint`); only sites whose fingerprint
 changed since the output folder's manifest are rendered, in worker processes
-when ``jobs > 1``. Rendered sites go to a staging folder; only when every one
-succeeded are they moved into the output, so a failed build leaves the
+when ``jobs > 1``. Sites are rendered into a new generation of the output
+(:mod:`publish`), unchanged ones hard-linked into it; only when every site
+succeeded does the output flip to it, so a failed or killed build leaves the
 published output as it was. The renderer is passed in as a factory (the CLI
 wires the MkDocs one), so this module knows nothing of MkDocs.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import multiprocessing
 import os
-import shutil
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
-from union_network.build.fingerprint import Fingerprinter, environment_digest
+from union_network.build.fingerprint import Fingerprinter, environment_digest, tree_digest
+from union_network.build.publish import Output, Stage, checkpoint, die_with_parent, staged
 from union_network.core.dates import build_time
-from union_network.core.problems import InputError
+from union_network.core.files import write_atomic
+from union_network.core.network import Network
+from union_network.core.problems import InputError, Problems, UnionNetworkError
 from union_network.core.siteplan import SitePlan
-from union_network.core.urls import UrlScheme
+from union_network.core.urls import PATH, UrlScheme
+from union_network.features import search
 from union_network.features.registry import planner as make_planner
+from union_network.plan.layout import check_path_layout
+from union_network.plan.planner import Planner
 from union_network.read.load import default_cache_dir, load_network
+from union_network.read.registry import ORGS_FOLDER, ROOT_FOLDER
 
 MANIFEST_DIR = ".union-network"  # inside the output folder, beside (never inside) the sites
 MANIFEST = "manifest.json"
@@ -42,11 +51,14 @@ class Renderer(Protocol):
 RendererFactory = Callable[[Path], Renderer]
 
 
-@dataclass
-class SiteFailure(Exception):
-    slug: str
-    source: str
-    messages: list[str]
+class SiteFailure(UnionNetworkError):
+    """A site failed to render (``slug``, its folder ``source``), or ``slug == "*"``: warnings under --strict."""
+
+    def __init__(self, slug: str, source: str, messages: list[str]):
+        super().__init__(messages)
+        self.args = (slug, source, self.messages)
+        self.slug = slug
+        self.source = source
 
     def __str__(self) -> str:
         return "\n".join(f"{self.source}: {m}" for m in self.messages)
@@ -67,7 +79,7 @@ class BuildResult:
     cache_misses: int = 0
 
 
-Progress = Callable[[int, int, SitePlan, float], None]
+Progress = Callable[[int, int | None, SitePlan, float], None]  # done, total (once known), site, seconds
 
 
 def default_out_dir(config_file: Path) -> Path:
@@ -85,56 +97,47 @@ def read_manifest(out_dir: Path) -> dict:
 def write_manifest(out_dir: Path, manifest: dict) -> None:
     folder = out_dir / MANIFEST_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f".{MANIFEST}.{os.getpid()}"
-    tmp.write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    tmp.replace(folder / MANIFEST)
+    write_atomic(folder / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True) + "\n")
 
 
 # -- the no-change fast path -------------------------------------------------------------
 def _state_file(root_dir: Path, out_dir: Path) -> Path:
     """Where the fast path's record of a build into ``out_dir`` lives: the network's cache, not the output."""
-    import hashlib
-
     key = hashlib.blake2b(str(out_dir).encode(), digest_size=8).hexdigest()
     return default_cache_dir(root_dir) / "builds" / f"{key}.json"
 
 
 def _inputs_digest(root_dir: Path, environment: str, shard, preview_host) -> str:
     """Everything a build reads: the organisations' folders, theme, config, package; and how it was asked."""
-    from union_network.build.fingerprint import tree_digest
-    from union_network.read.registry import ORGS_FOLDER, ROOT_FOLDER
-
     digest = tree_digest(root_dir / ROOT_FOLDER, root_dir / ORGS_FOLDER)
     return f"{environment}:{digest}:{shard}:{preview_host}"
 
 
 def _write_state(path: Path, state: dict) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    tmp.write_text(json.dumps(state, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    write_atomic(path, json.dumps(state, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
 
 
-def _unchanged_output(state_file: Path, out_dir: Path, inputs: str, now) -> BuildResult | None:
+def _unchanged_output(job: _Job) -> BuildResult | None:
     """When no input changed since the last build into ``out_dir`` and no time-dependent output
     (a post falling due, an event passing, a new day) can have changed, the output is current:
     the build is skipped without reading the network."""
-    from datetime import datetime
-
     try:
-        state = json.loads(state_file.read_text(encoding="utf-8"))
+        state = json.loads(job.state_file.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    sites = read_manifest(out_dir).get("sites", {})
+    sites = read_manifest(job.out_dir).get("sites", {})
     if state.get("manifest") != sites:  # the output was replaced or changed since
         return None
     valid_until = state.get("valid_until")
-    if state.get("inputs") != inputs or not valid_until or now >= datetime.fromisoformat(valid_until):
+    if state.get("inputs") != job.inputs or not valid_until or job.now >= datetime.fromisoformat(valid_until):
         return None
-    if not sites or any(not (out_dir / slug).is_dir() for slug in sites):
+    if not sites or any(not (job.out_dir / slug).is_dir() for slug in sites):
+        return None
+    if not Output(job.out_dir).settled():  # another build is publishing, or a killed one left work
         return None
     return BuildResult(
-        out_dir=out_dir,
+        out_dir=job.out_dir,
         root=state.get("root"),
         sites=state.get("sites", len(sites)),
         posts=state.get("posts", 0),
@@ -164,35 +167,38 @@ def assign_shards(weights: dict[str, int], count: int) -> list[list[str]]:
 _worker_renderer: Renderer | None = None
 
 
-def _init_worker(factory: RendererFactory, config_file: Path) -> None:
+def _init_worker(factory: RendererFactory, config_file: Path, parent_pid: int) -> None:
     global _worker_renderer
+    die_with_parent(parent_pid)
     _worker_renderer = factory(config_file)
+
+
+def _messages(exc: BaseException) -> list[str]:
+    return getattr(exc, "messages", None) or [f"{type(exc).__name__}: {exc}"]
 
 
 def _render_in_worker(plan: SitePlan, site_dir: Path) -> tuple[list[str], float]:
     started = time.monotonic()
+    assert _worker_renderer is not None
     try:
         warnings = _worker_renderer.render(plan, site_dir)
     except Exception as exc:
-        raise _RenderFailed(getattr(exc, "messages", None) or [f"{type(exc).__name__}: {exc}"]) from None
+        raise UnionNetworkError(_messages(exc)) from None  # picklable, unlike what MkDocs raises
     return warnings, time.monotonic() - started
-
-
-class _RenderFailed(Exception):
-    def __init__(self, messages: list[str]):
-        super().__init__(messages)
-        self.messages = messages
 
 
 @contextmanager
 def _worker_pool(jobs: int, factory: RendererFactory, config_file: Path) -> Iterator[ProcessPoolExecutor | None]:
     """Worker processes, forked now: before the network is read, so that they hold MkDocs and
-    Material but not the network (their memory does not grow with it); plans reach them pickled."""
+    Material but not the network (their memory does not grow with it); plans reach them pickled.
+    They are killed when the build process dies."""
     if jobs <= 1:
         yield None
         return
     context = multiprocessing.get_context("fork")
-    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(factory, config_file))
+    pool = ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_init_worker, initargs=(factory, config_file, os.getpid())
+    )
     try:
         for future in [pool.submit(_ready) for _ in range(jobs)]:  # start every worker now
             future.result()
@@ -205,24 +211,28 @@ def _ready() -> bool:
     return True
 
 
+def _failure(plan: SitePlan, root_dir: Path, exc: BaseException) -> SiteFailure:
+    return SiteFailure(plan.slug, plan.source_dir.relative_to(root_dir).as_posix(), _messages(exc))
+
+
 def _render_all(
     plans: Iterator[SitePlan],
-    staging: Path,
+    folder: Path,
     factory: RendererFactory,
-    config_file: Path,
+    job: _Job,
     pool: ProcessPoolExecutor | None,
     jobs: int,
 ) -> Iterator[tuple[SitePlan, list[str], float]]:
-    """Render plans into ``staging/<slug>`` as the iterator yields them (planning the next sites
-    while workers render); yields as sites finish; raises on the first failure."""
+    """Render plans into ``folder/<slug>`` as the iterator yields them (planning the next sites
+    while workers render); yields as sites finish; raises :class:`SiteFailure` on the first failure."""
     if pool is None:
-        renderer = factory(config_file)
+        renderer = factory(job.config_file)
         for plan in plans:
             started = time.monotonic()
             try:
-                warnings = renderer.render(plan, staging / plan.slug)
+                warnings = renderer.render(plan, folder / plan.slug)
             except Exception as exc:
-                raise _Failed(plan, getattr(exc, "messages", None) or [f"{type(exc).__name__}: {exc}"]) from None
+                raise _failure(plan, job.root_dir, exc) from None
             yield plan, warnings, time.monotonic() - started
         return
     futures: dict = {}
@@ -232,35 +242,216 @@ def _render_all(
     while True:
         # Keep every worker busy (plus one queued each), planning more sites as they free up.
         while not exhausted and len(pending) < 2 * jobs:
-            plan = next(source, None)
-            if plan is None:
+            queued = next(source, None)
+            if queued is None:
                 exhausted = True
                 break
-            future = pool.submit(_render_in_worker, plan, staging / plan.slug)
-            futures[future] = plan
+            future = pool.submit(_render_in_worker, queued, folder / queued.slug)
+            futures[future] = queued
             pending.add(future)
         if not pending:
             return
         done, pending = wait(pending, return_when=FIRST_COMPLETED)
         for future in done:
-            plan = futures.pop(future)
-            exc = future.exception()
-            if exc is not None:
+            finished: SitePlan = futures.pop(future)
+            error = future.exception()
+            if error is not None:
                 for other in pending:
                     other.cancel()
-                raise _Failed(plan, getattr(exc, "messages", None) or [str(exc)])
+                raise _failure(finished, job.root_dir, error)
             warnings, seconds = future.result()
-            yield plan, warnings, seconds
-
-
-class _Failed(Exception):
-    def __init__(self, plan: SitePlan, messages: list[str]):
-        super().__init__(messages)
-        self.plan = plan
-        self.messages = messages
+            yield finished, warnings, seconds
 
 
 # -- the build ------------------------------------------------------------------------
+@dataclass
+class _Job:
+    """What one build was asked to do, resolved."""
+
+    config_file: Path
+    root_dir: Path
+    out_dir: Path
+    now: datetime
+    environment: str
+    inputs: str  # digest of everything read, for the fast path
+    state_file: Path
+    shard: tuple[int, int] | None
+    preview_host: str | None
+
+    @classmethod
+    def make(cls, config_file: Path, out_dir: Path | None, shard, preview_host) -> _Job:
+        config_file = Path(config_file).resolve()
+        root_dir = config_file.parent
+        out = Output(out_dir or default_out_dir(config_file)).path  # the name, not a symlink's target
+        environment = environment_digest(root_dir, config_file)
+        return cls(
+            config_file=config_file,
+            root_dir=root_dir,
+            out_dir=out,
+            now=build_time(),
+            environment=environment,
+            inputs=_inputs_digest(root_dir, environment, shard, preview_host),
+            state_file=_state_file(root_dir, out),
+            shard=shard,
+            preview_host=preview_host,
+        )
+
+
+@dataclass
+class Checked:
+    """A network read and checked: ``problems`` hold errors when the input is not usable."""
+
+    network: Network | None
+    problems: Problems
+    planner: Planner | None = None
+    root_plan: SitePlan | None = None  # planned here when the url_style: path check needs it
+
+
+def load_and_check(
+    config_file: Path,
+    now: datetime,
+    *,
+    cache_dir: Path | None = None,
+    pool: Executor | None = None,
+    preview_host: str | None = None,
+) -> Checked:
+    """Read the network (:func:`load_network`), then check what only a plan shows: with
+    ``url_style: path``, member slugs taken by the root site's top-level paths."""
+    network, problems = load_network(config_file, now, cache_dir=cache_dir, pool=pool)
+    if network is None:
+        return Checked(None, problems)
+    root = network.registry.root.slug
+    urls = UrlScheme(preview_host, root, scheme="http") if preview_host else None
+    planner = make_planner(network, urls=urls)
+    checked = Checked(network, problems, planner)
+    if network.options.url_style == PATH and not problems:  # planning needs a valid network
+        checked.root_plan = planner.plan(root)
+    check_path_layout(network, problems, checked.root_plan)
+    return checked
+
+
+def _select(checked: Checked, shard: tuple[int, int] | None) -> list[str]:
+    """The sites this build makes: all, or shard ``(k, n)`` of them."""
+    assert checked.network is not None and checked.planner is not None
+    slugs = list(checked.network.registry.orgs)
+    if shard is None:
+        return slugs
+    weights = {slug: site_weight(_plan(checked, slug)) for slug in slugs}
+    mine = set(assign_shards(weights, shard[1])[shard[0] - 1])
+    return [slug for slug in slugs if slug in mine]
+
+
+def _plan(checked: Checked, slug: str) -> SitePlan:
+    if checked.root_plan is not None and checked.root_plan.slug == slug:
+        return checked.root_plan
+    assert checked.planner is not None
+    return checked.planner.plan(slug)
+
+
+@dataclass
+class _Rendered:
+    """Sites planned and rendered into a stage."""
+
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    uncarried: list[str] = field(default_factory=list)  # unchanged sites not yet linked into the stage
+    posts: int = 0
+    feeds: int = 0
+    changed: int = 0
+
+    def carry(self, stage: Stage) -> None:
+        for slug in self.uncarried:
+            stage.carry(slug)
+        self.uncarried.clear()
+
+
+def _render_changed(
+    job: _Job,
+    checked: Checked,
+    slugs: list[str],
+    stage: Stage,
+    previous: dict[str, str],
+    result: BuildResult,
+    run: tuple[RendererFactory, ProcessPoolExecutor | None, int],
+    progress: Progress | None,
+) -> _Rendered:
+    """Plan every site, fingerprint it, render into the stage those whose fingerprint changed
+    (or whose folder is missing from the published output)."""
+    factory, pool, jobs = run
+    done = _Rendered()
+    fingerprinter = Fingerprinter(job.environment, job.root_dir)
+    published = stage.previous
+
+    def changed_plans() -> Iterator[SitePlan]:
+        """Plan the sites one by one (a plan is dropped as soon as it is known unchanged)."""
+        for slug in slugs:
+            plan = _plan(checked, slug)
+            done.fingerprints[slug] = fingerprinter.site(plan)
+            done.posts += plan.counts["posts"]
+            done.feeds += plan.counts["feeds"]
+            if previous.get(slug) == done.fingerprints[slug] and published and (published / slug).is_dir():
+                done.uncarried.append(slug)
+            else:
+                done.changed += 1
+                yield plan
+            if done.changed:  # a new generation will be published: hard-link while the workers render
+                done.carry(stage)
+
+    renders = _render_all(changed_plans(), stage.folder, factory, job, pool, jobs)
+    for index, (plan, warnings, seconds) in enumerate(renders, start=1):
+        source = plan.source_dir.relative_to(job.root_dir).as_posix()
+        result.warnings.extend(f"{source}: {w}" for w in warnings)
+        result.built.append(plan.slug)
+        search.index_site(plan, stage.folder / plan.slug)  # its search records (features/search.py)
+        checkpoint("rendered-one")
+        if progress:
+            planned = len(done.fingerprints) == len(slugs)  # the total is known once every site is planned
+            progress(index, done.changed if planned else None, plan, seconds)
+    checkpoint("rendered")
+    return done
+
+
+def _publish(
+    stage: Stage, slugs: list[str], shard: tuple[int, int] | None, done: _Rendered, result: BuildResult
+) -> None:
+    """Every site rendered (and every unchanged one hard-linked from the published generation):
+    record the fingerprints and flip the output to the new generation, unless nothing changed."""
+    old = read_manifest(stage.previous) if stage.previous is not None else {}
+    if stage.previous is not None:
+        result.removed = sorted(
+            {d.name for d in stage.previous.iterdir() if d.is_dir() and d.name != MANIFEST_DIR} - set(slugs)
+        )
+    manifest: dict = {"format": 1, "sites": done.fingerprints}
+    if shard is not None:
+        manifest["shard"] = f"{shard[0]}/{shard[1]}"
+    if result.built or result.removed or old != manifest:
+        done.carry(stage)
+        checkpoint("carried")
+        search.index_network(stage.folder, stage.previous, result.root, MANIFEST_DIR)  # Pagefind, on the root site
+        write_manifest(stage.folder, manifest)
+        checkpoint("manifest")
+        stage.publish()
+        checkpoint("pruned")
+
+
+def _remember(job: _Job, network: Network, slugs: list[str], done: _Rendered, result: BuildResult) -> None:
+    """What the fast path needs to skip the next build: what was built from what, valid until when."""
+    next_change = network.next_change()
+    _write_state(
+        job.state_file,
+        {
+            "manifest": done.fingerprints,
+            "inputs": job.inputs,
+            "valid_until": next_change.isoformat() if next_change else None,
+            "root": result.root,
+            "sites": len(slugs),
+            "posts": done.posts,
+            "feeds": done.feeds,
+            "warnings": result.warnings,
+        },
+    )
+    checkpoint("state")
+
+
 def build_network(
     config_file: Path,
     renderer_factory: RendererFactory,
@@ -282,120 +473,40 @@ def build_network(
     ``http://<slug>.<preview_host>/``, the root at ``http://<preview_host>/``.
     """
     started = time.monotonic()
-    config_file = Path(config_file).resolve()
-    root_dir = config_file.parent
-    out_dir = Path(out_dir).resolve() if out_dir else default_out_dir(config_file)
-    now = build_time()
-    environment = environment_digest(root_dir, config_file)
-    inputs = _inputs_digest(root_dir, environment, shard, preview_host)
-    if not full:
-        unchanged = _unchanged_output(_state_file(root_dir, out_dir), out_dir, inputs, now)
-        if unchanged is not None:
-            unchanged.seconds = time.monotonic() - started
-            return unchanged
+    job = _Job.make(config_file, out_dir, shard, preview_host)
+    unchanged = None if full else _unchanged_output(job)
+    if unchanged is not None:
+        unchanged.seconds = time.monotonic() - started
+        return unchanged
 
-    with _worker_pool(jobs, renderer_factory, config_file) as pool:
-        network, problems = load_network(
-            config_file, now, cache_dir=cache_dir or default_cache_dir(root_dir), pool=pool
-        )
-        if problems or network is None:
-            raise InputError(problems)
+    with _worker_pool(jobs, renderer_factory, job.config_file) as pool, staged(job.out_dir) as stage:
+        cache = cache_dir or default_cache_dir(job.root_dir)
+        checked = load_and_check(job.config_file, job.now, cache_dir=cache, pool=pool, preview_host=preview_host)
+        if checked.problems or checked.network is None:
+            raise InputError(checked.problems)
+        network = checked.network
         result = BuildResult(
-            out_dir=out_dir, root=network.registry.root.slug, warnings=[str(p) for p in problems.warnings]
+            out_dir=job.out_dir, root=network.registry.root.slug, warnings=[str(p) for p in checked.problems.warnings]
         )
         result.cache_hits, result.cache_misses = network.cache_stats
-        urls = UrlScheme(preview_host, network.registry.root.slug, scheme="http") if preview_host else None
-        planner = make_planner(network, urls=urls)
-        slugs = list(network.registry.orgs)
-        if shard is not None:
-            weights = {slug: site_weight(planner.plan(slug)) for slug in slugs}
-            mine = set(assign_shards(weights, shard[1])[shard[0] - 1])
-            slugs = [slug for slug in slugs if slug in mine]
-
-        fingerprinter = Fingerprinter(environment, root_dir)
-        previous = {} if full else read_manifest(out_dir).get("sites", {})
-        fingerprints: dict[str, str] = {}
-        totals = {"posts": 0, "feeds": 0, "changed": 0}
-        stale = (
-            sorted({d.name for d in out_dir.iterdir() if d.is_dir() and d.name != MANIFEST_DIR} - set(slugs))
-            if out_dir.is_dir()
-            else []
-        )
-
-        def changed_plans() -> Iterator[SitePlan]:
-            """Plan the sites one by one (a plan is dropped as soon as it is known unchanged)."""
-            for slug in slugs:
-                plan = planner.plan(slug)
-                fingerprints[slug] = fingerprinter.site(plan)
-                totals["posts"] += plan.counts["posts"]
-                totals["feeds"] += plan.counts["feeds"]
-                if previous.get(slug) != fingerprints[slug] or not (out_dir / slug).is_dir():
-                    totals["changed"] += 1
-                    yield plan
-
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        staging = out_dir.with_name(f".{out_dir.name}.new-{os.getpid()}")
-        trash = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir()
-        try:
-            for index, (plan, warnings, seconds) in enumerate(
-                _render_all(changed_plans(), staging, renderer_factory, config_file, pool, jobs), start=1
-            ):
-                source = plan.source_dir.relative_to(root_dir).as_posix()
-                result.warnings.extend(f"{source}: {w}" for w in warnings)
-                result.built.append(plan.slug)
-                if progress:
-                    planned = len(fingerprints) == len(slugs)  # the total is known once every site is planned
-                    progress(index, totals["changed"] if planned else None, plan, seconds)
-            if strict and result.warnings:
-                raise SiteFailure("*", "strict", result.warnings)
-            # Every site rendered: move them in, drop the sites that no longer exist, record fingerprints.
-            out_dir.mkdir(exist_ok=True)
-            trash.mkdir()
-            for slug in result.built:
-                if (out_dir / slug).exists():
-                    (out_dir / slug).rename(trash / slug)
-                (staging / slug).rename(out_dir / slug)
-            for slug in stale:
-                (out_dir / slug).rename(trash / slug)
-            manifest = {"format": 1, "sites": fingerprints}
-            if shard is not None:
-                manifest["shard"] = f"{shard[0]}/{shard[1]}"
-            write_manifest(out_dir, manifest)
-            next_change = network.next_change()
-            _write_state(
-                _state_file(root_dir, out_dir),
-                {
-                    "manifest": fingerprints,
-                    "inputs": inputs,
-                    "valid_until": next_change.isoformat() if next_change else None,
-                    "root": result.root,
-                    "sites": len(slugs),
-                    "posts": totals["posts"],
-                    "feeds": totals["feeds"],
-                    "warnings": result.warnings,
-                },
-            )
-        except _Failed as exc:
-            source = exc.plan.source_dir.relative_to(root_dir).as_posix()
-            raise SiteFailure(exc.plan.slug, source, exc.messages) from None
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-            shutil.rmtree(trash, ignore_errors=True)
-        result.removed = stale
-        result.built.sort()
-        result.sites = len(slugs)
-        result.posts = totals["posts"]
-        result.feeds = totals["feeds"]
-        result.seconds = time.monotonic() - started
-        return result
+        slugs = _select(checked, shard)
+        previous = {} if full or stage.previous is None else read_manifest(stage.previous).get("sites", {})
+        done = _render_changed(job, checked, slugs, stage, previous, result, (renderer_factory, pool, jobs), progress)
+        if strict and result.warnings:
+            raise SiteFailure("*", "strict", result.warnings)
+        _publish(stage, slugs, shard, done, result)
+        _remember(job, network, slugs, done, result)
+    result.built.sort()
+    result.sites = len(slugs)
+    result.posts = done.posts
+    result.feeds = done.feeds
+    result.seconds = time.monotonic() - started
+    return result
 
 
 def merge_outputs(shard_dirs: list[Path], out_dir: Path) -> BuildResult:
     """Assemble shard outputs into one output folder (replacing it only when all is well)."""
     started = time.monotonic()
-    out_dir = Path(out_dir).resolve()
     fingerprints: dict[str, str] = {}
     sources: dict[str, Path] = {}
     for shard_dir in shard_dirs:
@@ -410,18 +521,11 @@ def merge_outputs(shard_dirs: list[Path], out_dir: Path) -> BuildResult:
                 raise ValueError(f"{shard_dir}: нет папки сайта {slug!r}")
             sources[slug] = shard_dir
             fingerprints[slug] = fp
-    staging = out_dir.with_name(f".{out_dir.name}.new-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        staging.mkdir(parents=True)
+    with staged(out_dir) as stage:
         for slug, shard_dir in sorted(sources.items()):
-            shutil.copytree(shard_dir / slug, staging / slug, copy_function=shutil.copy2)
-        write_manifest(staging, {"format": 1, "sites": fingerprints})
-        old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-        if out_dir.exists():
-            out_dir.rename(old)
-        staging.rename(out_dir)
-        shutil.rmtree(old, ignore_errors=True)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return BuildResult(out_dir=out_dir, sites=len(sources), built=sorted(sources), seconds=time.monotonic() - started)
+            stage.carry(slug, shard_dir)
+        write_manifest(stage.folder, {"format": 1, "sites": fingerprints})
+        stage.publish()
+    return BuildResult(
+        out_dir=stage.output.path, sites=len(sources), built=sorted(sources), seconds=time.monotonic() - started
+    )

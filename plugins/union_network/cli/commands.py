@@ -6,13 +6,14 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
 from union_network import __version__
-from union_network.build.builder import SiteFailure, build_network, merge_outputs
+from union_network.build.builder import SiteFailure, build_network, load_and_check, merge_outputs
 from union_network.cli import russian
-from union_network.core.problems import InputError, Problems
+from union_network.core.problems import InputError, Problems, UnionNetworkError
 from union_network.read.load import load_network
 
 russian.install()  # click's own headings, help lines and errors in Russian
@@ -119,7 +120,11 @@ def build(
 
     Пересобираются только сайты, чьи исходные файлы изменились с прошлой сборки в OUT.
     """
+    from union_network.render.mkdocs import ENGINE_PROBLEM
     from union_network.render.mkdocs.render import MkDocsRenderer
+
+    if ENGINE_PROBLEM:
+        raise click.UsageError(ENGINE_PROBLEM)
 
     jobs = jobs or os.cpu_count() or 1
     try:
@@ -137,6 +142,8 @@ def build(
         where = "из-за предупреждений (--strict)" if exc.slug == "*" else f"на сайте «{exc.slug}»"
         click.echo(f"Сборка остановлена {where}. Опубликованный сайт не изменён.", err=True)
         sys.exit(1)
+    except UnionNetworkError as exc:  # e.g. the output could not be replaced
+        _fail(exc.messages, "Сборка остановлена. Опубликованный сайт не изменён.")
     for warning in result.warnings:
         click.echo(warning, err=True)
     unchanged = result.sites - len(result.built)
@@ -162,7 +169,7 @@ def merge(shards: tuple[Path, ...], out_dir: Path) -> None:
     """Объединить результаты запусков build --shard K/N в одну папку."""
     try:
         result = merge_outputs(list(shards), out_dir)
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, UnionNetworkError) as exc:
         click.echo(f"Объединение не выполнено: {exc}", err=True)
         sys.exit(1)
     click.echo(f"Готово: сайтов — {result.sites}, время — {result.seconds:.1f} с → {result.out_dir}", err=True)
@@ -186,7 +193,11 @@ def serve(config_file: Path, port: int, bind: str, jobs: int | None) -> None:
     """
     import threading
 
+    from union_network.render.mkdocs import ENGINE_PROBLEM
     from union_network.render.mkdocs.render import MkDocsRenderer
+
+    if ENGINE_PROBLEM:
+        raise click.UsageError(ENGINE_PROBLEM)
     from union_network.tools.serve import Preview
     from union_network.tools.serve import serve as make_server
 
@@ -241,8 +252,9 @@ def check(config_file: Path, rev_range: str | None, who: str | None) -> None:
 
     if bool(rev_range) != bool(who):
         raise click.UsageError("--changed и --as указываются вместе: check --changed origin/main..HEAD --as SLUG")
-    network, problems = load_network(config_file, build_time())
-    if rev_range:
+    checked = load_and_check(config_file, build_time())  # as build checks: the url_style: path layout too
+    network, problems = checked.network, checked.problems
+    if rev_range and who:
         from union_network.tools.ownership import OwnershipError, check_changes
 
         try:
@@ -262,7 +274,7 @@ def check(config_file: Path, rev_range: str | None, who: str | None) -> None:
 
 
 # -- editors' and publishing tools (scaffold.py, ownership.py, nginx.py, layout.py) -------------------
-def _fail(messages: list[str], summary: str) -> None:
+def _fail(messages: list[str], summary: str) -> NoReturn:
     for message in messages:
         click.echo(message, err=True)
     click.echo(summary, err=True)
@@ -407,7 +419,7 @@ def nginx_config_command(
     problems = Problems(root=config_file.parent)
     options = read_options(config_file, problems) if config_file.is_file() else None
     registry = read_registry(config_file.parent, problems) if options is not None else None
-    if registry is None or problems:
+    if options is None or registry is None or problems:
         report(problems)
         _fail([] if options else [f"{config_file}: нет файла конфигурации сети"], "Конфигурация nginx не записана.")
     opts = NginxOptions(
@@ -448,7 +460,7 @@ def nginx_config_command(
 def assemble(config_file: Path, site_dir: Path | None, out_dir: Path | None) -> None:
     """url_style: path — сложить сайты в одно дерево: корневой наверху, остальные в <slug>/."""
     from union_network.core.dates import build_time
-    from union_network.plan.layout import LayoutError, assemble_tree
+    from union_network.plan.layout import assemble_tree
 
     network, problems = load_network(config_file, build_time())
     if problems or network is None:
@@ -470,7 +482,7 @@ def assemble(config_file: Path, site_dir: Path | None, out_dir: Path | None) -> 
     members = [slug for slug in network.registry.orgs if slug != network.registry.root.slug]
     try:
         count = assemble_tree(site_dir, out_dir, network.registry.root.slug, members)
-    except LayoutError as exc:
+    except UnionNetworkError as exc:  # LayoutError, or the tree could not be replaced
         _fail(exc.messages, "Дерево не собрано.")
     click.echo(
         f"Готово: сайтов — {count} → {Path(out_dir).resolve()} (корневая организация — в корне, остальные — в /<slug>/)",
@@ -509,7 +521,8 @@ def report_command(config_file: Path, scope: str | None, csv_out: Path | None, f
     from union_network.features.dashboard import maturity_csv, report_text
     from union_network.features.maturity import assess, scope_of
 
-    network, problems = load_network(config_file, build_time())
+    now = build_time()
+    network, problems = load_network(config_file, now)
     if problems or network is None:
         report(problems)
         _fail([], f"Отчёт не построен: ошибок — {len(problems.errors)}.")
@@ -522,7 +535,7 @@ def report_command(config_file: Path, scope: str | None, csv_out: Path | None, f
         sys.stdout.buffer.write(maturity_csv(rows))
         sys.stdout.buffer.flush()
     else:
-        click.echo(report_text(rows, network.build_time.astimezone(network.options.tz)), nl=False)
+        click.echo(report_text(rows, now.astimezone(network.options.tz)), nl=False)
         if csv_out is not None:
             csv_out.write_bytes(maturity_csv(rows))
             click.echo(f"Записан {csv_out}: организаций — {len(rows)}.", err=True)

@@ -6,7 +6,7 @@ that a single run reports everything an editor got wrong.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,9 +64,26 @@ class Problems:
         return iter(sorted(set(self.items), key=lambda p: (p.path, p.line or 0, p.message)))
 
 
-class InputError(Exception):
+class UnionNetworkError(Exception):
+    """Base of the errors a command reports to a person and stops on (no traceback).
+
+    ``messages`` are the lines to show, in Russian, ``path:line: message`` where the
+    place is known. Picklable (a worker process raises it to the parent) as long as a
+    subclass keeps ``args`` equal to its constructor's arguments.
+    """
+
+    def __init__(self, messages: Iterable[str]):
+        self.messages = list(messages)
+        super().__init__(self.messages)
+
+    def __str__(self) -> str:
+        return "\n".join(self.messages)
+
+
+class InputError(UnionNetworkError):
     """Raised when the input has errors; carries every problem found."""
 
     def __init__(self, problems: Problems):
-        super().__init__(f"{len(problems.errors)} error(s) in the input")
+        super().__init__(str(p) for p in problems)
+        self.args = (problems,)
         self.problems = problems

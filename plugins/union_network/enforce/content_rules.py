@@ -150,7 +150,7 @@ def check_org_folder(folder: Path, rules: ContentRules, problems: Problems, clea
             ext = os.path.splitext(name)[1].lower()
             if ext in MARKDOWN or ext in IMAGES:
                 st = path.stat() if clean is not None else None
-                if st is not None and clean.is_clean(path, st):
+                if clean is not None and st is not None and clean.is_clean(path, st):
                     continue
                 found = len(problems.items)
                 if ext in MARKDOWN:
@@ -159,7 +159,7 @@ def check_org_folder(folder: Path, rules: ContentRules, problems: Problems, clea
                         check_markdown(text, path, rules, problems, page=here != news)
                 else:
                     _check_image(path, ext, rules, problems)
-                if st is not None and len(problems.items) == found:
+                if clean is not None and st is not None and len(problems.items) == found:
                     clean.mark_clean(path, st)
             elif ext in CSS:
                 problems.error(path, None, FILE_MESSAGES["css"])
@@ -247,8 +247,8 @@ def split_meta(text: str, *, parse: bool = True) -> tuple[list[tuple[str, int, o
         if not isinstance(data, dict):
             return [], text
         block = m.group(1)
-        items = [(str(k), 2 + _key_line(block, str(k)), v) for k, v in data.items()]
-        return items, "\n" * m.group(0).count("\n") + text[m.end() :]
+        keys = [(str(k), 2 + _key_line(block, str(k)), v) for k, v in data.items()]
+        return keys, "\n" * m.group(0).count("\n") + text[m.end() :]
     items: list[tuple[str, int, object]] = []
     lines = text.split("\n")
     n = 0
@@ -404,7 +404,17 @@ class _RawBlocks(HTMLParser):
             line = self.getpos()[0]
             self._mark(line, line + data.count("\n"))
 
-    handle_comment = handle_decl = handle_pi = unknown_decl = _markup
+    def handle_comment(self, data: str) -> None:
+        self._markup(data)
+
+    def handle_decl(self, decl: str) -> None:
+        self._markup(decl)
+
+    def handle_pi(self, data: str) -> None:
+        self._markup(data)
+
+    def unknown_decl(self, data: str) -> None:
+        self._markup(data)
 
     def close(self):
         super().close()
@@ -420,6 +430,9 @@ def raw_html_lines(text: str) -> set[int]:
     return parser.raw
 
 
+_TICK_RUN = re.compile(r"`+")
+
+
 def _line_spans(line: str) -> list[tuple[int, int]] | None:
     """Code spans of one line, paired as Python-Markdown does (a run of backticks opens a span
     closed by the next run of the same length); None when a run is left unpaired or a backtick
@@ -427,30 +440,16 @@ def _line_spans(line: str) -> list[tuple[int, int]] | None:
     if "\\`" in line:
         return None
     spans: list[tuple[int, int]] = []
-    i, n = 0, len(line)
-    while i < n:
-        if line[i] != "`":
-            i += 1
-            continue
-        j = i
-        while j < n and line[j] == "`":
-            j += 1
-        ticks, p, close = j - i, j, None
-        while p < n:
-            if line[p] != "`":
-                p += 1
-                continue
-            q = p
-            while q < n and line[q] == "`":
-                q += 1
-            if q - p == ticks:
-                close = (p, q)
-                break
-            p = q
+    runs = [m.span() for m in _TICK_RUN.finditer(line)]
+    k = 0
+    while k < len(runs):
+        start, end = runs[k]
+        # The next run of as many backticks closes the span; shorter or longer runs are inside it.
+        close = next((c for c in range(k + 1, len(runs)) if runs[c][1] - runs[c][0] == end - start), None)
         if close is None:
             return None
-        spans.append((j, close[0]))
-        i = close[1]
+        spans.append((end, runs[close][0]))
+        k = close + 1
     return spans
 
 
@@ -475,7 +474,7 @@ def mask_code_spans(text: str, raw: set[int]) -> str:
         if spans and all(s is not None for s in spans.values()):
             for i, line_spans in spans.items():
                 line = lines[i]
-                for start, stop in reversed(line_spans):
+                for start, stop in reversed(line_spans or ()):
                     line = line[:start] + " " * (stop - start) + line[stop:]
                 lines[i] = line
         n = end
@@ -627,7 +626,7 @@ def _lexical_pass(text: str, rules: ContentRules, svg: bool) -> list[Finding]:
         tag = m.group(1).lower()
         end = text.find(">", m.end())
         chunk = text[m.end() : end if end != -1 else len(text)]
-        attrs = []
+        attrs: list[tuple[str, str | None, int]] = []
         for a in _LEXICAL_ATTR.finditer(chunk):
             value = a.group(2)
             if value[:1] in "\"'":

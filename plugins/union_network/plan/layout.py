@@ -9,20 +9,19 @@ from the build output (``union-network assemble``).
 
 In that tree a member slug must not collide with a top-level path of the root's
 site (``news``, ``orgs``, ``assets``, a root page ``about.md``...).
-:func:`check_path_layout` reports what can be known from the sources at load
-time (so ``check`` and ``build`` fail early); :func:`assemble_tree` checks the
+:func:`check_path_layout` reports what can be known from the sources and the
+root's plan (so ``check`` and ``build`` fail before rendering); :func:`assemble_tree` checks the
 real output names again before it writes anything.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import os
-import shutil
 from pathlib import Path
 
 from union_network.core.network import Network
-from union_network.core.problems import Problems
+from union_network.core.problems import Problems, UnionNetworkError
+from union_network.core.siteplan import SitePlan
 from union_network.core.urls import PATH
 from union_network.read.moderation import MODERATION_FILE
 from union_network.read.registry import CARD
@@ -37,6 +36,7 @@ GENERATED_ROOT_PATHS = {
     "orgs": "членские организации",
     "assets": "оформление сайта (MkDocs Material)",
     "search": "поиск (MkDocs Material)",
+    "pagefind": "поиск по сети (индекс Pagefind)",
 }
 
 
@@ -58,42 +58,36 @@ def root_source_paths(network: Network) -> dict[str, str]:
     return names
 
 
-def root_planned_paths(network: Network) -> dict[str, str]:
+def root_planned_paths(root_plan: SitePlan) -> dict[str, str]:
     """Top-level names of the pages and files the root's site plan generates (every feature's
     sections, e.g. ``events``, ``registry``): name -> title or path."""
-    from union_network.core.dates import build_time
-    from union_network.features.registry import planner  # late: the features import most of the package
-
-    if network.build_time is None:
-        network = dataclasses.replace(network, build_time=build_time())
-    try:
-        plan = planner(network).plan(network.registry.root.slug)
-    except Exception:
-        return {}
     names: dict[str, str] = {}
-    for src_uri, page in plan.pages.items():
+    for src_uri, page in root_plan.pages.items():
         top = src_uri.split("/", 1)[0]
         if "/" in src_uri or top.removesuffix(".md") != "index":
             names.setdefault(top.removesuffix(".md"), page.title)
-    for output in plan.files:
+    for output in root_plan.files:
         names.setdefault(output.path.split("/", 1)[0], output.path)
     return names
 
 
-def taken_root_paths(network: Network, planned: bool = True) -> dict[str, str]:
-    """Every top-level name of the root's site known before rendering: name -> what it is."""
+def taken_root_paths(network: Network, root_plan: SitePlan | None = None) -> dict[str, str]:
+    """Every top-level name of the root's site known before rendering: name -> what it is.
+    Without ``root_plan`` (an invalid network cannot be planned), the names its sources and
+    the generated sections give."""
     taken = {name: f"страница или папка {source}" for name, source in root_source_paths(network).items()}
     taken.update({name: f"раздел «{what}»" for name, what in GENERATED_ROOT_PATHS.items()})
-    if planned:
-        taken.update({name: f"раздел «{what}»" for name, what in root_planned_paths(network).items()})
+    if root_plan is not None:
+        taken.update({name: f"раздел «{what}»" for name, what in root_planned_paths(root_plan).items()})
     return taken
 
 
-def check_path_layout(network: Network, problems: Problems) -> None:
-    """With ``url_style: path``, report member slugs that collide with the root site's top-level paths."""
+def check_path_layout(network: Network, problems: Problems, root_plan: SitePlan | None = None) -> None:
+    """With ``url_style: path``, report member slugs that collide with the root site's top-level paths.
+    Runs after planning (``build.builder.load_and_check``): ``root_plan`` is the root's plan."""
     if network.options.url_style != PATH:
         return
-    taken = taken_root_paths(network, planned=not problems)  # planning needs a valid network
+    taken = taken_root_paths(network, root_plan)
     domain = network.options.domain
     for org in network.registry:
         if org is network.registry.root or org.slug not in taken:
@@ -106,18 +100,8 @@ def check_path_layout(network: Network, problems: Problems) -> None:
         )
 
 
-class LayoutError(Exception):
-    def __init__(self, messages: list[str]):
-        super().__init__("\n".join(messages))
-        self.messages = messages
-
-
-def _link_or_copy(src: str, dst: str) -> None:
-    """Hard links where possible (fast, no extra space), copies otherwise."""
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
+class LayoutError(UnionNetworkError):
+    """The publishable tree cannot be assembled; ``messages`` say why."""
 
 
 def assemble_tree(site_dir: Path, out_dir: Path, root_slug: str, member_slugs: list[str]) -> int:
@@ -125,8 +109,11 @@ def assemble_tree(site_dir: Path, out_dir: Path, root_slug: str, member_slugs: l
     top, members in ``<slug>/``. ``out_dir`` is replaced only when everything was copied.
     Raises :class:`LayoutError` (nothing written) on a missing site or a name collision.
     Returns the number of sites placed."""
-    site_dir, out_dir = Path(site_dir).resolve(), Path(out_dir).resolve()
-    if out_dir == site_dir or site_dir in out_dir.parents or out_dir in site_dir.parents:
+    site_name, out_dir = Path(os.path.abspath(site_dir)), Path(os.path.abspath(out_dir))
+    site_dir = site_name.resolve()  # out_dir is not resolved: the name is what gets replaced
+    if any(
+        a == b or b in a.parents or a in b.parents for a in (out_dir, out_dir.resolve()) for b in (site_name, site_dir)
+    ):
         raise LayoutError([f"{out_dir}: папка для публикации не может совпадать с папкой сборки или лежать в ней"])
     missing = [slug for slug in [root_slug, *member_slugs] if not (site_dir / slug).is_dir()]
     if missing:
@@ -147,18 +134,11 @@ def assemble_tree(site_dir: Path, out_dir: Path, root_slug: str, member_slugs: l
                 for name in clashes
             ]
         )
-    staging = out_dir.with_name(f".{out_dir.name}.new-{os.getpid()}")
-    old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        shutil.copytree(root_site, staging, copy_function=_link_or_copy)
+    from union_network.build.publish import link_tree, staged  # published as builds are, in one step
+
+    with staged(out_dir, real=True) as stage:  # a real folder: CI uploads it (GitLab keeps symlinks)
+        link_tree(root_site, stage.folder)
         for slug in sorted(members):
-            shutil.copytree(site_dir / slug, staging / slug, copy_function=_link_or_copy)
-        out_dir.parent.mkdir(parents=True, exist_ok=True)
-        if out_dir.exists():
-            out_dir.rename(old)
-        staging.rename(out_dir)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-        shutil.rmtree(old, ignore_errors=True)
+            link_tree(site_dir / slug, stage.folder / slug)
+        stage.publish()
     return 1 + len(members)

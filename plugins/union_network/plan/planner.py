@@ -9,14 +9,17 @@ feature. Nothing here renders or writes.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
 
-from union_network.core.dates import russian_date, russian_datetime
+from union_network.core.dates import russian_date, russian_datetime, russian_when
 from union_network.core.models import KIND_LABELS, SOCIAL_LABELS
 from union_network.core.network import Network, Org, Post
+from union_network.core.pictures import picture
 from union_network.core.siteplan import (
     Category,
     EventView,
     Feed,
+    ImageView,
     Item,
     Link,
     ListPage,
@@ -27,8 +30,10 @@ from union_network.core.siteplan import (
 )
 from union_network.core.urls import UrlScheme
 from union_network.plan.flow import Routes, feed_window, route
+from union_network.read.body import absolute_html
 from union_network.read.moderation import MODERATION_FILE
 from union_network.read.news import NEWS_FOLDER
+from union_network.read.pictures import image_info
 from union_network.read.registry import CARD
 from union_network.write.feeds import FeedFile, render_atom, render_rss
 
@@ -66,7 +71,10 @@ class Planner:
     """
 
     def __init__(self, network: Network, sections: Sequence[Section], urls: UrlScheme | None = None):
+        if network.build_time is None:
+            raise ValueError("plans need the build time: load the network with one")
         self.network = network
+        self.build_time: datetime = network.build_time
         self.options = network.options
         self.registry = network.registry
         self.urls = urls or UrlScheme.for_network(network.options, network.registry.root.slug)
@@ -94,11 +102,9 @@ class Planner:
                 kind_label=KIND_LABELS[card.kind],
                 url=self.urls.site(slug),
                 members=card.members,
-                contacts={k: v for k, v in card.contacts.model_dump().items() if v},
-                info_officer={k: v for k, v in card.info_officer.model_dump().items() if v}
-                if card.info_officer
-                else None,
-                social=tuple(Link(SOCIAL_LABELS[k], v) for k, v in card.social.model_dump().items() if v),
+                contacts=card.contacts.given(),
+                info_officer=card.info_officer.given() if card.info_officer else None,
+                social=tuple(Link(SOCIAL_LABELS[k], v) for k, v in card.social.given().items()),
                 parent=parent,
             )
         return self._views[slug]
@@ -111,12 +117,20 @@ class Planner:
                 e = post.event
                 tz = self.options.tz  # shown in the network's zone, as the calendar gives it
                 start, end = e.start.astimezone(tz), e.end.astimezone(tz) if e.end else None
-                event = EventView(start, end, e.place, russian_datetime(start), russian_datetime(end) if end else None)
+                event = EventView(
+                    start,
+                    end,
+                    e.place,
+                    russian_datetime(start),
+                    russian_datetime(end) if end else None,
+                    russian_when(start, end),
+                )
+            url = self.urls.post(post)
             self._items[post.id] = Item(
                 id=post.id,
                 title=post.title,
                 summary=post.summary,
-                url=self.urls.post(post),
+                url=url,
                 date=post.date,
                 date_text=russian_date(post.date),
                 org_slug=post.org,
@@ -127,8 +141,19 @@ class Planner:
                 support=post.support,
                 broadcast=post.broadcast,
                 event=event,
+                image=self.image(post),
+                content_html=absolute_html(
+                    post.content_html, f"{NEWS_FOLDER}/{post.path.name}", url, self.urls.site(post.org)
+                ),
             )
         return self._items[post.id]
+
+    def image(self, post: Post) -> ImageView | None:
+        """The post's picture as every site shows it: derivatives on the post's own site (core.pictures)."""
+        if post.image is None:
+            return None
+        info = image_info(self.registry[post.org].folder / post.image)
+        return picture(self.urls.site(post.org), info, post.image_alt) if info else None
 
     def items(self, posts: list[Post]) -> list[Item]:
         return [self.item(p) for p in posts]
@@ -160,7 +185,7 @@ class Planner:
                 Link(self.registry[a].short_name, self.urls.site(a)) for a in reversed(self.registry.ancestors(slug))
             )
             + (Link(view.short_name, view.url),),
-            build_time=self.network.build_time,
+            build_time=self.build_time,
             has_home_page=(org.folder / "index.md").is_file(),
             exclude=frozenset(unpublished | {CARD, MODERATION_FILE}),
             own_posts={f"{NEWS_FOLDER}/{p.stem}.md": self.item(p) for p in self.routes.own[slug]},

@@ -174,9 +174,10 @@ def load_brandbook(root_dir: Path, problems: Problems) -> Brandbook | None:
     path = brandbook_path(root_dir)
     if not path.is_file():
         return None
-    book, doc = read_model(Brandbook, path, problems)
-    if book is None or doc is None:
+    parsed = read_model(Brandbook, path, problems)
+    if parsed is None:
         return None
+    book, doc = parsed
     before = len(problems.errors)
     theme = path.parent
 

@@ -17,6 +17,7 @@ import sqlite3
 from pathlib import Path
 
 from union_network import __version__
+from union_network.core.files import write_atomic
 from union_network.core.network import Post
 
 SCHEMA = "CREATE TABLE IF NOT EXISTS posts (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, ctx TEXT, post BLOB)"
@@ -114,8 +115,6 @@ class CleanFiles:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-            tmp.write_text(json.dumps({"key": self.check_key, "files": self._seen}), encoding="utf-8")
-            tmp.replace(self.path)
+            write_atomic(self.path, json.dumps({"key": self.check_key, "files": self._seen}))
         except OSError:
             pass

@@ -9,7 +9,6 @@ from pathlib import Path
 from union_network.core.network import Network
 from union_network.core.problems import Problems
 from union_network.enforce.content_rules import check_content_rules
-from union_network.plan.layout import check_path_layout
 from union_network.read.brandbook import load_brandbook
 from union_network.read.cache import IndexCache
 from union_network.read.moderation import read_moderation
@@ -62,5 +61,4 @@ def load_network(
     network.brandbook = brandbook
     if cache is not None:
         network.cache_stats = (cache.hits, cache.misses)
-    check_path_layout(network, problems)
     return network, problems

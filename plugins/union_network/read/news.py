@@ -11,6 +11,7 @@ from union_network.core.models import FrontMatter, aware
 from union_network.core.network import Post, Registry
 from union_network.core.problems import Problems
 from union_network.enforce.text import plain_text, summary_of
+from union_network.read.body import BODY_FORMAT, RASTER, body_html, local_image_refs, resolve_in_folder
 from union_network.read.cache import IndexCache
 from union_network.read.options import NetworkOptions
 from union_network.read.yamlfile import parse_model, read_text
@@ -44,9 +45,10 @@ def read_post(
     if fm_text is None:
         problems.error(path, 1, "у новости нет блока front matter между строками «---» (нужны title и date)")
         return None
-    meta, doc = parse_model(FrontMatter, fm_text, path, problems, line_offset=first_line - 1)
-    if meta is None:
+    parsed = parse_model(FrontMatter, fm_text, path, problems, line_offset=first_line - 1)
+    if parsed is None:
         return None
+    meta, doc = parsed
     ok = True
     for i, key in enumerate(meta.categories):
         if key not in options.categories:
@@ -62,6 +64,9 @@ def read_post(
         if event.end is not None and event.end < event.start:
             problems.error(path, doc.line_of(("event", "end")), "«event.end»: конец события раньше его начала")
             ok = False
+    body_images: list[str] = []
+    images_ok, image = _check_images(meta.image, meta.image_alt, text, body, path, doc, problems, body_images)
+    ok = ok and images_ok
     if not ok:
         return None
     return Post(
@@ -78,7 +83,94 @@ def read_post(
         broadcast=meta.broadcast,
         draft=meta.draft,
         event=event,
+        image=image,
+        body_images=tuple(dict.fromkeys(body_images)),
+        image_alt=plain_text(meta.image_alt or ""),
+        content_html=body_html(body),
     ), doc
+
+
+def _check_images(
+    image: str | None,
+    alt: str | None,
+    text: str,
+    body: str,
+    path: Path,
+    doc: YamlDoc | None,
+    problems: Problems,
+    body_images: list[str],
+) -> tuple[bool, str | None]:
+    """(no problem, the post's picture as a path in the org's folder or None without one).
+    Markdown images of the body must name files that exist in the folder too; the raster ones
+    are added to ``body_images`` (they get responsive derivatives like the picture)."""
+    folder = path.parent.parent
+    post_rel = f"{path.parent.name}/{path.name}"
+    ok = True
+    body_start = text[: len(text) - len(body)].count("\n") if text.endswith(body) else 0
+    for line, target in local_image_refs(body):
+        rel = resolve_in_folder(post_rel, target)
+        if rel is None:
+            problems.error(path, body_start + line, f"изображение {target!r} вне папки организации")
+            ok = False
+        elif not (folder / rel).is_file():
+            problems.error(
+                path, body_start + line, f"нет файла изображения {target!r} (искали {rel} в папке организации)"
+            )
+            ok = False
+        elif Path(rel).suffix.lower() in RASTER:
+            body_images.append(rel)
+    if image is None:
+        if alt is not None:
+            problems.error(
+                path,
+                doc.line_of(("image_alt",)) if doc else None,
+                "«image_alt» задан, а «image» нет: укажите файл фотографии",
+            )
+            return False, None
+        return ok, None
+    image_line = doc.line_of(("image",)) if doc else None
+    rel = resolve_in_folder(post_rel, image)
+    if rel is not None and not (folder / rel).is_file() and not image.startswith(("/", ".")):
+        rel = resolve_in_folder("", image)  # "images/a.jpg": from the top of the folder
+    suffix = Path(image).suffix.lower()
+    if alt is None:
+        problems.error(
+            path,
+            image_line,
+            "у фотографии нет описания: добавьте «image_alt» — что на ней изображено, для незрячих читателей",
+        )
+        ok = False
+    if suffix not in RASTER:
+        allowed = ", ".join(sorted(ext.lstrip(".") for ext in RASTER))
+        problems.error(path, image_line, f"«image»: {image!r} — не растровое изображение; допустимы {allowed}")
+        return False, None
+    if rel is None:
+        problems.error(path, image_line, f"«image»: файл {image!r} вне папки организации")
+        return False, None
+    if not (folder / rel).is_file():
+        problems.error(path, image_line, f"«image»: нет файла {image!r} (искали {rel} в папке организации)")
+        return False, None
+    if not _readable_image(folder / rel):
+        problems.error(path, image_line, f"«image»: файл {image!r} не читается как изображение {suffix.lstrip('.')}")
+        return False, None
+    return ok, rel if ok else None
+
+
+def _images_present(folder: Path, post: Post) -> bool:
+    """The pictures a cached post names are still there (the cache knows only the post's own file)."""
+    names = ([post.image] if post.image else []) + list(post.body_images)
+    return all((folder / name).is_file() for name in names)
+
+
+def _readable_image(file: Path) -> bool:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(file) as img:
+            img.verify()
+        return True
+    except (OSError, UnidentifiedImageError, SyntaxError, ValueError):
+        return False
 
 
 def _post_paths(folder: Path, problems: Problems) -> list[Path]:
@@ -141,7 +233,7 @@ def read_news(
     Posts not in the cache are parsed in ``pool``'s worker processes when there are many of them
     (a cold build of a large network), in this process otherwise.
     """
-    options_key = (options.timezone, sorted(options.categories.items()))
+    options_key = (options.timezone, sorted(options.categories.items()), BODY_FORMAT)
     slots: list[Post | None] = []
     todo: list[tuple[int, _Job, str]] = []  # slot, job, cache context
     for org in registry:
@@ -152,6 +244,8 @@ def read_news(
         ctx = IndexCache.context(options_key, org.slug, org.card.news_reach, has_members)
         for path in _post_paths(folder, problems):
             post = cache.get(path, ctx) if cache is not None else None
+            if post is not None and not _images_present(org.folder, post):
+                post = None  # a picture it names is gone: read it again, so that the problem is reported
             if post is None:
                 todo.append((len(slots), (org.slug, path, org.card.news_reach, has_members), ctx))
             slots.append(post)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
 from union_network.core.problems import Problems
 from union_network.read.yamlsrc import YamlDoc
@@ -14,7 +15,7 @@ def _field(loc: tuple) -> str:
     return ".".join(str(p) for p in loc if not (isinstance(p, str) and p.startswith("function-")))
 
 
-def _message(err: dict) -> str:
+def _message(err: ErrorDetails) -> str:
     kind = err["type"]
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
     name = _field(loc) or "документ"

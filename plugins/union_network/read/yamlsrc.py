@@ -9,7 +9,7 @@ reported as errors.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -17,7 +17,10 @@ Path_ = tuple[Any, ...]
 
 
 # libyaml's parser when PyYAML was built with it: several times faster on a network's thousands of cards.
-_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+if TYPE_CHECKING:  # the stubs know SafeLoader; CSafeLoader has the same interface
+    _Base = yaml.SafeLoader
+else:
+    _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Loader(_Base):

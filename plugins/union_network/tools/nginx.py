@@ -96,9 +96,26 @@ ACME = [
 ]
 
 
-def _site_body(root: str, https: bool) -> list[str]:
+def cors_variable(domain: str) -> str:
+    """The variable holding the allowed ``Origin`` of a search-index request (one per network's domain)."""
+    return "$un_search_cors_" + re.sub(r"[^a-z0-9]", "_", domain.lower())
+
+
+def _cors_map(domain: str) -> list[str]:
+    """Origins of the network's sites (the bare domain and any ``<slug>.<domain>``), for the search indexes."""
+    origin = rf'"~^https?://([a-z0-9-]{{2,40}}\.)?{re.escape(domain)}$"'
+    return [
+        "# The network search (features/search.py): a site fetches the root's network index from its own",
+        "# origin, so the indexes answer the network's origins (and only them) with CORS.",
+        *_block(f"map $http_origin {cors_variable(domain)}", ['default "";', f"{origin} $http_origin;"]),
+    ]
+
+
+def _site_body(root: str, https: bool, cors: str | None = None) -> list[str]:
     """What every site server holds: root, index, error page, types and caching per location.
-    (``add_header`` in a location replaces the server's, so each location repeats the headers.)"""
+    (``add_header`` in a location replaces the server's, so each location repeats the headers.)
+    ``cors``: the variable of :func:`cors_variable` (subdomain layout: the search indexes are cross-origin)."""
+    search_headers = [f"add_header Access-Control-Allow-Origin {cors} always;", 'add_header Vary "Origin" always;']
     body = [
         f"root {root};",
         "index index.html;",
@@ -118,6 +135,9 @@ def _site_body(root: str, https: bool) -> list[str]:
         "# Material's content-hashed bundles never change: cache for a year.",
         *_block(f'location ~ "{HASHED_ASSETS}"', _headers(CACHE_HASHED, https)),
         *_block(r'location ~ "^/(.+/)?assets/"', _headers(CACHE_ASSETS, https)),
+        "# The search index (Pagefind, on the root site): revalidated, as pages are; the other sites of",
+        "# the network may fetch it.",
+        *_block("location ^~ /pagefind/", [*(search_headers if cors else []), *_headers(CACHE_HTML, https)]),
         "# Feeds and calendars: their own media types, cached briefly.",
     ]
     for pattern, media_type in FEED_TYPES:
@@ -156,10 +176,11 @@ def _servers(opts: NginxOptions, ssl: bool) -> list[list[str]]:
         servers.append(_server(opts, f"{domain} www.{domain}", _site_body(root, ssl), ssl))
         return servers
 
-    servers.append(_server(opts, f"{domain} www.{domain}", _site_body(f"{root}/{opts.root_slug}", ssl), ssl))
+    cors = cors_variable(domain)
+    servers.append(_server(opts, f"{domain} www.{domain}", _site_body(f"{root}/{opts.root_slug}", ssl, cors), ssl))
     servers.append(_server(opts, f"{opts.root_slug}.{domain}", [f"return 301 {scheme}://{domain}$request_uri;"], ssl))
     slug_host = rf'"~^(?<un_slug>[a-z0-9-]{{2,40}})\.{esc}$"'
-    servers.append(_server(opts, slug_host, _site_body(f"{root}/$un_slug", ssl), ssl))
+    servers.append(_server(opts, slug_host, _site_body(f"{root}/$un_slug", ssl, cors), ssl))
     servers.append(_server(opts, rf'"~\.{esc}$"', ["# Any other name under the domain.", "return 404;"], ssl))
     return servers
 
@@ -178,6 +199,8 @@ def nginx_config(opts: NginxOptions) -> str:
         "# For the http {} context (e.g. /etc/nginx/sites-available/); it relies on mime.types being included there.",
         "",
     ]
+    if opts.url_style == SUBDOMAIN:
+        out += _cors_map(opts.domain) + [""]
     out.append("# --- HTTP " + ("(redirects to HTTPS) " if opts.https else "") + "---")
     for server in _servers(opts, ssl=False):
         out += server + [""]

@@ -41,7 +41,7 @@ class OwnershipError(Exception):
 
 
 # -- folders -------------------------------------------------------------------------
-def org_folder(slug: str, root_slug: str) -> str:
+def org_folder(slug: str, root_slug: str | None) -> str:
     """The network-root-relative folder an org's editors own, with a trailing slash."""
     return f"{ROOT_FOLDER}/" if slug == root_slug else f"{ORGS_FOLDER}/{slug}/"
 

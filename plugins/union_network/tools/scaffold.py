@@ -18,8 +18,9 @@ from slugify import slugify
 from union_network.core.dates import build_time
 from union_network.core.models import KIND_LABELS, check_slug
 from union_network.core.network import Network, Registry
-from union_network.core.problems import Problems
+from union_network.core.problems import Problems, UnionNetworkError
 from union_network.core.urls import PATH, UrlScheme
+from union_network.features.registry import planner as make_planner
 from union_network.plan.layout import taken_root_paths
 from union_network.read.news import NEWS_FOLDER
 from union_network.read.options import NetworkOptions, read_options
@@ -37,10 +38,8 @@ RU_TRANSLIT = [
 ]
 
 
-class ScaffoldError(Exception):
-    def __init__(self, messages: list[str]):
-        super().__init__("\n".join(messages))
-        self.messages = messages
+class ScaffoldError(UnionNetworkError):
+    """Nothing was created; ``messages`` say why."""
 
 
 @dataclass
@@ -165,7 +164,7 @@ def new_org(
             errors.append(f"{ORGS_FOLDER}/{slug}/ уже существует: новая организация не создана, ничего не перезаписано")
         if ctx.options.url_style == PATH:
             network = Network(ctx.root_dir, ctx.options, ctx.registry, build_time=build_time())
-            if slug in taken_root_paths(network):
+            if slug in taken_root_paths(network, make_planner(network).plan(ctx.registry.root.slug)):
                 errors.append(
                     f"slug {slug!r}: при url_style: path адрес https://{ctx.options.domain}/{slug}/ "
                     "занят сайтом корневой организации; выберите другой"
@@ -246,7 +245,7 @@ def new_post(
     stem = post_stem(title, when) if title and when else None
     if title and when and not stem:
         errors.append(f"из заголовка {title!r} не получается имя файла: нужны буквы или цифры")
-    if errors:
+    if errors or org is None or when is None:  # (no errors: the org and the date are known)
         raise ScaffoldError(errors)
 
     path = org.folder / NEWS_FOLDER / f"{stem}.md"

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 import mimetypes
+import os
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -20,7 +22,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import quote, unquote_to_bytes
 
 from union_network.build.builder import BuildResult, RendererFactory, SiteFailure, build_network
 from union_network.core.problems import InputError
@@ -28,6 +30,7 @@ from union_network.read.load import default_cache_dir
 
 STATE_PATH = "/__union-network/state"
 SCRIPT_PATH = "/__union-network/live.js"
+SEARCH_PATHS = ("/pagefind/",)  # features/search.py: NETWORK_INDEX, on the root site
 IGNORED_PARTS = {".git", ".cache", ".venv", "node_modules", "site", "__pycache__", "bench"}
 
 LIVE_JS = f"""(function () {{
@@ -113,11 +116,14 @@ class Preview:
                 self.config_file, self.renderer_factory, self.out_dir, None, jobs=self.jobs, preview_host=self.host
             )
         except InputError as exc:
-            return self._failed([str(p) for p in exc.problems])
+            self._failed([str(p) for p in exc.problems])
+            return None
         except SiteFailure as exc:
-            return self._failed(str(exc).splitlines())
+            self._failed(str(exc).splitlines())
+            return None
         except Exception as exc:
-            return self._failed([f"{type(exc).__name__}: {exc}"])
+            self._failed([f"{type(exc).__name__}: {exc}"])
+            return None
         with self.state.lock:
             self.state.build += 1
             self.state.error = None
@@ -177,17 +183,64 @@ class Preview:
 
     # -- serving -----------------------------------------------------------------------
     def site_dir(self, host_header: str | None) -> Path | None:
-        host = (host_header or "").split(":")[0].lower().rstrip(".")
-        if host in ("localhost", "127.0.0.1", "www.localhost"):
-            slug = self.state.root_slug
-        elif host.endswith(".localhost"):
-            slug = host[: -len(".localhost")]
-        else:
+        """The folder of the site a preview host names, in the generation published now
+        (one request is served from one generation even if a rebuild flips the output)."""
+        host = preview_host(host_header)
+        if host is None:
             return None
-        if not slug or "/" in slug or slug.startswith("."):
+        slug = self.state.root_slug if host in ROOT_HOSTS else host[: -len(".localhost")]
+        if not slug:
             return None
-        folder = self.out_dir / slug
+        folder = Path(os.path.realpath(self.out_dir / slug))
         return folder if folder.is_dir() else None
+
+
+ROOT_HOSTS = ("localhost", "127.0.0.1", "www.localhost")
+_SLUG_LABEL = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
+MAX_PATH = 2048  # longer request paths are refused (414); the sites' own are far shorter
+
+
+def preview_host(host_header: str | None) -> str | None:
+    """The host name of a request to the preview (``localhost``, ``127.0.0.1``,
+    ``<slug>.localhost``, with any port), else None: other names (a DNS-rebinding
+    page's, say) get neither sites nor the preview's state."""
+    host = (host_header or "").strip().lower()
+    name, colon, port = host.rpartition(":")
+    if not colon:
+        name, port = host, ""
+    elif not port.isdigit():
+        return None
+    name = name.removesuffix(".")
+    if name in ROOT_HOSTS:
+        return name
+    slug = name.removesuffix(".localhost")
+    if slug != name and _SLUG_LABEL.fullmatch(slug):
+        return name
+    return None
+
+
+def request_path(target: str) -> tuple[list[str], bool] | int:
+    """A request target's path as segments (and whether it ends with ``/``), or the HTTP
+    status that refuses it: 414 overlong, 400 not a path, bad percent-encoding or UTF-8,
+    control characters (NUL), ``.`` or ``..``; 404 a dot file (as nginx-config)."""
+    if len(target) > MAX_PATH:
+        return HTTPStatus.REQUEST_URI_TOO_LONG
+    path = target.split("#", 1)[0].split("?", 1)[0]
+    if not path.startswith("/") or _BAD_ESCAPE.search(path):
+        return HTTPStatus.BAD_REQUEST
+    try:  # http.server decoded the request line as Latin-1: back to its bytes, then UTF-8
+        decoded = unquote_to_bytes(path.encode("latin-1")).decode("utf-8")
+    except UnicodeError:
+        return HTTPStatus.BAD_REQUEST
+    if any(ord(c) < 32 or ord(c) == 127 for c in decoded):
+        return HTTPStatus.BAD_REQUEST
+    segments = [seg for seg in decoded.split("/") if seg]
+    if any(seg in (".", "..") for seg in segments):
+        return HTTPStatus.BAD_REQUEST
+    if any(seg.startswith(".") for seg in segments):
+        return HTTPStatus.NOT_FOUND
+    return segments, decoded.endswith("/")
 
 
 def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
@@ -197,8 +250,10 @@ def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args) -> None:
             pass
 
-        def _send(self, status: int, body: bytes, content_type: str) -> None:
+        def _send(self, status: int, body: bytes, content_type: str, headers: dict[str, str] | None = None) -> None:
             self.send_response(status)
+            for name, value in (headers or {}).items():
+                self.send_header(name, value)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
@@ -206,38 +261,54 @@ def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
             if self.command != "HEAD":
                 self.wfile.write(body)
 
+        def _redirect(self, segments: list[str]) -> None:
+            """To the folder's URL: always a path on this origin ("/" + an escaped, non-empty
+            segment: never ``//host`` or a backslash that browsers read as one)."""
+            self.send_response(HTTPStatus.MOVED_PERMANENTLY)
+            self.send_header("Location", "/" + "/".join(quote(seg, safe="") for seg in segments) + "/")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
         def do_HEAD(self) -> None:
             self.do_GET()
 
         def do_GET(self) -> None:
-            path = unquote(urlsplit(self.path).path)
+            try:
+                self._get()
+            except OSError:  # the client went away, or a file vanished with an old generation
+                self.close_connection = True
+            except Exception as exc:  # a bug: answer it, no traceback on the terminal
+                preview.echo(f"serve: {self.command} {self.path[:200]!r}: {type(exc).__name__}: {exc}")
+                self._send(500, b"internal error", "text/plain; charset=utf-8")
+
+        def _get(self) -> None:
+            parsed = request_path(self.path)
+            if isinstance(parsed, int):
+                return self._send(parsed, HTTPStatus(parsed).phrase.encode(), "text/plain; charset=utf-8")
+            segments, trailing = parsed
+            host = preview_host(self.headers.get("Host"))
+            if host is None:
+                return self._send(404, b"unknown host", "text/plain; charset=utf-8")
+            path = "/" + "/".join(segments)
             if path == STATE_PATH:
                 with preview.state.lock:
                     body = json.dumps({"build": preview.state.build, "error": preview.state.error}).encode()
                 return self._send(200, body, "application/json")
             if path == SCRIPT_PATH:
                 return self._send(200, LIVE_JS.encode(), "text/javascript; charset=utf-8")
-            site = preview.site_dir(self.headers.get("Host"))
+            site = preview.site_dir(host)
             if site is None:
                 message = preview.state.error or "Такой организации нет в сети."
                 page = f"<!doctype html><meta charset=utf-8><title>Нет сайта</title><pre>{_escape(message)}</pre>"
                 return self._send(404, self._inject(page.encode()), "text/html; charset=utf-8")
-            target = (site / path.lstrip("/")).resolve()
-            if site.resolve() not in (target, *target.parents):
-                return self._send(403, b"forbidden", "text/plain")
-            if target.is_dir():
-                if not path.endswith("/"):
-                    self.send_response(HTTPStatus.MOVED_PERMANENTLY)
-                    self.send_header("Location", path + "/")
-                    self.end_headers()
-                    return None
-                target = target / "index.html"
-            status = 200
-            if not target.is_file():
-                status, target = 404, site / "404.html"
-                if not target.is_file():
-                    return self._send(404, b"not found", "text/plain")
-            body = target.read_bytes()
+            try:
+                found, redirect = _find(site, segments, trailing)
+                if redirect:
+                    return self._redirect(segments)
+                status, target = (200, found) if found is not None else (404, site / "404.html")
+                body = target.read_bytes()
+            except (OSError, ValueError):  # no such file (a name too long, say), or no 404.html
+                return self._send(404, b"not found", "text/plain; charset=utf-8")
             content_type = (
                 FEED_TYPES.get(target.name)
                 or CONTENT_TYPES.get(target.suffix)
@@ -246,7 +317,7 @@ def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
             )
             if target.suffix == ".html":
                 body = self._inject(body)
-            return self._send(status, body, content_type)
+            return self._send(status, body, content_type, search_cors(path, self.headers.get("Origin"), preview.host))
 
         @staticmethod
         def _inject(body: bytes) -> bytes:
@@ -258,12 +329,42 @@ def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+def search_cors(path: str, origin: str | None, host: str) -> dict[str, str]:
+    """As nginx-config does in production: the search index (``/pagefind/``) may be fetched by the
+    network's other sites (``http://<slug>.localhost:<port>``), and by no one else."""
+    if not path.startswith(SEARCH_PATHS) or not origin:
+        return {}
+    port = host.rsplit(":", 1)[-1]
+    if not re.fullmatch(rf"http://([a-z0-9-]{{2,40}}\.)?localhost:{re.escape(port)}", origin):
+        return {}
+    return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
+
+
+def _find(site: Path, segments: list[str], trailing: bool) -> tuple[Path | None, bool]:
+    """The file a path names inside ``site`` (a folder: its index.html) or None; and True for
+    a folder named without the final ``/`` (to redirect). May raise OSError."""
+    target = site.joinpath(*segments)
+    real = os.path.realpath(target)
+    if real != str(site) and not real.startswith(str(site) + os.sep):
+        return None, False
+    if target.is_dir():
+        if segments and not trailing:
+            return None, True
+        target = target / "index.html"
+    return (target if target.is_file() else None), False
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """A broken connection (the client went away) is not worth a traceback."""
+
+
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def serve(preview: Preview, bind: str = "127.0.0.1", port: int = 8000) -> ThreadingHTTPServer:
     """Create the HTTP server (the caller runs ``serve_forever``)."""
-    server = ThreadingHTTPServer((bind, port), make_handler(preview))
-    server.daemon_threads = True
-    return server
+    return _Server((bind, port), make_handler(preview))

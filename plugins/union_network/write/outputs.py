@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from union_network.core.files import write_atomic
 from union_network.core.siteplan import SitePlan
 
 
@@ -12,5 +13,5 @@ def write_outputs(plan: SitePlan, site_dir: Path) -> int:
     for output in plan.files:
         target = site_dir / output.path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(output.write(output.data))
+        write_atomic(target, output.write(output.data))
     return len(plan.files)

@@ -18,6 +18,7 @@ from mkdocs.structure.pages import Page
 
 from union_network.core.dates import build_time
 from union_network.core.siteplan import SitePlan
+from union_network.features.images import responsive_body
 from union_network.features.registry import planner
 from union_network.plan.planner import TEMPLATE_HOME, TEMPLATE_POST
 from union_network.read.load import load_network
@@ -34,6 +35,13 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
     def __init__(self) -> None:
         super().__init__()
         self.plan: SitePlan | None = None
+
+    @property
+    def site_plan(self) -> SitePlan:
+        """The plan of the site being built (set by the builder, or by on_config under plain MkDocs)."""
+        if self.plan is None:
+            raise PluginError("union-network: no site plan (on_config has not run)")
+        return self.plan
 
     # -- configuration -----------------------------------------------------
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -61,7 +69,7 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
 
     # -- files and pages -----------------------------------------------------
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
-        plan = self.plan
+        plan = self.site_plan
         drop_unpublished_theme_files(files)
         for file in list(files):
             if file.src_uri in plan.exclude:
@@ -72,7 +80,7 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         src = page.file.src_uri
-        plan = self.plan
+        plan = self.site_plan
         generated = plan.pages.get(src)
         if generated is not None:
             page.meta["template"] = generated.template
@@ -88,17 +96,23 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
         page_layout(page, plan)  # card pages (un-*.html) use the full width: no sidebars
         return markdown
 
+    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Pictures in a post's text become responsive ``<picture>``s (features.images)."""
+        if page.file.src_uri in self.plan.own_posts:
+            return responsive_body(html, page.url, self.plan.pictures)
+        return html
+
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
         src = page.file.src_uri
-        generated = self.plan.pages.get(src)
-        context["un"] = self.plan
+        generated = self.site_plan.pages.get(src)
+        context["un"] = self.site_plan
         context["un_page"] = generated.data if generated else None
-        context["un_item"] = self.plan.own_posts.get(src)
+        context["un_item"] = self.site_plan.own_posts.get(src)
         return context
 
     def on_template_context(self, context, *, template_name: str, config: MkDocsConfig):
         """Static templates (404.html) get the site plan too: feeds, card, breadcrumb."""
-        context["un"] = self.plan
+        context["un"] = self.site_plan
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -109,4 +123,4 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
 
     # -- output --------------------------------------------------------------
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        write_outputs(self.plan, Path(config.site_dir))
+        write_outputs(self.site_plan, Path(config.site_dir))

@@ -1,0 +1,454 @@
+"""Search across the whole network, in Russian, offline (Pagefind; docs/search.md).
+
+Three parts:
+
+- **planning** (:func:`search_section`): every site gets our search box (templates/partials/un-search.html,
+  ``write/static/un-search.js`` + ``.css``) and a :class:`SearchView` telling it where the index is;
+- **records** (:func:`index_site`, called by the builder for each site it rendered): the text of the
+  site's posts and pages (what the templates mark ``data-pagefind-body``) becomes *records* (canonical URL,
+  text, title, organisation, date; filters ``org`` (slug), ``category``, ``year``; sort ``date``), kept as
+  JSON per site in the output's manifest folder;
+- **the network index** (:func:`index_network`, called once after the sites were published): the records of
+  every site, kept from earlier builds (a site not re-rendered is not read again), indexed together by
+  Pagefind into the root site's ``pagefind/``. Every site searches it: its own pages with the filter
+  ``org: <slug>``, «по нашей организации и её членским» with ``org: any of <its subtree>``, «по всей сети»
+  unfiltered.
+  One index for the network, not one per site: docs/search.md has the figures (a per-site index doubles
+  the indexing time, and merging them in the browser costs hundreds of requests a query on network-1000).
+
+Only what was rendered is indexed: drafts and future posts are never rendered (the planner excludes them),
+so they are in no index. Results link to canonical URLs (``core/urls.py``), so both ``url_style`` layouts work.
+"""
+
+from __future__ import annotations
+
+import atexit
+import base64
+import gzip
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass
+from html import unescape
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import cbor2
+
+from union_network.core.siteplan import SitePlan
+from union_network.write.assets import use_asset
+
+if TYPE_CHECKING:  # pragma: no cover - typing only (the planner imports this module)
+    from union_network.plan.planner import Planner
+
+#: The network's index, on the root site only.
+NETWORK_INDEX = "pagefind"
+LANGUAGE = "ru"
+#: Where the records of each site are kept between builds, inside the output's manifest folder.
+RECORDS_FOLDER = "search"
+#: Beside the sites being rendered (the builder's staging folder): records waiting to be published.
+STAGED_RECORDS = ".un-search-records"
+#: Pagefind writes its own UIs too; ours is un-search.js, so these are dropped from every index.
+UNUSED_FILES = (
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-highlight.js",
+    "wasm.unknown.pagefind",
+)
+
+#: What a Content-Security-Policy must allow for the search (merged into every page's policy): Pagefind
+#: compiles WebAssembly (``'wasm-unsafe-eval'``; without it Pagefind cannot search at all: tested in
+#: tests/browser/test_search.py), and the index is on the root site: in the subdomain layout the other
+#: sites import its ``pagefind.js`` and fetch its files from the root's origin (:func:`csp_sources` adds it
+#: to ``script-src`` and ``connect-src``). Pagefind's Web Worker runs only on the root's own origin
+#: (``worker-src 'self'``); elsewhere it searches on the page's thread.
+CSP_SOURCES: dict[str, list[str]] = {
+    "script-src": ["'self'", "'wasm-unsafe-eval'"],
+    "worker-src": ["'self'"],
+    "connect-src": ["'self'"],
+}
+
+
+@dataclass(frozen=True)
+class SearchView:
+    """What a site's search box needs (``un.search`` in templates)."""
+
+    index: str  # URL of the network index: a path on the same origin ("/pagefind/"), absolute otherwise
+    slug: str
+    subtree: tuple[str, ...]  # the org and every org below it (the root: empty, its subtree is everything)
+    has_members: bool  # offers that scope
+    origin: str  # the root's origin, where the index is
+
+
+def search_view(planner: Planner, slug: str) -> SearchView:
+    urls = planner.urls
+    root = planner.registry.root.slug
+    origin = f"{urls.scheme}://{urls.host(root)}"
+    index = urls.page(root, f"{NETWORK_INDEX}/")
+    return SearchView(
+        index=index[len(origin) :] if urls.host(root) == urls.host(slug) else index,
+        slug=slug,
+        subtree=(slug, *planner.registry.descendants(slug)) if slug != root else (),  # the root's: everything
+        has_members=planner.registry.has_members(slug),
+        origin=origin,
+    )
+
+
+def csp_sources(view: SearchView | None) -> dict[str, list[str]]:
+    """:data:`CSP_SOURCES` plus the root's origin where the index is not on the site's own."""
+    sources = {key: list(values) for key, values in CSP_SOURCES.items()}
+    if view is not None and view.index.startswith(("http://", "https://")):
+        sources["script-src"].append(view.origin)
+        sources["connect-src"].append(view.origin)
+    return sources
+
+
+def search_section(planner: Planner, plan: SitePlan) -> None:
+    """Every site: the search box's script and style, and where its indexes are."""
+    use_asset(plan, "un-search.js")
+    use_asset(plan, "un-search.css")
+    plan.search = search_view(planner, plan.slug)
+
+
+# -- records: the indexed text of rendered pages -----------------------------------------
+# The pages are our templates' output (well-formed, tags closed), so a few regular expressions read them:
+# ten times faster than an HTML parser, which mattered (the records of network-200 are 18 MB of HTML).
+_CANONICAL = re.compile(r'<link rel="canonical" href="([^"]+)"')
+_VOID = frozenset(
+    ["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"]
+)
+_CAPTURE = re.compile(r'<([a-z0-9]+)\b[^>]*?\bdata-pagefind-(meta|filter|sort)="([^"]+)"[^>]*>(.*?)</\1>', re.S)
+_DROPPED = re.compile(r"<(script|style|template|noscript|svg)\b.*?</\1\s*>", re.S | re.I)
+_BLOCK_TAG = re.compile(
+    r"</?(?:address|article|aside|blockquote|br|dd|div|dl|dt|figcaption|figure|footer|h[1-6]|header|hr|li|"
+    r"main|nav|ol|p|pre|section|table|td|th|tr|ul)\b[^>]*>",
+    re.I,
+)
+_TAG = re.compile(r"<[^>]*>")
+
+
+def _element_end(html: str, start: int) -> int:
+    """Where the element whose start tag begins at ``start`` ends (after its end tag; the end of ``html``
+    when it is not closed)."""
+    name = re.match(r"<([a-zA-Z][a-zA-Z0-9]*)", html[start:])
+    if name is None:
+        return start + 1
+    tag = name.group(1).lower()
+    opened = html.index(">", start) + 1
+    if tag in _VOID:
+        return opened
+    depth = 1
+    for match in re.finditer(rf"<(/?){tag}\b[^>]*>", html[opened:], re.I):
+        depth += -1 if match.group(1) else 1
+        if depth == 0:
+            return opened + match.end()
+    return len(html)
+
+
+def _text(html: str) -> str:
+    html = _BLOCK_TAG.sub("\n", _DROPPED.sub("", html))
+    lines = (" ".join(unescape(_TAG.sub("", line)).split()) for line in html.split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def extract_record(html: str) -> dict[str, Any] | None:
+    """The search record of one rendered page (what Pagefind would read: the ``data-pagefind-body``
+    element's text less ``data-pagefind-ignore`` elements and scripts, and the ``data-pagefind-meta``,
+    ``-filter`` and ``-sort`` elements' text), or None when the page has no indexed content."""
+    at = html.find("data-pagefind-body")
+    canonical = _CANONICAL.search(html, 0, at if at >= 0 else 0)
+    if at < 0 or canonical is None:
+        return None
+    start = html.rfind("<", 0, at)
+    body = html[start : _element_end(html, start)]
+    meta: dict[str, str] = {}
+    filters: dict[str, list[str]] = {}
+    sort: dict[str, str] = {}
+    for _tag, kind, key, inner in _CAPTURE.findall(body):
+        value = " ".join(unescape(_TAG.sub("", inner)).split())
+        if not value:
+            continue
+        if kind == "meta":
+            meta[key] = value
+        elif kind == "filter":
+            filters.setdefault(key, []).append(value)
+        else:
+            sort[key] = value
+    while (at := body.find("data-pagefind-ignore")) >= 0:  # cut ignored elements out, nested ones with them
+        begin = body.rfind("<", 0, at)
+        body = body[:begin] + body[_element_end(body, begin) :]
+    return {
+        "url": unescape(canonical.group(1)),
+        "content": _text(body),
+        "meta": meta,
+        "filters": {key: sorted(set(values)) for key, values in filters.items()},
+        "sort": sort,
+    }
+
+
+def _rendered(site_dir: Path, src_uri: str) -> Path | None:
+    """The HTML file MkDocs wrote for a Markdown source (directory URLs or not)."""
+    stem = src_uri.removesuffix(".md")
+    for candidate in (
+        "index.html" if stem == "index" else f"{stem.removesuffix('/index')}/index.html",
+        f"{stem}.html",
+    ):
+        if (site_dir / candidate).is_file():
+            return site_dir / candidate
+    return None
+
+
+def site_records(plan: SitePlan, site_dir: Path) -> list[dict[str, Any]]:
+    """Records of the site's own posts and Markdown pages (generated lists are not read: they are never
+    indexed), in a stable order. Their filters come from templates/partials/un-search-meta.html."""
+    sources = sorted({src for _, src in plan.nav if src not in plan.pages} | set(plan.own_posts))
+    records = []
+    for src in sources:
+        path = _rendered(site_dir, src)
+        record = extract_record(path.read_text(encoding="utf-8")) if path else None
+        if record is not None:
+            records.append(record)
+    return records
+
+
+# -- writing indexes with Pagefind ---------------------------------------------------------
+class PagefindError(RuntimeError):
+    pass
+
+
+class _Service:
+    """Pagefind's indexing service (``pagefind --service``, the binary of the ``pagefind[bin]`` wheel),
+    spoken to directly: requests and answers are base64 JSON ended by a comma. (The ``pagefind`` package's
+    asyncio client polls for each answer every 100 ms: 2 s for a site of 20 pages; this takes milliseconds.)
+    Requests are sent in batches, each batch's answers read before the next, so no pipe fills up."""
+
+    BATCH = 200
+
+    def __init__(self) -> None:
+        from pagefind.service import get_executable
+
+        binary = get_executable()
+        if binary is None:
+            raise PagefindError("не найдена программа Pagefind (пакет pagefind[bin])")
+        self._process = subprocess.Popen(
+            [str(binary), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+        )
+        self._next_id = 0
+
+    def requests(self, payloads: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        assert self._process.stdin is not None
+        answers: list[dict[str, Any]] = []
+        for start in range(0, len(payloads), self.BATCH):
+            batch = payloads[start : start + self.BATCH]
+            data = bytearray()
+            for payload in batch:
+                self._next_id += 1
+                message = {"message_id": self._next_id, "payload": payload}
+                data += base64.b64encode(json.dumps(message).encode("utf-8")) + b","
+            self._process.stdin.write(bytes(data))
+            self._process.stdin.flush()
+            for _ in batch:
+                answer = self._read_one()["payload"]
+                if answer.get("type") == "Error":
+                    raise PagefindError(f"Pagefind: {answer.get('message')}")
+                answers.append(answer)
+        return answers
+
+    def _read_one(self) -> dict[str, Any]:
+        assert self._process.stdout is not None
+        raw = bytearray()
+        while True:
+            byte = self._process.stdout.read(1)
+            if not byte:
+                raise PagefindError("Pagefind завершился во время индексирования")
+            if byte == b",":
+                return json.loads(base64.b64decode(bytes(raw)))
+            raw += byte
+
+    def close(self) -> None:
+        if self._process.stdin:
+            self._process.stdin.close()
+        self._process.terminate()
+        self._process.wait()
+
+
+_service: _Service | None = None
+
+
+def _shared_service() -> _Service:
+    """One Pagefind process for a whole build (started on first use; :func:`close_service` ends it)."""
+    global _service
+    if _service is None or _service._process.poll() is not None:
+        _service = _Service()
+        atexit.register(close_service)
+    return _service
+
+
+def close_service() -> None:
+    global _service
+    if _service is not None:
+        _service.close()
+        _service = None
+
+
+def write_index(records: list[dict[str, Any]], folder: Path) -> None:
+    """Write a Pagefind index of ``records`` into ``folder`` (replacing it whole)."""
+    tmp = folder.with_name(f".{folder.name}.new-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    service = _shared_service()
+    try:
+        (created,) = service.requests([{"type": "NewIndex", "config": {"force_language": LANGUAGE}}])
+        index_id = created["index_id"]
+        service.requests(
+            [
+                {
+                    "type": "AddRecord",
+                    "index_id": index_id,
+                    "url": record["url"],
+                    "content": record["content"],
+                    "language": LANGUAGE,
+                    "meta": record["meta"],
+                    "filters": record["filters"],
+                    "sort": record["sort"] or None,
+                }
+                for record in records
+            ]
+        )
+        service.requests([{"type": "WriteFiles", "index_id": index_id, "output_path": str(tmp)}])
+    except BaseException:
+        close_service()
+        raise
+    service.requests([{"type": "DeleteIndex", "index_id": index_id}])
+    for name in UNUSED_FILES:
+        (tmp / name).unlink(missing_ok=True)
+    reproducible(tmp)
+    old = folder.with_name(f".{folder.name}.old-{os.getpid()}")
+    if folder.exists():
+        folder.rename(old)
+    tmp.rename(folder)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+#: Time spent indexing in this process since the last :func:`index_network` (bench/bench.py reports it).
+_timing = {"extract": 0.0, "network": 0.0, "extracted_sites": 0}
+#: When set, the file the build writes its indexing figures to (bench/bench.py; never in the output,
+#: which must stay byte-identical from build to build).
+STATS_ENV = "UNION_NETWORK_SEARCH_STATS"
+
+
+SIGNATURE = b"pagefind_dcd"  # what every Pagefind data file starts with, once gunzipped
+
+
+def _read_pf(path: Path) -> Any:
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(SIGNATURE):
+        raise PagefindError(f"{path.name}: не файл Pagefind")
+    return cbor2.loads(data[len(SIGNATURE) :])
+
+
+def _write_pf(template: Path, language: str, value: Any, digits: int) -> str:
+    """Write ``value`` as Pagefind does (signature + CBOR, gzipped: here without a time stamp) to
+    ``template`` with ``{}`` replaced by ``<language>_<hash of the content>``; returns that name part."""
+    data = SIGNATURE + cbor2.dumps(value)
+    digest = f"{language}_{hashlib.sha256(data).hexdigest()[:digits]}"
+    template.with_name(template.name.format(digest)).write_bytes(gzip.compress(data, mtime=0))
+    return digest
+
+
+def reproducible(index: Path) -> None:
+    """Make two indexes of the same records byte-identical (DESIGN §7): Pagefind writes each filter's
+    values, and the filters in its metadata, in hash-map order, which changes from run to run. The filter
+    files and the metadata are rewritten in sorted order, renamed by their new content, and
+    ``pagefind-entry.json`` pointed at the new metadata."""
+    entry_path = index / "pagefind-entry.json"
+    for _ in range(100):  # seen once under heavy load: the service answered before the file was written
+        try:
+            entry = json.loads(entry_path.read_text(encoding="utf-8"))
+            break
+        except (OSError, ValueError):
+            time.sleep(0.1)
+    else:
+        raise PagefindError(f"{entry_path}: Pagefind не записал индекс")
+    for language, info in entry["languages"].items():
+        meta_path = index / f"pagefind.{info['hash']}.pf_meta"
+        meta = _read_pf(meta_path)
+        renamed: dict[str, str] = {}
+        for _name, digest in meta[3]:  # [version, pages, index chunks, filters, sorts, meta fields]
+            path = index / "filter" / f"{digest}.pf_filter"
+            values = _read_pf(path)
+            values[1] = sorted(values[1], key=lambda pair: pair[0])
+            path.unlink()
+            renamed[digest] = _write_pf(index / "filter" / "{}.pf_filter", language, values, 7)
+        meta[3] = sorted(([name, renamed[digest]] for name, digest in meta[3]), key=lambda pair: pair[0])
+        meta[4] = sorted(meta[4], key=lambda pair: pair[0])
+        meta[5] = sorted(meta[5])
+        meta_path.unlink()
+        info["hash"] = _write_pf(index / "pagefind.{}.pf_meta", language, meta, 10)
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def index_site(plan: SitePlan, site_dir: Path) -> None:
+    """After a site was rendered into ``site_dir``: its records, staged beside it
+    (``<staging>/.un-search-records/<slug>.json``) for :func:`index_network`."""
+    started = time.perf_counter()
+    records = site_records(plan, site_dir)
+    staged = site_dir.parent / STAGED_RECORDS
+    staged.mkdir(exist_ok=True)
+    (staged / f"{plan.slug}.json").write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
+    _timing["extract"] += time.perf_counter() - started
+    _timing["extracted_sites"] += 1
+
+
+def index_network(out: Path, previous: Path | None, root_slug: str | None, manifest_dir: str) -> None:
+    """Before a new output is published (``out``: the new generation, ``previous``: the published one):
+    keep the records of the sites rendered this time, carry those of the others from ``previous``, and
+    index every site's records into the root site's ``pagefind/``."""
+    kept = out / manifest_dir / RECORDS_FOLDER
+    kept.mkdir(parents=True, exist_ok=True)
+    staged = out / STAGED_RECORDS
+    if staged.is_dir():
+        for path in staged.glob("*.json"):
+            path.replace(kept / path.name)
+        shutil.rmtree(staged)
+    started = time.perf_counter()
+    records: list[dict[str, Any]] = []
+    sites = sorted(d.name for d in out.iterdir() if d.is_dir() and not d.name.startswith("."))
+    for slug in sites:
+        path = kept / f"{slug}.json"
+        carried = previous / manifest_dir / RECORDS_FOLDER / path.name if previous else None
+        if not path.is_file() and carried is not None and carried.is_file():
+            shutil.copyfile(carried, path)
+        if not path.is_file():  # an output written before the search existed: read the site once
+            path.write_text(json.dumps(_records_of_files(out / slug), ensure_ascii=False), encoding="utf-8")
+        records.extend(json.loads(path.read_text(encoding="utf-8")))
+    _timing["extract"] += time.perf_counter() - started
+    if not root_slug or not (out / root_slug).is_dir():
+        return
+    started = time.perf_counter()
+    try:
+        write_index(records, out / root_slug / NETWORK_INDEX)
+    finally:
+        close_service()
+    _timing["network"] = time.perf_counter() - started
+    stats = {key: round(value, 3) for key, value in _timing.items()} | {"network_records": len(records)}
+    if os.environ.get(STATS_ENV):
+        Path(os.environ[STATS_ENV]).write_text(json.dumps(stats, indent=1) + "\n", encoding="utf-8")
+    _timing.update(extract=0.0, network=0.0, extracted_sites=0)
+
+
+def _records_of_files(site_dir: Path) -> list[dict[str, Any]]:
+    records = []
+    for path in sorted(site_dir.rglob("*.html")):
+        if path.relative_to(site_dir).parts[0] != NETWORK_INDEX:
+            record = extract_record(path.read_text(encoding="utf-8"))
+            if record is not None:
+                records.append(record)
+    return records

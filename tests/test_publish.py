@@ -1,0 +1,311 @@
+"""Atomic publishing (DESIGN §7): a build killed at any moment leaves the previous output or the new one.
+
+Real builds run as subprocesses and kill themselves with SIGKILL at each step of
+the publish sequence (the ``UNION_NETWORK_TEST_STOP_AT`` hook); after each kill
+the output is byte-identical to one of the two complete builds, and the next
+build leaves nothing of the killed one behind. Worker processes die with a
+killed build; two builds into one output take turns (a lock file).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import EPOCH
+from netfactory import write_network
+
+from union_network.build.builder import build_network, read_manifest
+from union_network.build.publish import STOP_AT_ENV, Output
+from union_network.render.mkdocs.render import MkDocsRenderer
+
+TREE = {
+    "fed": (None, "federation"),
+    "terr": ("fed", "territorial"),
+    "prim": ("terr", "primary"),
+    "prim2": ("terr", "primary"),
+}
+POSTS = [
+    dict(org="prim", stem="2026-01-05-a", title="Собрание", date="2026-01-05", reach="federation"),
+    dict(org="prim2", stem="2026-01-06-b", title="Вторая", date="2026-01-06"),
+]
+POST = "orgs/prim2/news/2026-01-06-b.md"
+TITLES = {"A": "title: Вторая", "B": "title: Вторая, исправленная"}
+
+#: The publish sequence, in order (``build.publish.checkpoint`` names).
+STEPS = ["locked", "rendered-one", "rendered", "carried", "manifest", "linked", "published", "pruned", "state"]
+
+CLI = "from union_network.cli import main; main()"
+NO_EXCHANGE = "import union_network.build.publish as p; p._exchange = lambda a, b: False; " + CLI
+
+
+def digest(folder: Path) -> dict[str, str]:
+    """Every published file's digest. The manifest (``.union-network/``, never served) holds
+    fingerprints of source mtimes, so it is only checked to list exactly the sites present."""
+    sites = {p.name for p in folder.iterdir() if p.is_dir() and p.name != ".union-network"}
+    assert set(read_manifest(folder)["sites"]) == sites
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and not p.relative_to(folder).as_posix().startswith(".union-network/")
+    }
+
+
+def set_version(root: Path, version: str) -> None:
+    path = root / POST
+    text = path.read_text(encoding="utf-8")
+    for title in TITLES.values():
+        text = text.replace(title + "\n", TITLES[version] + "\n")
+    path.write_text(text, encoding="utf-8")
+
+
+def cli(cfg: Path, out: Path, *extra: str, stop_at: str | None = None, code: str = CLI, **popen):
+    env = {**os.environ, "SOURCE_DATE_EPOCH": EPOCH, "PYTHONPATH": str(Path(__file__).parents[1] / "plugins")}
+    env.pop(STOP_AT_ENV, None)
+    if stop_at:
+        env[STOP_AT_ENV] = stop_at
+    args = [sys.executable, "-c", code, "build", "-q", "-f", str(cfg), "--out", str(out), *extra]
+    return subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **popen)
+
+
+def run(cfg: Path, out: Path, *extra: str, **kw) -> subprocess.CompletedProcess:
+    proc = cli(cfg, out, *extra, **kw)
+    stdout, stderr = proc.communicate(timeout=600)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
+
+
+def leftovers(out: Path) -> list[str]:
+    """Anything of ours beside the output but the generation it links to (and no lock file)."""
+    published = out.readlink().name if out.is_symlink() else None
+    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.") and p.name != published)
+
+
+@pytest.fixture(scope="module")
+def net(tmp_path_factory):
+    """The network, and the digests of clean builds of its two versions A and B."""
+    root = tmp_path_factory.mktemp("publish") / "net"
+    cfg = write_network(root, TREE, POSTS)
+    digests = {}
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        for version in "BA":  # leaves the sources at A
+            set_version(root, version)
+            out = root.parent / f"clean-{version}"
+            build_network(cfg, MkDocsRenderer, out, full=True)
+            digests[version] = digest(out)
+    assert digests["A"] != digests["B"]
+    # What the edit changes, and what it does not: both kinds of site are in every step.
+    changed = {p.split("/")[0] for p in digests["A"] if digests["A"][p] != digests["B"].get(p)}
+    assert "prim2" in changed and "prim" not in changed
+    return cfg, digests
+
+
+@pytest.fixture(scope="module")
+def published(net):
+    """An output holding version A; tests flip it to the other version and back."""
+    cfg, digests = net
+    out = cfg.parent / "site"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        build_network(cfg, MkDocsRenderer, out)
+    assert digest(out) == digests["A"]
+    return {"out": out, "live": "A"}
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_a_build_killed_at_any_step_leaves_the_old_or_the_new_output(net, published, step, monkeypatch):
+    cfg, digests = net
+    out, old = published["out"], published["live"]
+    new = "B" if old == "A" else "A"
+    set_version(cfg.parent, new)
+
+    killed = run(cfg, out, "-j", "1", stop_at=f"{step}:kill")
+    assert killed.returncode == -signal.SIGKILL, killed.stderr  # the step was reached
+    assert digest(out) in (digests[old], digests[new])
+    if STEPS.index(step) < STEPS.index("published"):
+        assert digest(out) == digests[old]
+    else:
+        assert digest(out) == digests[new]
+
+    # The next build finishes the job and clears what the killed one left.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    build_network(cfg, MkDocsRenderer, out)
+    assert digest(out) == digests[new]
+    assert out.is_symlink() and leftovers(out) == []
+    published["live"] = new
+
+
+def test_unchanged_sites_are_hard_links_into_the_previous_generation(net, published, monkeypatch):
+    cfg, digests = net
+    out, old = published["out"], published["live"]
+    new = "B" if old == "A" else "A"
+    before = {p: (out / p).stat().st_ino for p in digests[old]}
+    generation = out.readlink().name
+    set_version(cfg.parent, new)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    result = build_network(cfg, MkDocsRenderer, out)
+    published["live"] = new
+    assert "prim" not in result.built and "prim2" in result.built
+    assert out.readlink().name != generation and not (out.parent / generation).exists()
+    assert (out / "prim/index.html").stat().st_ino == before["prim/index.html"]
+    assert (out / "prim2/index.html").stat().st_ino != before["prim2/index.html"]
+    assert digest(out) == digests[new]
+    # A build with nothing to do makes no new generation.
+    generation = out.readlink().name
+    assert build_network(cfg, MkDocsRenderer, out, full=False).built == []
+    assert out.readlink().name == generation
+
+
+@pytest.mark.parametrize("code", [CLI, NO_EXCHANGE], ids=["exchange", "two-renames"])
+def test_an_output_folder_of_an_older_version_is_migrated_atomically(net, tmp_path, code):
+    """``site/`` as a real folder (older versions): replaced by the symlink at the publish step,
+    with renameat2(RENAME_EXCHANGE) or, where a file system lacks it, two renames undone if killed."""
+    cfg, digests = net
+    set_version(cfg.parent, "A")
+    out = tmp_path / "www"
+    shutil.copytree(cfg.parent.parent / "clean-B", out)  # as an older version left it
+    steps = ["linked", "published"] if code == CLI else ["linked", "migrating", "published"]
+    for step in steps:
+        killed = run(cfg, out, "-j", "1", stop_at=f"{step}:kill", code=code)
+        assert killed.returncode == -signal.SIGKILL, killed.stderr
+        if step == "published":
+            assert out.is_symlink() and digest(out) == digests["A"]
+            break
+        if step == "linked":
+            assert not out.is_symlink() and digest(out) == digests["B"]
+        # (killed between the two renames: no output at all until the next build puts it back)
+        done = run(cfg, out, "-j", "1", code=code)  # undoes the kill, then builds A
+        assert done.returncode == 0, done.stderr
+        assert digest(out) == digests["A"] and leftovers(out) == []
+        shutil.rmtree(Output(out).current())
+        out.unlink()
+        shutil.copytree(cfg.parent.parent / "clean-B", out)
+    done = run(cfg, out, "-j", "1", code=code)
+    assert done.returncode == 0, done.stderr
+    assert digest(out) == digests["A"] and leftovers(out) == []
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def _paused(proc: subprocess.Popen, step: str) -> None:
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if f"paused at {step}" in line:
+            return
+    raise AssertionError(f"the build did not pause at {step}: exit {proc.wait()}")
+
+
+def test_workers_die_with_a_killed_build_and_the_next_build_takes_over(net, tmp_path, monkeypatch):
+    cfg, digests = net
+    set_version(cfg.parent, "A")
+    out = tmp_path / "site"
+    proc = cli(cfg, out, "-j", "2", "--full", stop_at="rendered-one:pause")
+    try:
+        _paused(proc, "rendered-one")
+        workers = _children(proc.pid)
+        assert len(workers) >= 2, workers
+        # The paused build holds the output's lock: another build would wait, not clear its work.
+        lock = os.open(out.parent / f".{out.name}.lock", os.O_RDWR)
+        try:
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        finally:
+            os.close(lock)
+        assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.gen-")]  # its work in progress
+    finally:
+        proc.kill()
+        proc.wait()
+    deadline = time.monotonic() + 60
+    while any(_alive(w) for w in workers) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not [w for w in workers if _alive(w)], "orphan worker processes"
+    assert not out.exists()  # never published
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    build_network(cfg, MkDocsRenderer, out, jobs=2)
+    assert digest(out) == digests["A"] and leftovers(out) == []
+
+
+def test_merge_publishes_the_same_way(net, tmp_path, monkeypatch):
+    cfg, digests = net
+    set_version(cfg.parent, "A")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    shards = [tmp_path / f"shard{k}" for k in (1, 2)]
+    for k, shard in enumerate(shards, start=1):
+        build_network(cfg, MkDocsRenderer, shard, shard=(k, 2))
+    from conftest import run_cli
+
+    merged = tmp_path / "merged"
+    for _ in range(2):  # the second merge replaces the first one's generation
+        result = run_cli("merge", *map(str, shards), "--out", str(merged))
+        assert result.exit_code == 0, result.output
+        assert merged.is_symlink() and leftovers(merged) == []
+    assert digest(merged) == digests["A"]
+    assert set(read_manifest(merged)["sites"]) == set(TREE)
+
+
+@pytest.mark.parametrize("exchange", [True, False], ids=["exchange", "two-renames"])
+def test_a_real_output_folder_is_replaced_in_one_step(tmp_path, monkeypatch, exchange):
+    """What `assemble` publishes (public/, uploaded by CI, which may not follow symlinks)."""
+    from union_network.build import publish
+
+    if not exchange:
+        monkeypatch.setattr(publish, "_exchange", lambda a, b: False)
+    out = tmp_path / "public"
+    for n in range(3):
+        with publish.staged(out, real=True) as stage:
+            (stage.folder / "index.html").write_text(str(n), encoding="utf-8")
+            stage.publish()
+        assert out.is_dir() and not out.is_symlink() and (out / "index.html").read_text(encoding="utf-8") == str(n)
+        assert leftovers(out) == []
+
+    def failed_assembly() -> None:
+        with publish.staged(out, real=True) as stage:
+            (stage.folder / "index.html").write_text("half", encoding="utf-8")
+            raise RuntimeError("a failed assembly")
+
+    with pytest.raises(RuntimeError):
+        failed_assembly()
+    assert (out / "index.html").read_text(encoding="utf-8") == "2" and leftovers(out) == []
+
+
+def test_an_output_that_cannot_be_written_is_one_line_not_a_traceback(net, tmp_path):
+    from conftest import run_cli
+
+    cfg, _ = net
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    for command in (
+        ["build", "-q", "-f", str(cfg), "--out", str(blocker / "site")],
+        ["merge", str(cfg.parent.parent / "clean-A"), "--out", str(blocker / "merged")],
+    ):
+        result = run_cli(*command)
+        assert result.exit_code == 1, result.output
+        assert isinstance(result.exception, SystemExit) and "Traceback" not in result.output
+        assert f"{blocker}: папку для сборки не подготовить" in result.output, result.output
