@@ -411,6 +411,7 @@ def nginx_config_command(
     https_port: int,
 ) -> None:
     """Записать конфигурацию nginx, раздающую собранную сеть по поддоменам (или путям)."""
+    from union_network.enforce.html import video_hosts
     from union_network.read.options import read_options
     from union_network.read.registry import read_registry
     from union_network.tools.nginx import NginxOptions, nginx_config
@@ -432,6 +433,7 @@ def nginx_config_command(
         https_port=https_port,
         certificate=cert,
         certificate_key=key,
+        video_hosts=video_hosts(config_file.parent),  # the CSP's frame-src
     )
     if listen:
         opts.listen = ["" if a in ("*", "0.0.0.0") else a for a in listen]
