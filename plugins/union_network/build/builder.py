@@ -15,7 +15,6 @@ import hashlib
 import json
 import multiprocessing
 import os
-import shutil
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
@@ -421,7 +420,7 @@ def _publish(
         result.removed = sorted(
             {d.name for d in stage.previous.iterdir() if d.is_dir() and d.name != MANIFEST_DIR} - set(slugs)
         )
-    manifest: dict = {"format": 1, "root": result.root, "sites": done.fingerprints}
+    manifest: dict = {"format": 1, "sites": done.fingerprints}
     if shard is not None:
         manifest["shard"] = f"{shard[0]}/{shard[1]}"
     if result.built or result.removed or old != manifest:
@@ -510,11 +509,9 @@ def merge_outputs(shard_dirs: list[Path], out_dir: Path) -> BuildResult:
     started = time.monotonic()
     fingerprints: dict[str, str] = {}
     sources: dict[str, Path] = {}
-    roots = set()
     for shard_dir in shard_dirs:
         shard_dir = Path(shard_dir)
         manifest = read_manifest(shard_dir)
-        roots.add(manifest.get("root"))
         if not manifest.get("sites"):
             raise ValueError(f"{shard_dir}: это не результат сборки union-network (нет {MANIFEST_DIR}/{MANIFEST})")
         for slug, fp in manifest["sites"].items():
@@ -524,19 +521,11 @@ def merge_outputs(shard_dirs: list[Path], out_dir: Path) -> BuildResult:
                 raise ValueError(f"{shard_dir}: нет папки сайта {slug!r}")
             sources[slug] = shard_dir
             fingerprints[slug] = fp
-    if len(roots) != 1:
-        raise ValueError(f"это сборки разных сетей или разных версий union-network: {', '.join(map(str, shard_dirs))}")
-    root = roots.pop()
-    records = Path(MANIFEST_DIR) / search.RECORDS_FOLDER
     with staged(out_dir) as stage:
-        (stage.folder / records).mkdir(parents=True)
         for slug, shard_dir in sorted(sources.items()):
             stage.carry(slug, shard_dir)
-            found = shard_dir / records / f"{slug}.json"  # its search records (features/search.py)
-            if found.is_file():
-                shutil.copyfile(found, stage.folder / records / found.name)
-        search.index_network(stage.folder, None, root, MANIFEST_DIR)  # every shard's sites in one index
-        write_manifest(stage.folder, {"format": 1, "root": root, "sites": fingerprints})
+        search.merge_network(stage.folder, sources, MANIFEST_DIR)  # every shard's records in one index
+        write_manifest(stage.folder, {"format": 1, "sites": fingerprints})
         stage.publish()
     return BuildResult(
         out_dir=stage.output.path, sites=len(sources), built=sorted(sources), seconds=time.monotonic() - started

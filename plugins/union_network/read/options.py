@@ -84,5 +84,5 @@ def read_options(config_file: Path, problems: Problems) -> NetworkOptions:
         sub = YamlDoc(
             raw, {k[3:]: v for k, v in doc.lines.items() if k[:3] == prefix}, first_line=doc.lines.get(prefix, 1)
         )
-        report_validation_error(exc, sub, config_file, problems)
+        report_validation_error(exc, sub, config_file, problems, NetworkOptions)
         return NetworkOptions()
