@@ -391,6 +391,7 @@ def nginx_config_command(
     https_port: int,
 ) -> None:
     """Write an nginx server configuration serving the built network by subdomain (or path)."""
+    from union_network.enforce.html import video_hosts
     from union_network.read.options import read_options
     from union_network.read.registry import read_registry
     from union_network.tools.nginx import NginxOptions, nginx_config
@@ -412,6 +413,7 @@ def nginx_config_command(
         https_port=https_port,
         certificate=cert,
         certificate_key=key,
+        video_hosts=video_hosts(config_file.parent),  # the CSP's frame-src
     )
     if listen:
         opts.listen = ["" if a in ("*", "0.0.0.0") else a for a in listen]

@@ -31,11 +31,13 @@ file, so a miss in the check still publishes nothing).
 
 from __future__ import annotations
 
+import functools
 import os
 import stat
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from importlib import metadata
 from pathlib import Path, PurePosixPath
 
 from union_network.core.problems import Problems, escape_controls
@@ -211,10 +213,30 @@ def is_link_inside(path: Path, top: Path) -> bool:
     return False
 
 
-def theme_files(root_dir: Path) -> frozenset[str]:
-    """Site paths (lower case) of the theme's own published files: ``theme/`` less templates and settings."""
-    folder = Path(root_dir) / "theme"
+@functools.cache
+def renderer_theme_files() -> frozenset[str]:
+    """Site paths (lower case) of the files Material copies into every site (its scripts, styles,
+    favicon …), read from the installed distribution's file list: nothing is imported."""
+    prefix = "material/templates/"
+    try:
+        listed = metadata.files("mkdocs-material") or []
+    except metadata.PackageNotFoundError:
+        return frozenset()
     found = set()
+    for entry in listed:
+        name = str(entry)
+        if name.startswith(prefix) and not name.endswith(".html"):
+            rel = name[len(prefix) :]
+            if not any(part.startswith((".", "__")) for part in rel.split("/")):
+                found.add(rel.lower())
+    return frozenset(found)
+
+
+def theme_files(root_dir: Path) -> frozenset[str]:
+    """Site paths (lower case) of the theme's own published files: ``theme/`` less templates and settings,
+    and the renderer's theme files (Material's)."""
+    folder = Path(root_dir) / "theme"
+    found = set(renderer_theme_files())
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
         for name in filenames:

@@ -444,6 +444,21 @@ def index_network(out: Path, previous: Path | None, root_slug: str | None, manif
     _timing.update(extract=0.0, network=0.0, extracted_sites=0)
 
 
+def merge_network(out: Path, sources: dict[str, Path], manifest_dir: str) -> None:
+    """Shard outputs merged into ``out`` (``sources``: slug -> the shard output holding it): their records
+    together, and the network index of them all on the root site (the one whose shard indexed it)."""
+    kept = out / manifest_dir / RECORDS_FOLDER
+    kept.mkdir(parents=True, exist_ok=True)
+    root = None
+    for slug, shard in sources.items():
+        records = shard / manifest_dir / RECORDS_FOLDER / f"{slug}.json"
+        if records.is_file():
+            shutil.copyfile(records, kept / records.name)
+        if (shard / slug / NETWORK_INDEX / "pagefind-entry.json").is_file():
+            root = slug
+    index_network(out, None, root, manifest_dir)
+
+
 def _records_of_files(site_dir: Path) -> list[dict[str, Any]]:
     records = []
     for path in sorted(site_dir.rglob("*.html")):

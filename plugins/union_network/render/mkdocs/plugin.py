@@ -20,11 +20,13 @@ from mkdocs.structure.pages import Page
 from union_network.core.dates import build_time
 from union_network.core.siteplan import SitePlan
 from union_network.enforce.files import is_link_inside, is_published, theme_files
+from union_network.enforce.html import HtmlPolicy, clean_meta, escaped_text, sanitize_html, video_hosts
 from union_network.features.images import responsive_body
 from union_network.features.registry import planner
 from union_network.plan.planner import TEMPLATE_HOME, TEMPLATE_POST
 from union_network.read.load import load_network
 from union_network.render.mkdocs.config import UnionNetworkConfig
+from union_network.render.mkdocs.csp import policy as csp_policy
 from union_network.render.mkdocs.theme import apply_brand, drop_unpublished_theme_files, page_layout, valid_html
 from union_network.write.outputs import write_outputs
 
@@ -44,6 +46,8 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
     def __init__(self) -> None:
         super().__init__()
         self.plan: SitePlan | None = None
+        self.html_policy: HtmlPolicy | None = None
+        self.csp: str = ""
 
     @property
     def site_plan(self) -> SitePlan:
@@ -58,7 +62,13 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
             self.plan = self._standalone_plan(config)
         plan = self.plan
         config.site_url = plan.site_url
-        config.site_name = plan.org.short_name
+        # Material prints site_name raw (<title>, the navigation drawer): it gets escaped text.
+        config.site_name = html.escape(plan.org.short_name, quote=True)
+        # The tenant boundary, output side (docs/security.md): sanitized pages, one CSP per network.
+        hosts = video_hosts(Path(config.config_file_path).resolve().parent)
+        self.html_policy = HtmlPolicy(plan.site_url, hosts)
+        search = getattr(plan, "search", None)  # the root's origin (where the search index is)
+        self.csp = csp_policy(hosts, search.origin if search else f"https://{self.config.domain}")
         config.docs_dir = str(plan.source_dir)
         if not config.nav:
             config.nav = [{title: src} if title else src for title, src in plan.nav]
@@ -99,6 +109,8 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
         src = page.file.src_uri
         plan = self.site_plan
         generated = plan.pages.get(src)
+        if generated is None:  # an org's own page or post: only known front matter, escaped titles
+            page.meta = clean_meta(page.meta)
         if generated is not None:
             page.meta["template"] = generated.template
             # Titles come from org data; MkDocs templates do not escape, so we do.
@@ -113,16 +125,22 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
         page_layout(page, plan)  # card pages (un-*.html) use the full width: no sidebars
         return markdown
 
-    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """Pictures in a post's text become responsive ``<picture>``s (features.images)."""
-        if page.file.src_uri in self.plan.own_posts:
-            return responsive_body(html, page.url, self.plan.pictures)
-        return html
+    def on_page_content(self, content: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Every page body through the allowlist (enforce/html.py); its title and table of contents as
+        escaped plain text (Material prints them raw: navigation, <title> via striptags, toc). Then
+        pictures in a post's text become responsive ``<picture>``s (features.images)."""
+        page.title = escaped_text(page.title or "")
+        _escape_toc(page.toc)
+        content = sanitize_html(content, self.site_plan.site_url + page.url, self.html_policy)
+        if page.file.src_uri in self.site_plan.own_posts:
+            return responsive_body(content, page.url, self.site_plan.pictures)
+        return content
 
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
         src = page.file.src_uri
         generated = self.site_plan.pages.get(src)
         context["un"] = self.site_plan
+        context["un_csp"] = self.csp
         context["un_page"] = generated.data if generated else None
         context["un_item"] = self.site_plan.own_posts.get(src)
         return context
@@ -130,6 +148,7 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
     def on_template_context(self, context, *, template_name: str, config: MkDocsConfig):
         """Static templates (404.html) get the site plan too: feeds, card, breadcrumb."""
         context["un"] = self.site_plan
+        context["un_csp"] = self.csp
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
@@ -141,3 +160,9 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
     # -- output --------------------------------------------------------------
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         write_outputs(self.site_plan, Path(config.site_dir))
+
+
+def _escape_toc(items) -> None:
+    for item in items:
+        item.title = escaped_text(item.title)
+        _escape_toc(item.children)
