@@ -243,8 +243,8 @@ def split_meta(text: str, *, parse: bool = True) -> tuple[list[tuple[str, int, o
             return [], text
         block = m.group(1)
         key_lines = _key_lines(block)
-        items = [(str(k), 2 + key_lines.get(str(k), 0), v) for k, v in data.items()]
-        return items, "\n" * m.group(0).count("\n") + text[m.end() :]
+        found = [(str(k), 2 + key_lines.get(str(k), 0), v) for k, v in data.items()]
+        return found, "\n" * m.group(0).count("\n") + text[m.end() :]
     items: list[tuple[str, int, object]] = []
     lines = text.split("\n")
     n = 0
