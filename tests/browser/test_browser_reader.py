@@ -111,7 +111,7 @@ def test_every_page_kind_reads_well(browser, server, slow_server, branded_site, 
     assert REQUIRED[site] <= set(kinds), f"missing page kinds: {REQUIRED[site] - set(kinds)}"
     width, height = VIEWPORTS[viewport]
     context = browser.new_context(
-        viewport={"width": width, "height": height}, is_mobile=width < 600, has_touch=width < 600
+        viewport={"width": width, "height": height}, is_mobile=width < 600, has_touch=width < 600, bypass_csp=True
     )
     server.serve_public_origin(context, site)
     problems: list[str] = []
@@ -129,7 +129,7 @@ def test_every_page_kind_reads_well(browser, server, slow_server, branded_site, 
 
 
 def test_tabs_fit_in_one_row_on_the_desktop(browser, server):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, bypass_csp=True)
     try:
         for site in SITES:
             page = context.new_page()
@@ -146,7 +146,7 @@ def test_tabs_fit_in_one_row_on_the_desktop(browser, server):
 
 
 def test_the_registry_is_cards_on_a_phone(browser, server):
-    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, bypass_csp=True)
     page = context.new_page()
     try:
         page.goto(server.url("fed", "registry/"))
@@ -167,7 +167,7 @@ def test_the_registry_is_cards_on_a_phone(browser, server):
 @pytest.mark.parametrize("width", [1280, 390])
 def test_typed_search_text_is_readable(browser, server, width):
     """The text typed into the search box contrasts with the box (it was white on white)."""
-    context = browser.new_context(viewport={"width": width, "height": 900}, is_mobile=width < 600)
+    context = browser.new_context(viewport={"width": width, "height": 900}, is_mobile=width < 600, bypass_csp=True)
     page = context.new_page()
     try:
         page.goto(server.url("fed", "news/"))
@@ -202,7 +202,7 @@ def _contrast(a: tuple[float, ...], b: tuple[float, ...]) -> float:
 
 def test_the_cls_measure_does_see_a_shift(browser):
     """The harness itself: a block pushed in above the text after load is measured as a shift."""
-    context = browser.new_context(viewport={"width": 390, "height": 844})
+    context = browser.new_context(viewport={"width": 390, "height": 844}, bypass_csp=True)
     page = context.new_page()
     try:  # a real navigation: Chromium reports no layout shifts on set_content
         page.goto(

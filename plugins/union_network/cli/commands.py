@@ -412,6 +412,7 @@ def nginx_config_command(
 ) -> None:
     """Записать конфигурацию nginx, раздающую собранную сеть по поддоменам (или путям)."""
     from union_network.enforce.html import video_hosts
+    from union_network.features.admin import admin_csp
     from union_network.read.options import read_options
     from union_network.read.registry import read_registry
     from union_network.tools.nginx import NginxOptions, nginx_config
@@ -434,6 +435,7 @@ def nginx_config_command(
         certificate=cert,
         certificate_key=key,
         video_hosts=video_hosts(config_file.parent),  # the CSP's frame-src
+        admin_csp=admin_csp(options.editor) if options.editor else "",  # the web editor's own policy
     )
     if listen:
         opts.listen = ["" if a in ("*", "0.0.0.0") else a for a in listen]
