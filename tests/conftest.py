@@ -41,3 +41,24 @@ def small_network(tmp_path_factory) -> tuple[Path, Path]:
     result = run_cli("build", "-q", "-f", str(cfg))
     assert result.exit_code == 0, result.output
     return cfg, cfg.parent / "site"
+
+
+@pytest.fixture(scope="session")
+def path_network(tmp_path_factory) -> tuple[Path, Path]:
+    """The small network again, with ``url_style: path`` (member sites under https://net.example/<slug>/)."""
+    from netfactory import with_url_style, write_small_network
+
+    cfg = with_url_style(write_small_network(tmp_path_factory.mktemp("path") / "net"), "path")
+    result = run_cli("build", "-q", "-f", str(cfg))
+    assert result.exit_code == 0, result.output
+    return cfg, cfg.parent / "site"
+
+
+@pytest.fixture(scope="session")
+def branded_network(tmp_path_factory) -> tuple[Path, Path]:
+    """(mkdocs.yml, site/) of themenet's branded network (theme/ copied in), built once: test_theme and
+    tests/browser/ read it."""
+    from themenet import build, write_contested_network
+
+    cfg = write_contested_network(tmp_path_factory.mktemp("branded") / "net")
+    return cfg, build(cfg, cfg.parent / "site")

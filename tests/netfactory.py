@@ -117,3 +117,12 @@ def write_small_network(root: Path) -> Path:
     cfg = write_network(root, posts=SMALL_POSTS, per_page=5)
     (root / "orgs" / "prim" / "about.md").write_text("# О нас\n\nТекст.\n", encoding="utf-8")
     return cfg
+
+
+def with_url_style(cfg: Path, style: str) -> Path:
+    """Set the network's ``url_style`` (subdomain or path) in its mkdocs.yml."""
+    text = cfg.read_text(encoding="utf-8")
+    cfg.write_text(
+        text.replace("domain: net.example\n", f"domain: net.example\n      url_style: {style}\n"), encoding="utf-8"
+    )
+    return cfg

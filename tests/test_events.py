@@ -189,14 +189,26 @@ def test_the_same_event_is_the_same_vevent_on_every_site(site):
     assert all(len(v) == 1 for v in blocks.values()), {k: len(v) for k, v in blocks.items()}
 
 
+def planned_ics(net: Path, epoch: str, slug: str) -> bytes:
+    """``events.ics`` of a site as its plan writes it (no rendering: the calendar is plan data)."""
+    from datetime import UTC, datetime
+
+    from union_network.features.registry import planner
+    from union_network.read.load import load_network
+
+    network, problems = load_network(net / "mkdocs.yml", datetime.fromtimestamp(int(epoch), tz=UTC))
+    assert not problems.errors
+    (ics,) = [f for f in planner(network).plan(slug).files if f.path == "events.ics"]
+    return ics.write(ics.data)
+
+
 def test_uids_and_files_are_stable_across_builds(net, site):
-    again = build(net, net / "again")
     for slug in TREE:
-        assert (again / slug / "events.ics").read_bytes() == (site / slug / "events.ics").read_bytes(), slug
+        assert planned_ics(net, EPOCH, slug) == (site / slug / "events.ics").read_bytes(), slug
     # A later build (other build time): the same events keep their UIDs and DTSTAMPs.
-    later = build(net, net / "later", epoch="1782907200")  # 2026-07-01T12:00Z: ev5 is published by then
+    later = icalendar.Calendar.from_ical(planned_ics(net, "1782907200", "fed"))  # 2026-07-01T12:00Z: ev5 is due
     before = {str(e["UID"]): e["DTSTAMP"].dt for e in events(calendar(site, "fed"))}
-    after = {str(e["UID"]): e["DTSTAMP"].dt for e in events(calendar(later, "fed"))}
+    after = {str(e["UID"]): e["DTSTAMP"].dt for e in events(later)}
     assert set(after) == set(before) | {uid_of("prim/ev5")}
     assert all(after[u] == before[u] for u in before)
 
@@ -275,3 +287,46 @@ def test_event_page_escapes_the_place(tmp_path):
     for slug in ("prim", "terr"):
         text = (tmp_path / "net" / "site" / slug / "events" / "index.html").read_text(encoding="utf-8")
         assert "Событие" in text and "<script>alert" not in text
+
+
+# ----------------------------------------------------------------------------- per-post calendars (issue 10)
+
+
+@pytest.mark.parametrize("post_id", ["prim/ev1", "fed/ev2", "terr/ev3", "prim2/ev4"])
+def test_each_event_post_offers_its_own_calendar(site, post_id):
+    slug, stem = post_id.split("/")
+    ics = site / slug / "news" / stem / "event.ics"
+    cal = icalendar.Calendar.from_ical(ics.read_bytes())
+    assert str(cal["VERSION"]) == "2.0" and [str(z["TZID"]) for z in cal.walk("VTIMEZONE")] == ["Europe/Moscow"]
+    (event,) = events(cal)
+    assert str(event["UID"]) == uid_of(post_id)
+    # The same VEVENT as in the site's events.ics (same UID, so calendar apps keep one entry).
+    (same,) = [e for e in events(calendar(site, slug)) if str(e["UID"]) == uid_of(post_id)]
+    assert event.to_ical() == same.to_ical()
+    # The post page offers it: «Добавить в календарь» -> event.ics beside the page.
+    doc = lxml.html.parse(str(site / slug / "news" / stem / "index.html")).getroot()
+    links = [a for a in doc.iter("a") if a.text_content().strip() == "Добавить в календарь"]
+    assert len(links) == 1 and (site / slug / "news" / stem / links[0].get("href")).resolve() == ics.resolve()
+
+
+def test_posts_without_event_or_unpublished_have_no_calendar(site):
+    assert not (site / "prim" / "news" / "news" / "event.ics").exists()
+    assert not (site / "prim" / "news" / "ev5").exists()
+    doc = lxml.html.parse(str(site / "prim" / "news" / "news" / "index.html")).getroot()
+    assert not [a for a in doc.iter("a") if a.text_content().strip() == "Добавить в календарь"]
+
+
+def test_event_cards_lead_with_the_event_date_and_place(site):
+    doc = page(site, "terr")
+    cards = doc.find_class("un-item")
+    first = cards[0]  # prim/ev1: published 10 May, held 20 June
+    when = first.find_class("un-item__meta")[0].xpath(".//time")[0]
+    assert when.text == "20 июня 2026, 10:00–12:30 (МСК)"
+    assert when.get("datetime") == "2026-06-20T10:00:00+03:00"
+    assert "10 мая" not in first.text_content()
+    assert first.find_class("un-item__event")[0].text_content() == f"Где: {PLACE}"
+    # The post page itself says when and where the same way.
+    post = lxml.html.parse(str(site / "prim" / "news" / "ev1" / "index.html")).getroot()
+    assert (
+        f"Когда: 20 июня 2026, 10:00–12:30 (МСК). Где: {PLACE}" in post.find_class("un-item__event")[0].text_content()
+    )

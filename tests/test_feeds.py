@@ -11,6 +11,7 @@ One network is built per module (``SOURCE_DATE_EPOCH`` fixed) and every test rea
 from __future__ import annotations
 
 import email.utils
+import json
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ import lxml.html
 import pytest
 from click.testing import CliRunner
 from netfactory import write_network
+from PIL import Image
 
 from union_network.cli.commands import main
 
@@ -232,11 +234,12 @@ def assert_newest_first(dated: list[tuple[datetime, str]]) -> None:
 
 
 def test_every_expected_feed_exists_and_nothing_else(site):
-    # bulletin/feed.xml is the feed of bulletin issues (tests/test_bulletin.py), not a news list.
+    # bulletin/feed.xml is the feed of bulletin issues (tests/test_bulletin.py), not a news list;
+    # topic feeds (categories/<key>/) are checked in tests/test_topics.py.
     found = sorted(
         p.relative_to(site).as_posix()
         for p in site.glob("*/**/*.xml")
-        if p.name in ("feed.xml", "atom.xml") and p.parent.name != "bulletin"
+        if p.name in ("feed.xml", "atom.xml") and p.parent.name != "bulletin" and "categories" not in p.parts
     )
     expected = sorted(f"{s}/{k}/{name}" for s, k in FEEDS for name in ("feed.xml", "atom.xml"))
     assert found == expected
@@ -539,9 +542,13 @@ def test_every_page_links_existing_feeds(site):
             assert target.relative_to(site).parts[0] == slug, (
                 f"{page.relative_to(site)} links another site's feed {href}"
             )
-        # The page links every feed of its own site.
-        assert sorted(rss) == sorted(feed_url(s, f"{k}/feed.xml") for s, k in FEEDS if s == slug)
-        assert sorted(atom) == sorted(feed_url(s, f"{k}/atom.xml") for s, k in FEEDS if s == slug)
+        # The page links every feed of its own site; a topic page (categories/<key>/…) its own feeds too.
+        kinds = [k for s, k in FEEDS if s == slug]
+        parts = page.relative_to(site / slug).parts
+        if "categories" in parts[:-2]:
+            kinds.append("/".join(parts[: parts.index("categories") + 2]))
+        assert sorted(rss) == sorted(feed_url(slug, f"{k}/feed.xml") for k in kinds)
+        assert sorted(atom) == sorted(feed_url(slug, f"{k}/atom.xml") for k in kinds)
 
 
 # ----------------------------------------------------------------------------- characters XML cannot hold
@@ -583,3 +590,138 @@ def test_control_characters_never_break_a_feed(tmp_path):
             parse(path)  # well-formed
     titles = [i.findtext("title") for i in rss_items(site, "prim", "news")]
     assert titles and all(not re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", t) for t in titles)
+
+
+# ----------------------------------------------------------------------------- full content (issue 10, item 4)
+
+FULL_BODY = """Первый абзац с **важным** словом.
+
+Подробнее: [устав](../about.md), [раздел ниже](#details), [сайт](https://example.org/x), [файл](../docs/plan.pdf).
+
+![График](../images/g.png)
+
+<form action="/x"><input name="q"></form>
+
+<iframe src="https://rutube.ru/play/embed/1"></iframe>
+
+Экранированный текст: &lt;script&gt;alert(1)&lt;/script&gt;
+
+## Подробности {#details}
+
+Конец."""
+FULL_POSTS = [
+    {
+        "org": "prim",
+        "stem": "full",
+        "title": "Полный текст",
+        "date": "2026-01-10",
+        "reach": "federation",
+        "body": FULL_BODY,
+    },
+    {
+        "org": "prim",
+        "stem": "event",
+        "title": "Собрание актива",
+        "date": "2026-01-11",
+        "reach": "federation",
+        "summary": "Приглашаем всех.",
+        "event": {"start": "2026-12-12T10:00:00", "end": "2026-12-12T13:00:00", "place": "Дом профсоюзов, зал 1"},
+    },
+]
+WHEN = "Когда: 12 декабря 2026, 10:00–13:00 (МСК). Где: Дом профсоюзов, зал 1."
+
+
+@pytest.fixture(scope="module")
+def full_site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("full") / "net"
+    (root / "orgs" / "prim" / "images").mkdir(parents=True)
+    Image.new("RGB", (40, 20), (200, 0, 0)).save(root / "orgs" / "prim" / "images" / "g.png")
+    (root / "orgs" / "prim" / "docs").mkdir()
+    (root / "orgs" / "prim" / "docs" / "plan.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    (root / "orgs" / "prim" / "about.md").write_text("# О нас\n\nТекст.\n", encoding="utf-8")
+    return build(root, tree=None, posts=FULL_POSTS)
+
+
+def full_contents(site: Path, slug: str = "fed", kind: str = "network") -> dict[str, dict[str, str]]:
+    """Per post id: the content of each format."""
+    out: dict[str, dict[str, str]] = {}
+    for item in rss_items(site, slug, kind):
+        out.setdefault(post_id_of(item.findtext("guid")), {})["rss"] = item.findtext(
+            "{http://purl.org/rss/1.0/modules/content/}encoded"
+        )
+        out[post_id_of(item.findtext("guid"))]["rss_summary"] = item.findtext("description")
+    for entry in atom_entries(site, slug, kind):
+        content = entry.find(f"{A}content")
+        assert content.get("type") == "html"
+        out[post_id_of(entry.findtext(f"{A}id"))]["atom"] = content.text
+        out[post_id_of(entry.findtext(f"{A}id"))]["atom_summary"] = entry.findtext(f"{A}summary")
+    for item in json.loads((site / slug / kind / "feed.json").read_text(encoding="utf-8"))["items"]:
+        out[post_id_of(item["id"])]["json"] = item["content_html"]
+        out[post_id_of(item["id"])]["json_summary"] = item["summary"]
+    return out
+
+
+@pytest.mark.parametrize(("slug", "kind"), [("prim", "news"), ("terr", "network"), ("fed", "network")])
+def test_items_carry_the_full_post_with_absolute_urls(full_site, slug, kind):
+    contents = full_contents(full_site, slug, kind)["prim/full"]
+    assert contents["rss"] == contents["atom"] == contents["json"]
+    html = lxml.html.fragment_fromstring(contents["rss"], create_parent="div")
+    assert "важным" in html.text_content() and "Конец." in html.text_content()
+    assert html.xpath("//strong")[0].text == "важным"
+    hrefs = html.xpath("//a/@href")
+    base = "https://prim.net.example/"
+    assert hrefs == [f"{base}about/", f"{base}news/full/#details", "https://example.org/x", f"{base}docs/plan.pdf"]
+    assert html.xpath("//img/@src") == [f"{base}images/g.png"]
+    assert (full_site / "prim" / "images" / "g.png").is_file() and (full_site / "prim" / "docs" / "plan.pdf").is_file()
+    for url in hrefs + html.xpath("//img/@src"):
+        assert urlsplit(url).scheme == "https", url
+
+
+def test_full_content_is_sanitized(full_site):
+    raw = "".join(
+        (full_site / "fed" / "network" / name).read_text(encoding="utf-8")
+        for name in ("feed.xml", "atom.xml", "feed.json")
+    )
+    contents = full_contents(full_site)["prim/full"]
+    for html in (contents["rss"], contents["atom"], contents["json"]):
+        doc = lxml.html.fragment_fromstring(html, create_parent="div")
+        assert not doc.xpath("//script | //form | //input | //iframe | //style | //*[@style]")
+        assert not [a for el in doc.iter() for a in el.attrib if a.startswith("on")]
+        assert "<script>alert(1)</script>" in doc.text_content()  # escaped text stays text
+    assert "<script" not in raw.replace("&lt;script", "")
+
+
+def test_sanitizer_drops_what_the_check_would_have_refused():
+    """What ``check`` refuses (tests/test_enforcement.py) is also removed when a body is rendered,
+    so a miss in the check still runs nothing in a feed reader."""
+    from union_network.read.body import body_html
+
+    vectors = [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "[клик](javascript:alert(1))",
+        '<a href="JaVaScRiPt:alert(1)">x</a>',
+        "[x](data:text/html,alert(1))",
+        '<p style="background:url(javascript:alert(1))">x</p>',
+        '<svg onload="alert(1)"></svg>',
+        '<iframe src="https://evil.example/"></iframe>',
+        '<object data="x.swf"></object>',
+        "<style>body{display:none}</style>",
+        'Текст {onclick="alert(1)"}',
+        '<a href="/x" target="_blank" onmouseover="alert(1)">x</a>',
+    ]
+    for vector in vectors:
+        html = body_html(vector)
+        doc = lxml.html.fragment_fromstring(html or "<p></p>", create_parent="div")
+        assert not doc.xpath("//script | //iframe | //object | //style | //svg | //*[@style]"), (vector, html)
+        assert not [a for el in doc.iter() for a in el.attrib if a.startswith("on")], (vector, html)
+        assert "javascript:" not in html.lower() and "data:" not in html, (vector, html)
+
+
+def test_event_items_say_when_and_where(full_site):
+    contents = full_contents(full_site)["prim/event"]
+    for fmt in ("rss", "atom", "json"):
+        html = lxml.html.fragment_fromstring(contents[fmt], create_parent="div")
+        assert html.text_content().startswith(WHEN), fmt
+    for fmt in ("rss_summary", "atom_summary", "json_summary"):
+        assert contents[fmt] == f"{WHEN} Приглашаем всех.", fmt

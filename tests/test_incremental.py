@@ -102,7 +102,8 @@ def change_theme(root: Path) -> None:
 CHANGES = {
     # change -> the sites that must be rebuilt (None: don't check, only compare with a clean build)
     "edit a post's title": (edit_post_title, {"prim", "terr", "fed"}),
-    "edit a post's body only": (edit_post_body, {"prim"}),
+    # feeds carry the full post: the sites whose feeds carry it (network news up to the root) change too
+    "edit a post's body only": (edit_post_body, {"prim", "terr", "fed"}),
     "add a post": (add_post, {"prim2", "terr2", "fed"}),  # fed: its maturity dashboard counts posts
     "delete a post": (delete_post, {"prim", "terr", "fed"}),
     "rename an org": (rename_org, None),
@@ -113,13 +114,26 @@ CHANGES = {
 }
 
 
+@pytest.fixture(scope="module")
+def base(tmp_path_factory) -> tuple[Path, Path]:
+    """(work folder, snapshot): the network and its first build (``net/``, ``inc`` and its generation),
+    made once in the work folder and kept as a snapshot that each case copies back to the same place
+    (same absolute paths and mtimes: the fingerprints and caches see the build it was)."""
+    folder = tmp_path_factory.mktemp("incremental")
+    work, snapshot = folder / "work", folder / "snapshot"
+    build(write_network(work / "net", TREE, POSTS), work / "inc")
+    shutil.copytree(work, snapshot, symlinks=True)
+    return work, snapshot
+
+
 @pytest.mark.parametrize("change", list(CHANGES))
-def test_incremental_output_is_identical_to_a_clean_build(tmp_path, change):
+def test_incremental_output_is_identical_to_a_clean_build(base, change):
     apply, expected = CHANGES[change]
-    cfg = write_network(tmp_path / "net", TREE, POSTS)
-    incremental, clean = tmp_path / "inc", tmp_path / "clean"
-    build(cfg, incremental)
-    apply(tmp_path / "net")
+    cfg = restored(base)
+    work = cfg.parent.parent
+    incremental, clean = work / "inc", work / "clean"
+    assert rebuilt(cfg, incremental) == []  # the copy is the first build
+    apply(work / "net")
     built = rebuilt(cfg, incremental)
     if expected is not None:
         assert set(built) == expected
@@ -127,19 +141,27 @@ def test_incremental_output_is_identical_to_a_clean_build(tmp_path, change):
     assert digest(incremental) == digest(clean)
 
 
-def test_no_change_rebuilds_nothing(tmp_path):
-    cfg = write_network(tmp_path / "net", TREE, POSTS)
-    build(cfg, tmp_path / "out")
-    before = digest(tmp_path / "out")
-    assert rebuilt(cfg, tmp_path / "out") == []
-    assert digest(tmp_path / "out") == before
+def restored(base: tuple[Path, Path]) -> Path:
+    """The work folder as the snapshot has it; returns its mkdocs.yml."""
+    work, snapshot = base
+    shutil.rmtree(work)
+    shutil.copytree(snapshot, work, symlinks=True)
+    return work / "net" / "mkdocs.yml"
 
 
-def test_a_deleted_site_folder_is_rebuilt(tmp_path):
-    cfg = write_network(tmp_path / "net", TREE, POSTS)
-    build(cfg, tmp_path / "out")
-    shutil.rmtree(tmp_path / "out/prim2")
-    assert rebuilt(cfg, tmp_path / "out") == ["prim2"]
+def test_no_change_rebuilds_nothing(base):
+    cfg = restored(base)
+    out = cfg.parent.parent / "inc"
+    before = digest(out)
+    assert rebuilt(cfg, out) == []
+    assert digest(out) == before
+
+
+def test_a_deleted_site_folder_is_rebuilt(base):
+    cfg = restored(base)
+    out = cfg.parent.parent / "inc"
+    shutil.rmtree(out / "prim2")
+    assert rebuilt(cfg, out) == ["prim2"]
 
 
 def test_the_news_index_cache_reads_only_changed_posts(tmp_path):

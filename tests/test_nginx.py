@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
-from netfactory import write_network
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 pytestmark = pytest.mark.skipif(
@@ -332,16 +331,9 @@ def test_plain_config_has_https_ready_but_commented(built):
     assert any("error_page 404 /404.html;" in line for line in active)
 
 
-def test_path_style_serves_the_assembled_tree(tmp_path):
-    cfg = write_network(tmp_path, posts=POSTS)
-    cfg.write_text(
-        cfg.read_text(encoding="utf-8").replace(
-            "domain: net.example\n", "domain: net.example\n      url_style: path\n"
-        ),
-        encoding="utf-8",
-    )
-    assert run_cli("build", "-q", "-f", str(cfg)).exit_code == 0
-    assert run_cli("assemble", "-f", str(cfg)).exit_code == 0
+def test_path_style_serves_the_assembled_tree(path_network, tmp_path):
+    cfg, _ = path_network
+    assert run_cli("assemble", "-f", str(cfg), "--out", str(tmp_path / "public")).exit_code == 0
     port = free_port()
     result = run_cli(
         "nginx-config",

@@ -293,3 +293,19 @@ def test_a_real_output_folder_is_replaced_in_one_step(tmp_path, monkeypatch, exc
     with pytest.raises(RuntimeError):
         failed_assembly()
     assert (out / "index.html").read_text(encoding="utf-8") == "2" and leftovers(out) == []
+
+
+def test_an_output_that_cannot_be_written_is_one_line_not_a_traceback(net, tmp_path):
+    from conftest import run_cli
+
+    cfg, _ = net
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    for command in (
+        ["build", "-q", "-f", str(cfg), "--out", str(blocker / "site")],
+        ["merge", str(cfg.parent.parent / "clean-A"), "--out", str(blocker / "merged")],
+    ):
+        result = run_cli(*command)
+        assert result.exit_code == 1, result.output
+        assert isinstance(result.exception, SystemExit) and "Traceback" not in result.output
+        assert f"{blocker}: папку для сборки не подготовить" in result.output, result.output

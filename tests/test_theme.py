@@ -140,15 +140,9 @@ def test_a_bad_brandbook_is_reported_with_lines(tmp_path):
 
 # -- built sites -------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("themed")
-    cfg = write_branded_network(root)
-    # mkdocs.yml tries to bring Google Fonts and its own palette: the brandbook wins.
-    text = cfg.read_text(encoding="utf-8").replace(
-        "  font: false\n", "  font:\n    text: Roboto\n  palette:\n    primary: red\n"
-    )
-    cfg.write_text(text, encoding="utf-8")
-    return build(cfg, root / "site")
+def site(branded_network) -> Path:
+    """The session's branded network; its mkdocs.yml tries Google Fonts and its own palette: the brandbook wins."""
+    return branded_network[1]
 
 
 def page(site: Path, path: str):
@@ -168,10 +162,10 @@ def test_settings_come_from_the_brandbook_not_mkdocs_yml(site):
     assert doc.body.get("data-md-color-primary") == "custom"
     css = (site / "prim/assets/un-brand.css").read_text(encoding="utf-8")
     assert "--un-navy:#17325C" in css and "--md-primary-fg-color:var(--un-primary)" in css
-    assert css.count("@font-face") == 3 and 'url("fonts/golos-text-400.woff2")' in css
+    assert css.count('@font-face{font-family:"Golos Text";') == 3 and 'url("fonts/golos-text-400.woff2")' in css
     sheets = doc.xpath('//link[@rel="stylesheet"]/@href')
     brand_sheets = [s for s in sheets if "un-" in s and "union-network/" not in s]  # not the package's own
-    assert brand_sheets == ["assets/un-brand.css", "assets/un-theme.css"]
+    assert brand_sheets == ["assets/un-brand.css", "assets/un-theme.css", "assets/un-pictures.css"]
     assert all(not s.startswith(("http:", "https:", "//")) for s in sheets + doc.xpath("//script/@src"))
 
 
@@ -215,7 +209,7 @@ def test_home_page_cards(site):
     doc = page(site, "prim/index.html")
     card = doc.find_class("un-card")[0]
     text = card.text_content()
-    assert "2 900" in text and "членов профсоюза" in text
+    assert "2\u00a0900" in text and "членов профсоюза" in text  # digit groups: a non-breaking space
     assert card.xpath(".//a[@href='tel:+78005554242']")  # the hotline dials
     assert card.xpath(".//a[@href='https://prim.net.example/contacts/']")  # feedback
     assert len(card.find_class("un-social")[0].xpath("./li")) == 7
@@ -231,7 +225,7 @@ def test_news_cards_have_russian_dates_and_category_chips(site):
     first = doc.find_class("un-item")[0]
     assert first.xpath(".//time")[0].text == "20 мая 2026"
     assert first.xpath(".//time/@datetime")[0].startswith("2026-05-20")
-    assert [c.text for c in first.find_class("un-chip")] == ["Собрания", "Колдоговорная кампания"]
+    assert [c.text_content() for c in first.find_class("un-chip")] == ["Собрания", "Колдоговорная кампания"]
     support = doc.find_class("un-item--support")[0]
     assert "Нужна поддержка" in support.text_content()
 

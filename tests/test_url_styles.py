@@ -8,17 +8,11 @@ from pathlib import Path
 import pytest
 from conftest import EPOCH, run_cli
 from lxml import etree
-from netfactory import write_network
+from netfactory import with_url_style, write_network
 
 from union_network.core.urls import UrlScheme
 from union_network.features.registry import planner
 from union_network.read.load import load_network
-
-POSTS = [
-    dict(org="prim", stem="2026-01-05-sobranie", title="Собрание", date="2026-01-05", reach="federation"),
-    dict(org="terr", stem="2026-02-10-vsem", title="Всем первичкам", date="2026-02-10", broadcast=True),
-    dict(org="fed", stem="2026-03-01-fed", title="Новость федерации", date="2026-03-01"),
-]
 
 SITE = {  # expected site URL of each org, per style
     "subdomain": {
@@ -31,25 +25,13 @@ SITE = {  # expected site URL of each org, per style
 STYLES = list(SITE)
 
 
-def with_style(cfg: Path, style: str) -> Path:
-    text = cfg.read_text(encoding="utf-8")
-    cfg.write_text(
-        text.replace("domain: net.example\n", f"domain: net.example\n      url_style: {style}\n"), encoding="utf-8"
-    )
-    return cfg
+with_style = with_url_style
 
 
 @pytest.fixture(scope="module")
-def nets(tmp_path_factory):
-    """style -> (network root, site folder), each built once."""
-    out = {}
-    for style in STYLES:
-        root = tmp_path_factory.mktemp(style)
-        cfg = with_style(write_network(root, posts=POSTS), style)
-        result = run_cli("build", "-q", "-f", str(cfg))
-        assert result.exit_code == 0, result.output
-        out[style] = (root, root / "site")
-    return out
+def nets(small_network, path_network):
+    """style -> (network root, site folder): the session's small network in both styles."""
+    return {style: (cfg.parent, site) for style, (cfg, site) in (("subdomain", small_network), ("path", path_network))}
 
 
 def read(site: Path, path: str) -> str:
@@ -85,7 +67,7 @@ def test_canonical_links(nets, style):
     assert (
         canonical(read(site, "prim/news/2026-01-05-sobranie/index.html")) == urls["prim"] + "news/2026-01-05-sobranie/"
     )
-    assert canonical(read(site, "fed/news/2026-03-01-fed/index.html")) == urls["fed"] + "news/2026-03-01-fed/"
+    assert canonical(read(site, "fed/news/2026-04-01-support/index.html")) == urls["fed"] + "news/2026-04-01-support/"
 
 
 def guids(xml: bytes) -> list[str]:
@@ -102,13 +84,16 @@ def test_feed_guids_are_the_canonical_url_in_every_feed(nets, style):
     _, site = nets[style]
     urls = SITE[style]
     post = urls["prim"] + "news/2026-01-05-sobranie/"
-    broadcast = urls["terr"] + "news/2026-02-10-vsem/"
-    assert guids((site / "prim/news/feed.xml").read_bytes()) == [post]
-    assert atom_ids((site / "prim/news/atom.xml").read_bytes()) == [post]
+    local = urls["prim"] + "news/2026-02-01-local/"  # reach: self
+    broadcast = urls["terr"] + "news/2026-02-10-broadcast/"
+    fed_broadcast = urls["fed"] + "news/2026-04-01-support/"
+    assert guids((site / "prim/news/feed.xml").read_bytes()) == [local, post]
+    assert atom_ids((site / "prim/news/atom.xml").read_bytes()) == [local, post]
+    assert local not in guids((site / "terr/network/feed.xml").read_bytes())
     assert post in guids((site / "terr/network/feed.xml").read_bytes())
     assert post in guids((site / "fed/network/feed.xml").read_bytes())
     assert post in atom_ids((site / "fed/network/atom.xml").read_bytes())
-    assert guids((site / "prim/upstream/feed.xml").read_bytes()) == [broadcast]
+    assert guids((site / "prim/upstream/feed.xml").read_bytes()) == [fed_broadcast, broadcast]
     # The feed's own links: self and the page it mirrors.
     channel = etree.fromstring((site / "prim/news/feed.xml").read_bytes()).find("channel")
     assert channel.findtext("link") == urls["prim"] + "news/"
@@ -123,7 +108,7 @@ def test_member_links_and_links_between_sites(nets, style):
     assert urls["terr"] in hrefs(read(site, "fed/orgs/index.html"))
     assert urls["prim"] in hrefs(read(site, "terr/orgs/index.html"))
     # Aggregated items link to their canonical URL and their org's site.
-    fed_network = hrefs(read(site, "fed/network/index.html"))
+    fed_network = set().union(*(hrefs(p.read_text(encoding="utf-8")) for p in (site / "fed/network").rglob("*.html")))
     assert {urls["prim"] + "news/2026-01-05-sobranie/", urls["prim"]} <= fed_network
     # Upward: the card's parent link.
     assert urls["terr"] in hrefs(read(site, "prim/index.html"))
@@ -172,7 +157,7 @@ def test_assemble_lays_out_one_tree_for_path_style(nets, tmp_path):
     assert canonical((out / "index.html").read_text(encoding="utf-8")) == "https://net.example/"
     assert canonical((out / "prim" / "index.html").read_text(encoding="utf-8")) == "https://net.example/prim/"
     assert (out / "terr" / "network" / "feed.xml").is_file()
-    assert (out / "news" / "2026-03-01-fed" / "index.html").is_file()
+    assert (out / "news" / "2026-04-01-support" / "index.html").is_file()
     assert not (out / "fed").exists()
     # Again: the tree is replaced, not merged into.
     (out / "stale.html").write_text("old", encoding="utf-8")

@@ -102,6 +102,17 @@ def write_branded_network(root: Path) -> Path:
     return cfg
 
 
+def write_contested_network(root: Path) -> Path:
+    """The branded network whose mkdocs.yml tries to bring Google Fonts and its own palette
+    (the brandbook must win): the network tests/conftest.py builds once per session."""
+    cfg = write_branded_network(root)
+    text = cfg.read_text(encoding="utf-8").replace(
+        "  font: false\n", "  font:\n    text: Roboto\n  palette:\n    primary: red\n"
+    )
+    cfg.write_text(text, encoding="utf-8")
+    return cfg
+
+
 def build(cfg: Path, out: Path) -> Path:
     """Build a network in-process with the tests' fixed build time; returns the output folder."""
     from union_network.cli.commands import main

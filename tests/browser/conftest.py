@@ -14,16 +14,14 @@ import pytest
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # tests/: netfactory, themenet
 
-from themenet import build, write_branded_network  # noqa: E402
-
 from .kit import need  # noqa: E402
 from .siteserver import CHROMIUM_ARGS, CHROMIUM_PATH, SiteServer  # noqa: E402
 
 
 @pytest.fixture(scope="session")
-def branded_site(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("branded")
-    return build(write_branded_network(root), root / "site")
+def branded_site(branded_network) -> Path:
+    """The branded network of tests/conftest.py, built once per session (test_theme reads it too)."""
+    return branded_network[1]
 
 
 @pytest.fixture(scope="session")

@@ -353,10 +353,15 @@ class _Rendered:
     """Sites planned and rendered into a stage."""
 
     fingerprints: dict[str, str] = field(default_factory=dict)
-    unchanged: list[str] = field(default_factory=list)
+    uncarried: list[str] = field(default_factory=list)  # unchanged sites not yet linked into the stage
     posts: int = 0
     feeds: int = 0
     changed: int = 0
+
+    def carry(self, stage: Stage) -> None:
+        for slug in self.uncarried:
+            stage.carry(slug)
+        self.uncarried.clear()
 
 
 def _render_changed(
@@ -384,10 +389,12 @@ def _render_changed(
             done.posts += plan.counts["posts"]
             done.feeds += plan.counts["feeds"]
             if previous.get(slug) == done.fingerprints[slug] and published and (published / slug).is_dir():
-                done.unchanged.append(slug)
+                done.uncarried.append(slug)
             else:
                 done.changed += 1
                 yield plan
+            if done.changed:  # a new generation will be published: hard-link while the workers render
+                done.carry(stage)
 
     renders = _render_all(changed_plans(), stage.folder, factory, job, pool, jobs)
     for index, (plan, warnings, seconds) in enumerate(renders, start=1):
@@ -403,18 +410,46 @@ def _render_changed(
     return done
 
 
-def _publish(job: _Job, stage: Stage, manifest: dict, done: _Rendered, result: BuildResult) -> None:
-    """Every site rendered: complete the new generation (unchanged sites hard-linked from the
-    published one) and flip the output to it. Nothing to do when nothing changed."""
-    if result.built or result.removed or read_manifest(job.out_dir) != manifest:
-        for slug in done.unchanged:
-            stage.carry(slug)
+def _publish(
+    stage: Stage, slugs: list[str], shard: tuple[int, int] | None, done: _Rendered, result: BuildResult
+) -> None:
+    """Every site rendered (and every unchanged one hard-linked from the published generation):
+    record the fingerprints and flip the output to the new generation, unless nothing changed."""
+    old = read_manifest(stage.previous) if stage.previous is not None else {}
+    if stage.previous is not None:
+        result.removed = sorted(
+            {d.name for d in stage.previous.iterdir() if d.is_dir() and d.name != MANIFEST_DIR} - set(slugs)
+        )
+    manifest: dict = {"format": 1, "sites": done.fingerprints}
+    if shard is not None:
+        manifest["shard"] = f"{shard[0]}/{shard[1]}"
+    if result.built or result.removed or old != manifest:
+        done.carry(stage)
         checkpoint("carried")
         search.index_network(stage.folder, stage.previous, result.root, MANIFEST_DIR)  # Pagefind, on the root site
         write_manifest(stage.folder, manifest)
         checkpoint("manifest")
         stage.publish()
         checkpoint("pruned")
+
+
+def _remember(job: _Job, network: Network, slugs: list[str], done: _Rendered, result: BuildResult) -> None:
+    """What the fast path needs to skip the next build: what was built from what, valid until when."""
+    next_change = network.next_change()
+    _write_state(
+        job.state_file,
+        {
+            "manifest": done.fingerprints,
+            "inputs": job.inputs,
+            "valid_until": next_change.isoformat() if next_change else None,
+            "root": result.root,
+            "sites": len(slugs),
+            "posts": done.posts,
+            "feeds": done.feeds,
+            "warnings": result.warnings,
+        },
+    )
+    checkpoint("state")
 
 
 def build_network(
@@ -455,34 +490,12 @@ def build_network(
         )
         result.cache_hits, result.cache_misses = network.cache_stats
         slugs = _select(checked, shard)
-        old = {} if stage.previous is None else read_manifest(stage.previous)
-        previous = {} if full else old.get("sites", {})
+        previous = {} if full or stage.previous is None else read_manifest(stage.previous).get("sites", {})
         done = _render_changed(job, checked, slugs, stage, previous, result, (renderer_factory, pool, jobs), progress)
         if strict and result.warnings:
             raise SiteFailure("*", "strict", result.warnings)
-        if stage.previous is not None:
-            result.removed = sorted(
-                {d.name for d in stage.previous.iterdir() if d.is_dir() and d.name != MANIFEST_DIR} - set(slugs)
-            )
-        manifest: dict = {"format": 1, "sites": done.fingerprints}
-        if shard is not None:
-            manifest["shard"] = f"{shard[0]}/{shard[1]}"
-        _publish(job, stage, manifest, done, result)
-        next_change = network.next_change()
-        _write_state(
-            job.state_file,
-            {
-                "manifest": done.fingerprints,
-                "inputs": job.inputs,
-                "valid_until": next_change.isoformat() if next_change else None,
-                "root": result.root,
-                "sites": len(slugs),
-                "posts": done.posts,
-                "feeds": done.feeds,
-                "warnings": result.warnings,
-            },
-        )
-        checkpoint("state")
+        _publish(stage, slugs, shard, done, result)
+        _remember(job, network, slugs, done, result)
     result.built.sort()
     result.sites = len(slugs)
     result.posts = done.posts

@@ -17,12 +17,13 @@ import os
 from datetime import date, datetime
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from pydantic import BaseModel
 
 from union_network import __version__
 from union_network.core.siteplan import Category, EventView, Item, Link, OrgView, SitePlan
+from union_network.render.mkdocs import RENDERER_ENV
 
 PACKAGE = Path(__file__).resolve().parent.parent
 #: Package files that shape every page: the renderer's templates and the bulletin e-mail templates.
@@ -33,7 +34,11 @@ TEMPLATES = (PACKAGE / "render" / "mkdocs" / "templates", PACKAGE / "features" /
 _BY_REPR = frozenset({Item, Category, EventView, Link, OrgView})
 
 
-def _feed(h: hashlib._Hash, obj: Any, memo: dict[int, tuple[Any, bytes]]) -> None:
+class _Digest(Protocol):
+    def update(self, data: bytes, /) -> None: ...
+
+
+def _feed(h: _Digest, obj: Any, memo: dict[int, tuple[Any, bytes]]) -> None:
     """Feed a stable encoding of ``obj`` into ``h``; dataclass instances are digested once (memo)."""
     if obj is None or isinstance(obj, (bool, int, float, str)):
         h.update(f"{type(obj).__name__}:{obj!r};".encode())
@@ -91,14 +96,15 @@ def tree_digest(*folders: Path) -> str:
                     st = os.stat(os.path.join(dirpath, name))
                 except OSError:
                     continue
-                h.update(f"{index}:{rel}/{name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+                h.update(f"{index}:{rel}/{name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
     return h.hexdigest()
 
 
 def environment_digest(root_dir: Path, config_file: Path) -> str:
-    """What every site depends on: package version, mkdocs.yml, theme/, package templates."""
+    """What every site depends on: package version, renderer, mkdocs.yml, theme/, package templates."""
     h = hashlib.blake2b(digest_size=16)
     h.update(__version__.encode())
+    h.update(os.environ.get(RENDERER_ENV, "").strip().lower().encode())  # MkDocs or ProperDocs
     h.update(config_file.read_bytes())
     h.update(tree_digest(root_dir / "theme", *TEMPLATES).encode())
     return h.hexdigest()

@@ -50,18 +50,23 @@ class PublishError(UnionNetworkError):
     """The output could not be replaced; the previous output is as it was."""
 
 
-def _link_or_copy(src: str, dst: str) -> None:
-    """Hard links where possible (fast, no extra space), copies otherwise."""
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
-
-
 def link_tree(src: Path, dst: Path) -> None:
-    """``dst`` (new or empty) becomes a copy of ``src`` made of hard links (safe: published files
-    are never written in place, a new generation writes new files)."""
-    shutil.copytree(src, dst, symlinks=True, copy_function=_link_or_copy, dirs_exist_ok=True)
+    """``dst`` (new or empty) becomes a copy of ``src`` made of hard links where possible, copies
+    otherwise (safe: published files are never written in place, a new generation writes new
+    files). A plain walk: twice as fast as ``shutil.copytree``, which also copies folder metadata."""
+    top = os.fspath(src)
+    for dirpath, dirnames, filenames in os.walk(top):
+        target = os.path.join(dst, os.path.relpath(dirpath, top))
+        os.makedirs(target, exist_ok=True)
+        for name in [*filenames, *(d for d in dirnames if os.path.islink(os.path.join(dirpath, d)))]:
+            source, copy = os.path.join(dirpath, name), os.path.join(target, name)
+            if os.path.islink(source):
+                os.symlink(os.readlink(source), copy)
+                continue
+            try:
+                os.link(source, copy)
+            except OSError:  # another file system, or too many links
+                shutil.copy2(source, copy)
 
 
 def _remove(path: Path) -> None:
@@ -233,10 +238,11 @@ class Stage:
         link_tree((source or self.previous or self.output.path) / slug, self.folder / slug)
 
     def publish(self) -> None:
-        if self.real:
-            self.output.replace(self.folder)
-        else:
-            self.output.publish(self.folder)
+        with _reported(self.output.path, "вывод не заменён, остался прежним"):
+            if self.real:
+                self.output.replace(self.folder)
+            else:
+                self.output.publish(self.folder)
         self.published = True
 
 
@@ -246,15 +252,28 @@ def staged(out_dir: Path, *, real: bool = False) -> Iterator[Stage]:
     it is removed unless :meth:`Stage.publish` was called. ``real``: the output becomes
     that folder itself (:meth:`Output.replace`) rather than a symlink to it."""
     output = Output(out_dir)
-    with output.locked():
-        output.recover()
-        checkpoint("locked")
-        stage = Stage(output, real)
+    with contextlib.ExitStack() as held:
+        with _reported(output.path, "папку для сборки не подготовить"):
+            held.enter_context(output.locked())
+            output.recover()
+            checkpoint("locked")
+            stage = Stage(output, real)
         try:
             yield stage
         finally:
             if not stage.published:
                 shutil.rmtree(stage.folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _reported(path: Path, what: str) -> Iterator[None]:
+    """An OSError of the file system (permissions, a file where a folder should be, a full
+    disk) becomes a :class:`PublishError`: one line, no traceback."""
+    try:
+        yield
+    except OSError as exc:
+        where = exc.filename or path
+        raise PublishError([f"{where}: {what}: {exc.strerror or exc}"]) from None
 
 
 # -- worker processes die with the build --------------------------------------------------

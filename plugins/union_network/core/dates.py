@@ -32,3 +32,22 @@ def _russian_day(day: date) -> str:
 def russian_datetime(value: datetime) -> str:
     """``21 ноября 2026, 10:30`` in the value's own zone."""
     return format_datetime(value, "d MMMM y, HH:mm", tzinfo=value.tzinfo, locale=LOCALE)
+
+
+_ZONE_NAMES = {"MSK": "МСК"}
+
+
+def russian_when(start: datetime, end: datetime | None) -> str:
+    """``12 декабря 2026, 10:00–13:00 (МСК)``; an end on another day is written in full.
+    Both are shown in ``start``'s zone, named after the times."""
+    if end is not None:
+        end = end.astimezone(start.tzinfo)
+    text = russian_datetime(start)
+    if end is not None:
+        if end.date() == start.date():
+            text += f"–{end:%H:%M}"
+        else:
+            text += f" — {russian_datetime(end)}"
+    zone = start.tzname() or ""
+    zone = _ZONE_NAMES.get(zone, zone if zone.isalpha() else f"UTC{zone}")
+    return f"{text} ({zone})" if zone else text

@@ -79,6 +79,10 @@ Owner = Annotated[str, AfterValidator(check_owner), Field(json_schema_extra={"pa
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    def given(self) -> dict[str, Any]:
+        """The fields that are filled in, in declaration order (contacts, social links, …)."""
+        return {k: v for k, v in self.model_dump().items() if v}
+
 
 class Contacts(_Strict):
     address: Text | None = None
@@ -153,6 +157,13 @@ class FrontMatter(_Strict):
     broadcast: bool = False
     draft: bool = False
     event: Event | None = None
+    image: Text | None = Field(
+        None,
+        description="the post's photo: a raster file (png, jpg, jpeg, webp, gif) in the org's folder, "
+        "relative to the post (../images/photo.jpg) or to the folder (/images/photo.jpg)",
+        json_schema_extra={"pattern": r"\.(png|jpe?g|webp|gif|PNG|JPE?G|WEBP|GIF)$"},
+    )
+    image_alt: Text | None = Field(None, description="the photo's text alternative, in Russian (required with image)")
 
     @field_validator("date", mode="before")
     @classmethod

@@ -97,6 +97,10 @@ class Post:
     broadcast: bool = False
     draft: bool = False
     event: Event | None = None
+    image: str | None = None  # the picture, a path in the org's folder (``images/a.jpg``)
+    image_alt: str = ""
+    content_html: str = ""  # the body as sanitized HTML, URLs as written (read.body)
+    body_images: tuple[str, ...] = ()  # raster images of the body, paths in the org's folder
 
     @property
     def id(self) -> str:

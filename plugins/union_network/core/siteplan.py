@@ -34,6 +34,42 @@ class EventView:
     place: str | None
     start_text: str
     end_text: str | None
+    when_text: str = ""  # «12 декабря 2026, 10:00–13:00 (МСК)»
+
+
+@dataclass(frozen=True)
+class ImageView:
+    """A post's picture as its responsive derivatives (features.images), absolute URLs on the
+    post's canonical site: the same wherever the item is shown."""
+
+    alt: str
+    width: int  # of the largest derivative (the aspect ratio of every one)
+    height: int
+    webp: tuple[tuple[int, str], ...]  # (width, URL), narrowest first
+    fallback: tuple[tuple[int, str], ...]  # JPEG or PNG, same widths
+    fallback_type: str  # image/jpeg or image/png
+
+    @property
+    def src(self) -> str:
+        """The fallback of about 960 px: ``src`` of ``<img>``, feeds' enclosure, og:image."""
+        return self.medium[1]
+
+    @property
+    def medium(self) -> tuple[int, str]:
+        fitting = [entry for entry in self.fallback if entry[0] <= 1000]
+        return fitting[-1] if fitting else self.fallback[0]
+
+    @property
+    def medium_height(self) -> int:
+        return round(self.height * self.medium[0] / self.width)
+
+    @property
+    def webp_srcset(self) -> str:
+        return ", ".join(f"{url} {w}w" for w, url in self.webp)
+
+    @property
+    def fallback_srcset(self) -> str:
+        return ", ".join(f"{url} {w}w" for w, url in self.fallback)
 
 
 @dataclass(frozen=True)
@@ -54,6 +90,8 @@ class Item:
     support: bool
     broadcast: bool
     event: EventView | None
+    image: ImageView | None = None
+    content_html: str = ""  # the full post, sanitized, absolute URLs (feeds)
 
 
 @dataclass(frozen=True)
@@ -109,6 +147,7 @@ class Page:
     template: str
     data: Any = None  # given to the template as ``un_page``
     searchable: bool = True  # False: lists that repeat posts (the search finds the posts themselves)
+    noindex: bool = False  # True: for the web team, not for crawlers (robots noindex, left out of sitemaps)
 
 
 #: A file writer: ``write(data)`` returns the file's bytes (a module-level function).
@@ -156,6 +195,7 @@ class SitePlan:
     counts: dict[str, int] = field(default_factory=dict)
     brand: Any = None  # brandbook.BrandView: logo, names, footer, icons, card image; None without a brandbook
     search: Any = None  # features.search.SearchView: where the site's search indexes are
+    pictures: dict[str, ImageView] = field(default_factory=dict)  # own posts' body images (folder path) -> derivatives
 
     @property
     def slug(self) -> str:

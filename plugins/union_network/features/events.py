@@ -20,6 +20,10 @@ that depends only on the post (``<file stem>@<host of the post's org>``, the
 canonical URL's host), so the same event has the same UID in every build and in
 every site's calendar. DTSTAMP is the post's date (not the build time), so two
 builds of the same input give identical files.
+
+Each own post with an event also offers its own calendar, ``news/<stem>/event.ics``
+(«Добавить в календарь» on the post page): the one event, with the same UID as in
+``events.ics``, so a calendar app that has both keeps one entry.
 """
 
 from __future__ import annotations
@@ -34,12 +38,13 @@ import icalendar
 
 from union_network import __version__
 from union_network.core.network import Post
-from union_network.core.siteplan import Item, Page, SitePlan
+from union_network.core.siteplan import EventView, Item, Page, SitePlan
 from union_network.plan.planner import Planner
 
 EVENTS_TITLE = "События"
 TEMPLATE_EVENTS = "un-events.html"
 ICS_PATH = "events.ics"
+POST_ICS = "event.ics"  # beside a post's page: news/<stem>/event.ics
 PRODID = f"-//union-network//union-network {__version__}//RU"
 
 
@@ -72,16 +77,23 @@ def site_event_posts(planner: Planner, slug: str) -> list[Post]:
     if registry[slug].parent is not None:
         candidates += routes.upstream[slug]
     seen: set[str] = set()
-    out = []
+    out: list[tuple[float, str, Post]] = []
     for post in candidates:
         if post.event is not None and post.id not in seen:
             seen.add(post.id)
-            out.append(post)
-    return sorted(out, key=lambda p: (p.event.start.timestamp(), p.id))
+            out.append((post.event.start.timestamp(), post.id, post))
+    return [post for _, _, post in sorted(out, key=lambda entry: entry[:2])]
+
+
+def event_of(item: Item) -> EventView:
+    """The event of an item this module selected (every one has an event)."""
+    if item.event is None:
+        raise ValueError(f"{item.id}: not an event")
+    return item.event
 
 
 def is_upcoming(item: Item, now: datetime) -> bool:
-    event = item.event
+    event = event_of(item)
     return (event.end or event.start) >= now
 
 
@@ -105,7 +117,7 @@ def events_section(planner: Planner, plan: SitePlan) -> None:
         webcal_url="webcal://" + ics_url.split("://", 1)[1],
     )
     plan.add_page(Page("events/index.md", EVENTS_TITLE, TEMPLATE_EVENTS, page), EVENTS_TITLE)
-    years = [i.event.start.year for i in items] or [now.year]
+    years = [event_of(i).start.year for i in items] or [now.year]
     calendar = Calendar(
         name=f"{plan.org.short_name}: {EVENTS_TITLE.lower()}",
         timezone=planner.options.timezone,
@@ -115,6 +127,24 @@ def events_section(planner: Planner, plan: SitePlan) -> None:
         last_year=max(years) + 2,
     )
     plan.add_file(ICS_PATH, render_ics, calendar)
+    for post in planner.routes.own[plan.slug]:
+        if post.event is not None:
+            item = planner.item(post)
+            year = post.event.start.year
+            one = Calendar(
+                name=item.title,
+                timezone=calendar.timezone,
+                page_url=item.url,
+                items=(item,),
+                first_year=year - 1,
+                last_year=year + 2,
+            )
+            plan.add_file(post_ics_path(post.stem), render_ics, one)
+
+
+def post_ics_path(stem: str) -> str:
+    """Site-relative path of a post's own calendar (the post page links ``event.ics``)."""
+    return f"news/{stem}/{POST_ICS}"
 
 
 def _local(value: datetime, zone: ZoneInfo) -> datetime:
@@ -146,7 +176,7 @@ def render_ics(calendar: Calendar) -> bytes:
     # The zone's rules, limited to the years the events span (the VTIMEZONE stays small but correct).
     cal.add_component(_vtimezone(calendar.timezone, calendar.first_year, calendar.last_year))
     for item in calendar.items:
-        event = item.event
+        event = event_of(item)
         vevent = icalendar.Event()
         vevent.add("uid", uid(item))
         vevent.add("dtstamp", _utc(item.date))

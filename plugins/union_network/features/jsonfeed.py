@@ -3,9 +3,10 @@
 Apps that prefer JSON get the same items as the RSS and Atom feeds of a list:
 the item ``id`` is the post's canonical URL, exactly like the RSS GUID and the
 Atom id, so a post carried by several feeds (or formats) is one item to a
-reader. Everything in the file is plain text (titles and summaries come from
-the core already reduced to text), dates are RFC 3339, and nothing depends on
-the wall clock, so builds stay reproducible.
+reader. Titles and summaries are plain text (reduced in the core); ``content_html``
+is the full post, sanitized, with absolute URLs (the same HTML as the RSS and Atom
+content), and ``image`` the post's picture; dates are RFC 3339, and nothing
+depends on the wall clock, so builds stay reproducible.
 
 Spec: https://www.jsonfeed.org/version/1.1/
 """
@@ -17,7 +18,7 @@ from typing import Any
 
 from union_network.core.siteplan import Feed, Item, SitePlan
 from union_network.plan.planner import Planner
-from union_network.write.feeds import LANGUAGE, FeedFile
+from union_network.write.feeds import LANGUAGE, FeedFile, item_content_html, item_summary
 
 VERSION = "https://jsonfeed.org/version/1.1"
 MEDIA_TYPE = "application/feed+json"
@@ -41,10 +42,12 @@ def _item(item: Item) -> dict[str, Any]:
         "id": item.url,
         "url": item.url,
         "title": item.title,
-        "content_text": item.summary or item.title,
+        "content_html": item_content_html(item),
     }
-    if item.summary:
-        out["summary"] = item.summary
+    if item.summary or item.event:
+        out["summary"] = item_summary(item)
+    if item.image is not None:
+        out["image"] = item.image.src
     out["date_published"] = _date(item.date)
     out["authors"] = [{"name": item.org_name, "url": item.org_url}]
     if item.categories:

@@ -31,7 +31,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date
@@ -157,7 +157,7 @@ def posts_per_month(posts: Iterable[Post], now: datetime, tz: ZoneInfo, months: 
     )
 
 
-def in_window(posts: Iterable[Post], now: datetime, days: int, tz: ZoneInfo | None = None) -> list[Post]:
+def in_window(posts: Iterable[Post], now: datetime, days: int, tz: tzinfo | None = None) -> list[Post]:
     """Posts dated within the last ``days`` calendar days up to ``now``, both ends included.
 
     Counted in whole days of the network's zone, so the indicators only change at midnight
@@ -259,7 +259,7 @@ def card_checks(org: Org) -> tuple[Check, ...]:
     add("contacts", bool(card.contacts.phone or card.contacts.email))
     add("feedback", bool(card.contacts.feedback_url))
     add("hotline", bool(card.contacts.hotline))
-    has_social = any(card.social.model_dump().values())
+    has_social = bool(card.social.given())
     limit = SOCIAL_REQUIRED_ABOVE[card.kind]
     required = social_required(card.kind, members)
     if has_social:
@@ -339,7 +339,7 @@ def missing_of(checks: Sequence[Check], activity: Activity, kind: str, is_root: 
         limit = SOCIAL_REQUIRED_ABOVE[kind]
         out.append(f"нет страниц в социальных сетях, обязательных при численности больше {limit} членов профсоюза")
     a = activity
-    if a.last_update is None:
+    if a.last_update is None or a.days_since_update is None:
         out.append("нет ни одной новости")
     elif a.posts_90 == 0:
         out.append(

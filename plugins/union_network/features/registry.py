@@ -22,13 +22,23 @@ from dataclasses import dataclass
 from union_network.core.network import Network
 from union_network.core.siteplan import Writer
 from union_network.core.urls import UrlScheme
+from union_network.features.admin import (
+    admin_section,
+    write_admin_config,
+    write_admin_html,
+    write_admin_script,
+    write_decap_file,
+)
 from union_network.features.branding import brand_section, write_brand_css, write_card
 from union_network.features.bulletin import bulletin_section, render_bulletin_rss, render_email
+from union_network.features.crawl import crawl_section, write_robots, write_urlset
 from union_network.features.dashboard import maturity_csv, maturity_section
 from union_network.features.events import events_section, render_ics
+from union_network.features.images import images_section, write_derivative
 from union_network.features.jsonfeed import jsonfeed_section, render_json_feed
 from union_network.features.registry_export import registry_csv, registry_json, registry_section
 from union_network.features.search import search_section
+from union_network.features.topics import topics_section
 from union_network.plan.planner import Planner, Section, members_section, news_section, pages_section
 from union_network.write.assets import package_asset
 from union_network.write.feeds import render_atom, render_rss
@@ -46,13 +56,18 @@ FEATURES: tuple[Feature, ...] = (
     Feature("pages", pages_section),  # home and the org's own Markdown pages
     Feature("news", news_section, (render_rss, render_atom)),  # own/network/upstream/support lists + feeds
     Feature("jsonfeed", jsonfeed_section, (render_json_feed,)),  # feed.json beside each feed of "news"
+    Feature("topics", topics_section, (render_rss, render_atom, render_json_feed)),  # categories/<key>/ + feeds
     Feature("members", members_section),  # orgs/ (orgs with members)
     Feature("registry", registry_section, (registry_json, registry_csv, package_asset)),
     Feature("maturity", maturity_section, (maturity_csv, package_asset)),  # dashboard (orgs with members)
     Feature("events", events_section, (render_ics,)),  # events/ + events.ics
     Feature("bulletin", bulletin_section, (render_email, render_bulletin_rss)),  # bulletin/ (orgs with members)
     Feature("search", search_section, (package_asset,)),  # the network search box (index: features/search.py)
+    Feature("images", images_section, (write_derivative,)),  # assets/pictures/: post pictures' derivatives
     Feature("branding", brand_section, (write_brand_css, write_card)),  # theme/brandbook.yml: CSS, sharing card
+    # admin/: the web editor, when editor: is configured (after branding: its preview uses the brand's CSS)
+    Feature("admin", admin_section, (write_admin_html, write_admin_config, write_admin_script, write_decap_file)),
+    Feature("crawl", crawl_section, (write_robots, write_urlset)),  # robots.txt, sitemaps beside feeds (last)
 )
 
 

@@ -110,11 +110,9 @@ def registry_rows(registry: Registry, urls: UrlScheme, scope: str | None = None)
                 members=card.members,
                 site=urls.site(slug),
                 depth=len(registry.ancestors(slug)),
-                contacts={k: v for k, v in card.contacts.model_dump().items() if v},
-                info_officer={k: v for k, v in card.info_officer.model_dump().items() if v}
-                if card.info_officer
-                else None,
-                social=tuple(SocialLink(k, SOCIAL_LABELS[k], v) for k, v in card.social.model_dump().items() if v),
+                contacts=card.contacts.given(),
+                info_officer=card.info_officer.given() if card.info_officer else None,
+                social=tuple(SocialLink(k, SOCIAL_LABELS[k], v) for k, v in card.social.given().items()),
             )
         )
     return tuple(rows)

@@ -433,7 +433,10 @@ def index_network(out: Path, previous: Path | None, root_slug: str | None, manif
         path = kept / f"{slug}.json"
         carried = previous / manifest_dir / RECORDS_FOLDER / path.name if previous else None
         if not path.is_file() and carried is not None and carried.is_file():
-            shutil.copyfile(carried, path)
+            try:  # a hard link, as for the unchanged sites' files (build/publish.py)
+                os.link(carried, path)
+            except OSError:
+                shutil.copyfile(carried, path)
         if not path.is_file():  # an output written before the search existed: read the site once
             path.write_text(json.dumps(_records_of_files(out / slug), ensure_ascii=False), encoding="utf-8")
         records.extend(json.loads(path.read_text(encoding="utf-8")))

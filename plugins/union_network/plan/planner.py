@@ -9,14 +9,18 @@ feature. Nothing here renders or writes.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import datetime
+from itertools import islice
 
-from union_network.core.dates import russian_date, russian_datetime
+from union_network.core.dates import russian_date, russian_datetime, russian_when
 from union_network.core.models import KIND_LABELS, SOCIAL_LABELS
 from union_network.core.network import Network, Org, Post
+from union_network.core.pictures import picture
 from union_network.core.siteplan import (
     Category,
     EventView,
     Feed,
+    ImageView,
     Item,
     Link,
     ListPage,
@@ -27,8 +31,10 @@ from union_network.core.siteplan import (
 )
 from union_network.core.urls import UrlScheme
 from union_network.plan.flow import Routes, feed_window, route
+from union_network.read.body import absolute_html
 from union_network.read.moderation import MODERATION_FILE
 from union_network.read.news import NEWS_FOLDER
+from union_network.read.pictures import image_info
 from union_network.read.registry import CARD
 from union_network.write.feeds import FeedFile, render_atom, render_rss
 
@@ -66,7 +72,10 @@ class Planner:
     """
 
     def __init__(self, network: Network, sections: Sequence[Section], urls: UrlScheme | None = None):
+        if network.build_time is None:
+            raise ValueError("plans need the build time: load the network with one")
         self.network = network
+        self.build_time: datetime = network.build_time
         self.options = network.options
         self.registry = network.registry
         self.urls = urls or UrlScheme.for_network(network.options, network.registry.root.slug)
@@ -94,11 +103,9 @@ class Planner:
                 kind_label=KIND_LABELS[card.kind],
                 url=self.urls.site(slug),
                 members=card.members,
-                contacts={k: v for k, v in card.contacts.model_dump().items() if v},
-                info_officer={k: v for k, v in card.info_officer.model_dump().items() if v}
-                if card.info_officer
-                else None,
-                social=tuple(Link(SOCIAL_LABELS[k], v) for k, v in card.social.model_dump().items() if v),
+                contacts=card.contacts.given(),
+                info_officer=card.info_officer.given() if card.info_officer else None,
+                social=tuple(Link(SOCIAL_LABELS[k], v) for k, v in card.social.given().items()),
                 parent=parent,
             )
         return self._views[slug]
@@ -111,12 +118,20 @@ class Planner:
                 e = post.event
                 tz = self.options.tz  # shown in the network's zone, as the calendar gives it
                 start, end = e.start.astimezone(tz), e.end.astimezone(tz) if e.end else None
-                event = EventView(start, end, e.place, russian_datetime(start), russian_datetime(end) if end else None)
+                event = EventView(
+                    start,
+                    end,
+                    e.place,
+                    russian_datetime(start),
+                    russian_datetime(end) if end else None,
+                    russian_when(start, end),
+                )
+            url = self.urls.post(post)
             self._items[post.id] = Item(
                 id=post.id,
                 title=post.title,
                 summary=post.summary,
-                url=self.urls.post(post),
+                url=url,
                 date=post.date,
                 date_text=russian_date(post.date),
                 org_slug=post.org,
@@ -127,8 +142,19 @@ class Planner:
                 support=post.support,
                 broadcast=post.broadcast,
                 event=event,
+                image=self.image(post),
+                content_html=absolute_html(
+                    post.content_html, f"{NEWS_FOLDER}/{post.path.name}", url, self.urls.site(post.org)
+                ),
             )
         return self._items[post.id]
+
+    def image(self, post: Post) -> ImageView | None:
+        """The post's picture as every site shows it: derivatives on the post's own site (core.pictures)."""
+        if post.image is None:
+            return None
+        info = image_info(self.registry[post.org].folder / post.image)
+        return picture(self.urls.site(post.org), info, post.image_alt) if info else None
 
     def items(self, posts: list[Post]) -> list[Item]:
         return [self.item(p) for p in posts]
@@ -160,7 +186,7 @@ class Planner:
                 Link(self.registry[a].short_name, self.urls.site(a)) for a in reversed(self.registry.ancestors(slug))
             )
             + (Link(view.short_name, view.url),),
-            build_time=self.network.build_time,
+            build_time=self.build_time,
             has_home_page=(org.folder / "index.md").is_file(),
             exclude=frozenset(unpublished | {CARD, MODERATION_FILE}),
             own_posts={f"{NEWS_FOLDER}/{p.stem}.md": self.item(p) for p in self.routes.own[slug]},
@@ -213,8 +239,10 @@ def news_section(planner: Planner, plan: SitePlan) -> None:
                 Page(page.src_uri, page.title, TEMPLATE_LIST, page, searchable=False),
                 LIST_TITLES[kind] if i == 0 else None,
             )
-        if kind != "support":
-            plan.home[kind] = tuple(planner.items(posts[: options.home_items]))
+        if kind != "support":  # home blocks: no item twice on the page (own, then network, then upstream)
+            shown = {item.id for block in plan.home.values() for item in block}
+            fresh = (planner.item(p) for p in posts if p.id not in shown)
+            plan.home[kind] = tuple(islice(fresh, options.home_items))
 
 
 def members_section(planner: Planner, plan: SitePlan) -> None:
@@ -243,3 +271,68 @@ def paginate(kind: str, items: list[Item], feed: Feed, size: int) -> list[ListPa
         )
         for n, chunk in enumerate(chunks, start=1)
     ]
+
+
+#: Navigation a member understands: at most this many top-level entries (Material's tabs), in one row.
+MAX_TABS = 7
+NEWS_GROUP = "Новости"
+NETWORK_GROUP = "О сети"
+OWN_PAGES_GROUP = "Об организации"
+MORE_GROUP = "Ещё"
+#: generated pages gathered under one tab: the news lists, and the network's service pages
+NAV_GROUPS = {
+    "news/index.md": NEWS_GROUP,
+    "network/index.md": NEWS_GROUP,
+    "upstream/index.md": NEWS_GROUP,
+    "orgs/index.md": NETWORK_GROUP,
+    "registry/index.md": NETWORK_GROUP,
+    "bulletin/index.md": NETWORK_GROUP,
+    "support/index.md": NETWORK_GROUP,
+    "maturity/index.md": NETWORK_GROUP,
+}
+NavEntry = str | dict
+
+
+def _entry(title: str | None, src: str) -> NavEntry:
+    return {title: src} if title else src
+
+
+def nav_tree(nav: list[tuple[str | None, str]], limit: int = MAX_TABS) -> list[NavEntry]:
+    """A site's flat navigation (``plan.nav``) as MkDocs' nav, at most ``limit`` top-level entries.
+
+    Home first, then the news lists (one «Новости» tab), events, the org's own pages, anything else,
+    and the network's service pages (members, registry, bulletin, support) under «О сети». When the
+    org's own pages would make too many tabs, they go under «Об организации».
+    """
+    home = [(t, s) for t, s in nav if s == "index.md"][:1]
+    grouped: dict[str, list[tuple[str | None, str]]] = {NEWS_GROUP: [], NETWORK_GROUP: []}
+    own: list[tuple[str | None, str]] = []
+    events: list[tuple[str | None, str]] = []
+    other: list[tuple[str | None, str]] = []
+    for title, src in nav:
+        if src == "index.md":
+            continue
+        if src in NAV_GROUPS:
+            grouped[NAV_GROUPS[src]].append((title, src))
+        elif src.startswith("events/"):
+            events.append((title, src))
+        elif title is None:
+            own.append((title, src))
+        else:
+            other.append((title, src))
+
+    def group(name: str, entries: list[tuple[str | None, str]]) -> list[NavEntry]:
+        if len(entries) <= 1:
+            return [_entry(t, s) for t, s in entries]
+        return [{name: [_entry(t, s) for t, s in entries]}]
+
+    head = [_entry(t, s) for t, s in home] + group(NEWS_GROUP, grouped[NEWS_GROUP])
+    head += [_entry(t, s) for t, s in events]
+    tail = [_entry(t, s) for t, s in other] + group(NETWORK_GROUP, grouped[NETWORK_GROUP])
+    pages = [_entry(t, s) for t, s in own]
+    if len(head) + len(pages) + len(tail) > limit:
+        pages = group(OWN_PAGES_GROUP, own)
+    tree = head + pages + tail
+    if len(tree) > limit:
+        tree = tree[: limit - 1] + [{MORE_GROUP: tree[limit - 1 :]}]
+    return tree

@@ -174,9 +174,10 @@ def load_brandbook(root_dir: Path, problems: Problems) -> Brandbook | None:
     path = brandbook_path(root_dir)
     if not path.is_file():
         return None
-    book, doc = read_model(Brandbook, path, problems)
-    if book is None or doc is None:
+    parsed = read_model(Brandbook, path, problems)
+    if parsed is None:
         return None
+    book, doc = parsed
     before = len(problems.errors)
     theme = path.parent
 
@@ -299,6 +300,7 @@ class BrandView:
     stylesheets: tuple[str, ...]  # site-relative CSS files, in order
     card_image: str | None = None  # site-relative path of the sharing card (PNG)
     card_size: tuple[int, int] = (1200, 630)
+    font_preload: str | None = None  # site-relative path of the regular text face (preloaded by main.html)
 
 
 BRAND_CSS = "assets/un-brand.css"

@@ -19,9 +19,10 @@ def read_moderation(registry: Registry, posts: list[Post], problems: Problems) -
         path = org.folder / MODERATION_FILE
         if not path.is_file():
             continue
-        moderation, doc = read_model(Moderation, path, problems)
-        if moderation is None:
+        parsed = read_model(Moderation, path, problems)
+        if parsed is None:
             continue
+        moderation, doc = parsed
         below = set(registry.descendants(org.slug))
         for key in ("hide", "promote"):
             for i, post_id in enumerate(getattr(moderation, key)):

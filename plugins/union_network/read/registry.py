@@ -17,19 +17,18 @@ CARD = "org.yml"
 
 def read_registry(root_dir: Path, problems: Problems) -> Registry | None:
     """The registry as one valid tree; orgs that cannot be placed in it are reported and left out."""
-    cards: dict[str, tuple[Org, YamlDoc | None]] = {}
+    cards: dict[str, tuple[Org, YamlDoc]] = {}
 
     root_path = root_dir / ROOT_FOLDER / CARD
     root: Org | None = None
     if not root_path.is_file():
         problems.error(root_path, None, "нет карточки корневой организации (content/org.yml)")
     else:
-        card, doc = read_model(OrgCard, root_path, problems)
-        if card is not None:
+        parsed = read_model(OrgCard, root_path, problems)
+        if parsed is not None:
+            card, doc = parsed
             if card.slug is None:
-                problems.error(
-                    root_path, doc.first_line if doc else None, "у корневой организации должно быть поле «slug»"
-                )
+                problems.error(root_path, doc.first_line, "у корневой организации должно быть поле «slug»")
             elif card.parent is not None:
                 problems.error(
                     root_path, doc.line_of(("parent",)), "у корневой организации не может быть родителя («parent»)"
@@ -52,9 +51,10 @@ def read_registry(root_dir: Path, problems: Problems) -> Registry | None:
         except ValueError as exc:
             problems.error(path, None, f"имя папки: {exc}")
             continue
-        card, doc = read_model(OrgCard, path, problems)
-        if card is None:
+        parsed = read_model(OrgCard, path, problems)
+        if parsed is None:
             continue
+        card, doc = parsed
         if card.slug is not None and card.slug != slug:
             problems.error(path, doc.line_of(("slug",)), f"slug задаётся именем папки ({slug!r}); уберите поле «slug»")
             continue
@@ -83,7 +83,7 @@ def read_registry(root_dir: Path, problems: Problems) -> Registry | None:
     for slug, (org, doc) in cards.items():
         if org is root:
             continue
-        line = doc.line_of(("parent",)) if doc else None
+        line = doc.line_of(("parent",))
         chain, current = [slug], org
         while True:
             parent = current.parent

@@ -245,7 +245,7 @@ def new_post(
     stem = post_stem(title, when) if title and when else None
     if title and when and not stem:
         errors.append(f"из заголовка {title!r} не получается имя файла: нужны буквы или цифры")
-    if errors:
+    if errors or org is None or when is None:  # (no errors: the org and the date are known)
         raise ScaffoldError(errors)
 
     path = org.folder / NEWS_FOLDER / f"{stem}.md"

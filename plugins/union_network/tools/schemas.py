@@ -9,10 +9,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from union_network.core.models import FrontMatter, Moderation, OrgCard
 
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
-SCHEMAS = {
+SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
     "org.schema.json": (OrgCard, "Registry card of a union organisation (org.yml)"),
     "post.schema.json": (FrontMatter, "Front matter of a news post (news/*.md)"),
     "moderation.schema.json": (Moderation, "Moderation decisions (moderation.yml)"),

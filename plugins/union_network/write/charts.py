@@ -94,11 +94,11 @@ def bar_chart(
             class_="un-chart__grid",
             stroke="#c8c8c8",
         )
-        label = top_value * fraction
+        tick = top_value * fraction
         _sub(
             axis,
             "text",
-            f"{label:g}",
+            f"{tick:g}",
             x=str(left - 6),
             y=f"{y + 4:g}",
             text_anchor="end",

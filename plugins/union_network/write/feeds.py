@@ -3,19 +3,55 @@
 Every entry's id/GUID is the post's canonical URL, so a post carried by several
 feeds is one item to a reader. Feed dates come from the items (or the build
 time for an empty feed), so an unchanged network gives unchanged feeds.
+
+Items are full: the whole post as sanitized HTML with absolute URLs (RSS
+``content:encoded``, Atom ``content type="html"``; :func:`item_content_html`, shared
+with the JSON Feed), led by its picture and, for an event, when and where; the
+picture is also an RSS ``media:content`` and an Atom ``link rel="enclosure"``.
 """
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 from datetime import datetime
 
 from feedgen.feed import FeedGenerator
+from lxml import etree
 
 from union_network import __version__
-from union_network.core.siteplan import Feed, SiteRef
+from union_network.core.siteplan import EventView, Feed, Item, SiteRef
 
 LANGUAGE = "ru"
+
+
+def event_text(event: EventView) -> str:
+    """«Когда: 12 декабря 2026, 10:00–13:00 (МСК). Где: Дом профсоюзов.»"""
+    text = f"Когда: {event.when_text or event.start_text}."
+    if event.place:
+        text += f" Где: {event.place.rstrip('.')}."
+    return text
+
+
+def item_summary(item: Item) -> str:
+    """The plain-text teaser of a feed item: when and where first for an event."""
+    summary = item.summary or item.title
+    return f"{event_text(item.event)} {summary}" if item.event else summary
+
+
+def item_content_html(item: Item) -> str:
+    """The full item as HTML: picture, when and where, the post (already sanitized, absolute URLs)."""
+    parts = []
+    if item.image is not None:
+        image = item.image
+        parts.append(
+            f'<p><img src="{html.escape(image.src)}" alt="{html.escape(image.alt)}" '
+            f'width="{image.medium[0]}" height="{image.medium_height}"></p>'
+        )
+    if item.event is not None:
+        parts.append(f"<p><strong>{html.escape(event_text(item.event))}</strong></p>")
+    parts.append(item.content_html or f"<p>{html.escape(item.summary or item.title)}</p>")
+    return "\n".join(parts)
 
 
 @dataclass(frozen=True)
@@ -30,6 +66,7 @@ def _generator(site: SiteRef, feed: Feed, self_href: str, self_type: str) -> Fee
     page_url = site.url + feed.page
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)
+    fg.load_extension("media", atom=False, rss=True)
     fg.id(page_url)
     fg.title(feed.title)
     fg.subtitle(f"{site.org.name}: {feed.title.split(': ', 1)[-1]}")
@@ -52,7 +89,18 @@ def _generator(site: SiteRef, feed: Feed, self_href: str, self_type: str) -> Fee
         entry.updated(item.date)
         entry.author({"name": item.org_name, "uri": item.org_url})
         entry.dc.dc_creator(item.org_name)
-        entry.summary(item.summary or item.title)
+        entry.summary(item_summary(item))
+        entry.content(item_content_html(item), type="html")
+        if item.image is not None:
+            image = item.image
+            entry.link(href=image.src, rel="enclosure", type=image.fallback_type)
+            entry.media.content(
+                url=image.src,
+                type=image.fallback_type,
+                medium="image",
+                width=str(image.medium[0]),
+                height=str(image.medium_height),
+            )
         for category in item.categories:
             entry.category(term=category.key, label=category.label)
     return fg
@@ -65,4 +113,23 @@ def render_rss(data: FeedFile) -> bytes:
 
 def render_atom(data: FeedFile) -> bytes:
     site, feed = data.site, data.feed
-    return _generator(site, feed, site.url + feed.atom, "application/atom+xml").atom_str(pretty=True)
+    xml = _generator(site, feed, site.url + feed.atom, "application/atom+xml").atom_str(pretty=True)
+    return _entry_link_attributes(xml, feed)
+
+
+_ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def _entry_link_attributes(xml: bytes, feed: Feed) -> bytes:
+    """feedgen 1.0 writes an entry's ``<link>`` with its href only (it reads rel and type from the
+    new element instead of its data): put them back — the post's page, then its picture's enclosure."""
+    root = etree.fromstring(xml)
+    for entry, item in zip(root.iterfind(f"{_ATOM}entry"), feed.items, strict=True):
+        for link in entry.iterfind(f"{_ATOM}link"):
+            if link.get("href") == item.url:
+                link.set("rel", "alternate")
+                link.set("type", "text/html")
+            elif item.image is not None and link.get("href") == item.image.src:
+                link.set("rel", "enclosure")
+                link.set("type", item.image.fallback_type)
+    return etree.tostring(root, pretty_print=True, xml_declaration=True, encoding="UTF-8")

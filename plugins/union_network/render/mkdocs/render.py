@@ -23,6 +23,7 @@ from union_network.core.siteplan import SitePlan
 from union_network.read.load import default_cache_dir
 
 PLUGIN = "union-network"
+LOGGERS = ("mkdocs", "properdocs")
 
 
 class RenderError(UnionNetworkError):
@@ -63,7 +64,7 @@ class _SharedEnvironments:
             env.cache = {}  # unbounded: Material has more templates than Jinja's default 400-entry cache
             env.bytecode_cache = self._bytecode
             # The theme's files do not change during a build: list them (thousands: Material's icons) once.
-            env.list_templates = _memoized_listing(env.list_templates)
+            setattr(env, "list_templates", _memoized_listing(env.list_templates))  # noqa: B010 - patches a method
             self._envs[key] = env
         return env
 
@@ -87,14 +88,17 @@ class MkDocsRenderer:
     def __init__(self, config_file: Path):
         self.config_file = Path(config_file)
         self._envs = _SharedEnvironments(default_cache_dir(self.config_file.resolve().parent) / "jinja")
-        logging.getLogger("mkdocs").setLevel(logging.WARNING)
+        for name in LOGGERS:
+            logging.getLogger(name).setLevel(logging.WARNING)
 
     def render(self, plan: SitePlan, site_dir: Path) -> list[str]:
         """Build the site; returns MkDocs' warnings, raises :class:`RenderError` on failure."""
         collect = _Collect()
-        logger = logging.getLogger("mkdocs")
-        logger.addHandler(collect)
-        logger.propagate = False
+        # MkDocs logs as "mkdocs", ProperDocs as "properdocs"; Material always as "mkdocs.*".
+        loggers = [logging.getLogger(name) for name in LOGGERS]
+        for logger in loggers:
+            logger.addHandler(collect)
+            logger.propagate = False
         try:
             config = load_config(str(self.config_file), docs_dir=str(plan.source_dir), site_dir=str(site_dir))
             plugin = config.plugins.get(PLUGIN)
@@ -102,7 +106,7 @@ class MkDocsRenderer:
                 raise RenderError([f"{self.config_file.name}: в plugins нет «{PLUGIN}»"])
             plugin.plan = plan
             theme = config.theme
-            theme.get_env = lambda: self._envs.get(theme)
+            setattr(theme, "get_env", lambda: self._envs.get(theme))  # noqa: B010 - patches a method
             build(config)
         except RenderError:
             raise
@@ -111,5 +115,6 @@ class MkDocsRenderer:
         except Exception as exc:  # a template or Markdown extension failing on one org's content
             raise RenderError(collect.messages + [f"{type(exc).__name__}: {exc}"]) from None
         finally:
-            logger.removeHandler(collect)
+            for logger in loggers:
+                logger.removeHandler(collect)
         return collect.messages

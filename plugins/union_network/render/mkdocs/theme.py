@@ -18,6 +18,8 @@ from union_network.read.brandbook import NOT_PUBLISHED, THEME_FOLDER
 
 #: Material features every site has (added to those of mkdocs.yml)
 FEATURES = ("navigation.tabs", "navigation.top")
+#: post pictures, linked chips, topics (features/images.py, features/topics.py): after the theme's CSS
+PICTURES_CSS = "assets/un-pictures.css"
 
 
 def apply_brand(config: MkDocsConfig, plan: SitePlan) -> None:
@@ -35,6 +37,8 @@ def apply_brand(config: MkDocsConfig, plan: SitePlan) -> None:
     features = list(theme.get("features") or [])
     theme["features"] = features + [f for f in FEATURES if f not in features]
     config.extra_css = list(brand.stylesheets) + [c for c in config.extra_css if c not in brand.stylesheets]
+    if (Path(theme_dir) / PICTURES_CSS).is_file() and PICTURES_CSS not in config.extra_css:
+        config.extra_css.insert(len(brand.stylesheets), PICTURES_CSS)
 
 
 def drop_unpublished_theme_files(files: Files) -> None:
@@ -44,17 +48,43 @@ def drop_unpublished_theme_files(files: Files) -> None:
             files.remove(file)
 
 
+#: Pages of wide tables: no side navigation or table of contents, brandbook or not.
+WIDE_TEMPLATES = frozenset({"un-maturity.html", "un-registry.html"})
+HIDE = ["navigation", "toc"]
+
+
 def page_layout(page, plan: SitePlan) -> None:
     """Pages drawn by union-network's templates (home, lists, posts, …) are laid out as cards over
-    the full width: Material's navigation and table-of-contents sidebars are hidden there."""
-    if plan.brand is not None and str(page.meta.get("template", "")).startswith("un-"):
-        page.meta.setdefault("hide", ["navigation", "toc"])
+    the full width: Material's navigation and table-of-contents sidebars are hidden there.
+    (Set here, not by the templates: a template changing page.meta cannot run on MiniJinja.)"""
+    template = str(page.meta.get("template", ""))
+    if template in WIDE_TEMPLATES:
+        page.meta["hide"] = list(HIDE)
+    elif plan.brand is not None and template.startswith("un-"):
+        page.meta.setdefault("hide", list(HIDE))
 
 
 _TOGGLE_AUTOCOMPLETE = re.compile(r'(<input class="md-toggle"[^>]*?) autocomplete="off"')
 
 
+_EMPTY_TABINDEX = re.compile(r'(<label class="md-nav__link[^"]*"[^>]*?) tabindex=""')
+
+
 def valid_html(output: str) -> str:
     """Material's drawer and search toggles are checkboxes with ``autocomplete="off"``, which HTML
-    allows on text-like inputs only; the Nu Html Checker reports it, so it goes."""
-    return _TOGGLE_AUTOCOMPLETE.sub(r"\1", output)
+    allows on text-like inputs only; the Nu Html Checker reports it, so it goes. The labels of navigation
+    sections shown as tabs (grouped entries) carry an empty ``tabindex``, which is invalid: it goes."""
+    output = _TOGGLE_AUTOCOMPLETE.sub(r"\1", output)
+    return _EMPTY_TABINDEX.sub(r"\1", output)
+
+
+_FIRST_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
+
+
+def split_h1(content: str) -> tuple[str | None, str]:
+    """A page's HTML as (the inner HTML of its first ``<h1>`` or None, the rest): the home page
+    shows its heading above the news and the rest of the welcome text beside or after them."""
+    match = _FIRST_H1.search(content or "")
+    if match is None:
+        return None, content or ""
+    return match.group(1), content[: match.start()] + content[match.end() :]
