@@ -237,6 +237,7 @@ def test_search_under_a_strict_content_security_policy(preview, browser, wasm):
     page.on("console", lambda m: "Content Security Policy" in m.text and violations.append(m.text))
     page.errors = []
     page.goto(site(port, "prim"))
+    assert own_policies and "'wasm-unsafe-eval'" in own_policies[0]  # the sites' own policy allows the search
     results = search_for(page, "ПАТП", "network")
     if wasm:  # everything search needs is in csp_sources: its script, WebAssembly and the index's fetches
         assert [r["title"] for r in results] == ["Пикет в защиту работников ПАТП"]
