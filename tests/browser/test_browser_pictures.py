@@ -55,7 +55,6 @@ def picture_server(picture_site):
 
 def open_page(browser, server: SiteServer, slug: str, path: str, viewport: dict):
     """The page at ``slug``'s local origin; every network site's production origin answered locally."""
-    # bypass_csp: axe goes in as an inline script, which the pages' CSP refuses (tests/security tests it)
     context = browser.new_context(viewport=viewport, bypass_csp=True)
     for other in SLUGS:
         server.serve_public_origin(context, other)

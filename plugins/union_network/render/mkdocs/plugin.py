@@ -19,15 +19,24 @@ from mkdocs.structure.pages import Page
 
 from union_network.core.dates import build_time
 from union_network.core.siteplan import SitePlan
+from union_network.core.typography import FILTERS as TYPOGRAPHY_FILTERS
+from union_network.core.typography import bind_numero
 from union_network.enforce.files import is_link_inside, is_published, theme_files
 from union_network.enforce.html import HtmlPolicy, clean_meta, escaped_text, sanitize_html, video_hosts
+from union_network.features.crawl import page_lastmod
 from union_network.features.images import responsive_body
 from union_network.features.registry import planner
-from union_network.plan.planner import TEMPLATE_HOME, TEMPLATE_POST
+from union_network.plan.planner import TEMPLATE_HOME, TEMPLATE_POST, nav_tree
 from union_network.read.load import load_network
 from union_network.render.mkdocs.config import UnionNetworkConfig
 from union_network.render.mkdocs.csp import policy as csp_policy
-from union_network.render.mkdocs.theme import apply_brand, drop_unpublished_theme_files, page_layout, valid_html
+from union_network.render.mkdocs.theme import (
+    apply_brand,
+    drop_unpublished_theme_files,
+    page_layout,
+    split_h1,
+    valid_html,
+)
 from union_network.write.outputs import write_outputs
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -71,7 +80,7 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
         self.csp = csp_policy(hosts, search.origin if search else f"https://{self.config.domain}")
         config.docs_dir = str(plan.source_dir)
         if not config.nav:
-            config.nav = [{title: src} if title else src for title, src in plan.nav]
+            config.nav = nav_tree(plan.nav)  # at most 7 tabs: news lists and service pages grouped
         # Our templates come after the network's theme/ (custom_dir) and before Material's.
         dirs = config.theme.dirs
         if str(TEMPLATES) not in dirs:
@@ -85,6 +94,11 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
         if problems or network is None:
             raise PluginError("\n".join(str(p) for p in problems))
         return planner(network).plan(network.registry.root.slug)
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        env.filters.update(TYPOGRAPHY_FILTERS)  # un_number, un_typo (core/typography.py)
+        env.filters["un_split_h1"] = split_h1  # un-home.html: the welcome text's heading goes on top
+        return env
 
     # -- files and pages -----------------------------------------------------
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
@@ -117,12 +131,18 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
             page.meta["title"] = html.escape(generated.title, quote=False)
             if not generated.searchable:
                 page.meta["search"] = {"exclude": True}  # Material's search plugin
+            if generated.noindex:
+                page.meta["robots"] = "noindex"  # main.html: <meta name="robots">; sitemap.xml leaves it out
         elif src == "index.md":
             page.meta.setdefault("template", TEMPLATE_HOME)
         elif src in plan.own_posts:
             page.meta.setdefault("template", TEMPLATE_POST)
             page.meta["title"] = html.escape(plan.own_posts[src].title, quote=False)
         page_layout(page, plan)  # card pages (un-*.html) use the full width: no sidebars
+        lastmod = page_lastmod(plan, src, page.meta)  # from content, not the build clock (sitemap.xml)
+        page.meta["un_lastmod"] = lastmod.isoformat() if lastmod else None  # sitemap.xml
+        if lastmod:
+            page.update_date = lastmod.isoformat()
         return markdown
 
     def on_page_content(self, content: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
@@ -131,7 +151,8 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
         pictures in a post's text become responsive ``<picture>``s (features.images)."""
         page.title = escaped_text(page.title or "")
         _escape_toc(page.toc)
-        content = sanitize_html(content, self.site_plan.site_url + page.url, self.html_policy)
+        policy = self.html_policy or HtmlPolicy(self.site_plan.site_url, ())
+        content = sanitize_html(content, self.site_plan.site_url + page.url, policy)
         if page.file.src_uri in self.site_plan.own_posts:
             return responsive_body(content, page.url, self.site_plan.pictures)
         return content
@@ -152,7 +173,7 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return valid_html(output)
+        return bind_numero(valid_html(output))  # «№ 25» never breaks across lines
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         return valid_html(output_content)
