@@ -164,7 +164,9 @@ def test_settings_come_from_the_brandbook_not_mkdocs_yml(site):
     assert "--un-navy:#17325C" in css and "--md-primary-fg-color:var(--un-primary)" in css
     assert css.count("@font-face") == 3 and 'url("fonts/golos-text-400.woff2")' in css
     sheets = doc.xpath('//link[@rel="stylesheet"]/@href')
-    assert [s for s in sheets if "un-" in s] == ["assets/un-brand.css", "assets/un-theme.css", "assets/un-pictures.css"]
+    brand = [s for s in sheets if "un-" in s and "union-network/" not in s]  # the brandbook's, in order
+    assert brand == ["assets/un-brand.css", "assets/un-theme.css", "assets/un-pictures.css"]
+    assert "assets/union-network/un-search.css" in sheets  # the package's own (features/search.py)
     assert all(not s.startswith(("http:", "https:", "//")) for s in sheets + doc.xpath("//script/@src"))
 
 
