@@ -72,8 +72,10 @@ SCREENS = [
     ("territorial-home.png", "severogorsk", "", 1280, 900, True),
     ("primary-home.png", "cbk-severny", "", 1280, 900, True),
     ("post.png", "cbk-severny", None, 1280, 900, False),
-    ("phone-primary-home.png", "cbk-severny", "", 360, 780, False),
-    ("phone-post.png", "profsever", None, 360, 780, False),
+    ("phone-federation-home.png", "profsever", "", 390, 844, False),
+    ("phone-primary-home.png", "cbk-severny", "", 390, 844, False),
+    ("phone-post.png", "profsever", None, 390, 844, False),
+    ("phone-registry.png", "profsever", "registry/", 390, 844, False),
 ]
 
 
@@ -87,7 +89,10 @@ def take(browser, server) -> None:
     for name, slug, path, width, height, full in SCREENS:
         if path is None:
             path = first_post(server.out / slug)
-        context = browser.new_context(viewport={"width": width, "height": height}, device_scale_factor=1)
+        phone = width < 600
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, device_scale_factor=1, is_mobile=phone, has_touch=phone
+        )
         page = context.new_page()
         page.goto(server.url(slug, path), wait_until="networkidle")
         page.screenshot(path=str(SHOTS / name), full_page=full)

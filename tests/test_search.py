@@ -98,8 +98,11 @@ def test_text_from_orgs_is_plain_text_in_the_index(built):
     assert XSS_TEXT in record["content"]  # text that looks like markup stays text: the search UI shows it as such
 
 
-def test_network_index_is_updated_from_kept_records_when_one_site_changes(built, tmp_path):
+def test_network_index_is_updated_from_kept_records_when_one_site_changes(built, tmp_path, monkeypatch):
     import shutil
+
+    stats = tmp_path / "stats.json"
+    monkeypatch.setenv(search.STATS_ENV, str(stats))
 
     site, cfg = built
     root = tmp_path / "net"
@@ -108,15 +111,18 @@ def test_network_index_is_updated_from_kept_records_when_one_site_changes(built,
     assert run_cli("build", "-q", "-f", str(cfg)).exit_code == 0
     out = root / "site"
     kept = out / ".union-network" / "search"
-    before = {p.name: p.stat().st_mtime_ns for p in kept.glob("*.json")}
+    before = {p.name: p.read_bytes() for p in kept.glob("*.json")}
+    assert json.loads(stats.read_text())["extracted_sites"] == 4
     untouched = {s: (out / s / "index.html").stat().st_mtime_ns for s in ("fed", "other")}
     post = root / "orgs/prim/news/2026-03-01-sobranie.md"
     post.write_text(post.read_text(encoding="utf-8").replace("охрану труда", "охрану труда и гололёдоустойчивость"))
     result = run_cli("build", "-f", str(cfg))
     assert result.exit_code == 0, result.output
     assert "пересобрано 2" in result.output  # prim's site and its parent's (the post is in its network news) ...
-    after = {p.name: p.stat().st_mtime_ns for p in kept.glob("*.json")}
-    assert sorted(name for name in after if after[name] != before[name]) == ["prim.json", "terr.json"]  # ... read
+    assert json.loads(stats.read_text())["extracted_sites"] == 2  # ... and only their pages were read again
+    after = {p.name: p.read_bytes() for p in kept.glob("*.json")}
+    assert after.keys() == before.keys()
+    assert [name for name in after if after[name] != before[name]] == ["prim.json"]  # terr's text is the same
     for slug, mtime in untouched.items():  # the other sites were left alone
         assert (out / slug / "index.html").stat().st_mtime_ns == mtime
     network = fragments(out / "fed" / search.NETWORK_INDEX)

@@ -32,13 +32,6 @@ PAGES = [
     ("prim", "upstream/"),
     ("prim", "about/"),
 ]
-#: the pages axe checks (the issue's list): home, news list, post, network and member organisations
-#: of the root, a territorial and a primary site (a primary has no network nor member pages)
-AXE_PAGES = [
-    (site, path)
-    for site, path in PAGES
-    if path in ("", "news/", "network/", "orgs/") or (path.startswith("news/2026") and path.endswith("/"))
-]
 
 
 def need(path: Path, what: str) -> None:

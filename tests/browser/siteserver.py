@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import threading
+import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -24,22 +25,36 @@ CHROMIUM_ARGS = [
 
 
 class _QuietHandler(SimpleHTTPRequestHandler):
+    font_delay = 0.0  # seconds before a .woff2 file is answered (a slow network, for layout-shift tests)
+
     def log_message(self, format, *args):
         pass
+
+    def do_GET(self):
+        if self.font_delay and self.path.split("?")[0].endswith(".woff2"):
+            time.sleep(self.font_delay)
+        super().do_GET()
+
+    def end_headers(self):
+        if self.font_delay and self.path.split("?")[0].endswith(".woff2"):
+            self.send_header("Cache-Control", "no-store")  # every page load waits for the font again
+        super().end_headers()
 
 
 class SiteServer:
     """``url(slug, path)`` starts (once) a server for ``out/<slug>/`` and returns the page's URL."""
 
-    def __init__(self, out: Path, domain: str, root_slug: str):
+    def __init__(self, out: Path, domain: str, root_slug: str, font_delay: float = 0.0):
         self.out = Path(out)
+        self.font_delay = font_delay
         self.domain = domain
         self.root_slug = root_slug
         self._servers: dict[str, ThreadingHTTPServer] = {}
 
     def origin(self, slug: str) -> str:
         if slug not in self._servers:
-            handler = functools.partial(_QuietHandler, directory=str(self.out / slug))
+            handler_class = type("_Handler", (_QuietHandler,), {"font_delay": self.font_delay})
+            handler = functools.partial(handler_class, directory=str(self.out / slug))
             server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
             server.daemon_threads = True
             threading.Thread(target=server.serve_forever, daemon=True).start()

@@ -58,13 +58,13 @@ def test_registry_search_filters_and_sorting(desktop, server):
         members = page.eval_on_selector_all(
             "#un-registry tbody td:nth-child(2)", "cells => cells.map(c => c.textContent.trim())"
         )
-        assert members == ["2900", "6100", "35700"]
+        assert members == ["2\u00a0900", "6\u00a0100", "35\u00a0700"]  # sorted as numbers, shown in groups
         page.click(f"{header} button")
         assert page.get_attribute(header, "aria-sort") == "descending"
         members = page.eval_on_selector_all(
             "#un-registry tbody td:nth-child(2)", "cells => cells.map(c => c.textContent.trim())"
         )
-        assert members == ["35700", "6100", "2900"]
+        assert members == ["35\u00a0700", "6\u00a0100", "2\u00a0900"]
         assert not errors
         own = (server.origin("fed") + "/", server.public_origin("fed") + "/")
         assert not [u for u in requests if not u.startswith(own) and not u.startswith(("data:", "blob:"))]

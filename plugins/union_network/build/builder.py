@@ -524,6 +524,7 @@ def merge_outputs(shard_dirs: list[Path], out_dir: Path) -> BuildResult:
     with staged(out_dir) as stage:
         for slug, shard_dir in sorted(sources.items()):
             stage.carry(slug, shard_dir)
+        search.merge_network(stage.folder, sources, MANIFEST_DIR)  # every shard's records in one index
         write_manifest(stage.folder, {"format": 1, "sites": fingerprints})
         stage.publish()
     return BuildResult(

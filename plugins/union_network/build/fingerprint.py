@@ -96,7 +96,7 @@ def tree_digest(*folders: Path) -> str:
                     st = os.stat(os.path.join(dirpath, name))
                 except OSError:
                     continue
-                h.update(f"{index}:{rel}/{name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+                h.update(f"{index}:{rel}/{name}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
     return h.hexdigest()
 
 

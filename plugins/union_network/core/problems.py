@@ -6,12 +6,24 @@ that a single run reports everything an editor got wrong.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ERROR = "error"
 WARNING = "warning"
+
+
+def escape_controls(text: str) -> str:
+    """``text`` with control, bidi-override and undecodable characters written as escapes (``\\x07``),
+    so that a file name or a value can neither garble a terminal nor hide what it says."""
+    if text.isprintable():
+        return text
+    return "".join(
+        ch if ch.isprintable() or ch == " " else (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+        for ch in text
+    )
 
 
 @dataclass(frozen=True, order=True)
@@ -22,9 +34,10 @@ class Problem:
     severity: str = ERROR
 
     def __str__(self) -> str:
-        where = f"{self.path}:{self.line}" if self.line else self.path
+        path = escape_controls(self.path)
+        where = f"{path}:{self.line}" if self.line else path
         prefix = "" if self.severity == ERROR else "предупреждение: "
-        return f"{where}: {prefix}{self.message}"
+        return f"{where}: {prefix}{escape_controls(self.message)}"
 
 
 @dataclass
@@ -37,10 +50,13 @@ class Problems:
     def _rel(self, path: Path | str) -> str:
         p = Path(path)
         if self.root is not None:
-            try:
-                return p.resolve().relative_to(self.root.resolve()).as_posix()
-            except ValueError:
-                pass
+            root = self.root.resolve()
+            # The path as named first: resolving it would show where a symlink points, not the link.
+            for candidate in (Path(os.path.abspath(p)), p.resolve()):
+                try:
+                    return candidate.relative_to(root).as_posix()
+                except ValueError:
+                    pass
         return p.as_posix()
 
     def error(self, path: Path | str, line: int | None, message: str) -> None:

@@ -147,6 +147,7 @@ class Page:
     template: str
     data: Any = None  # given to the template as ``un_page``
     searchable: bool = True  # False: lists that repeat posts (the search finds the posts themselves)
+    noindex: bool = False  # True: for the web team, not for crawlers (robots noindex, left out of sitemaps)
 
 
 #: A file writer: ``write(data)`` returns the file's bytes (a module-level function).

@@ -28,8 +28,8 @@ from __future__ import annotations
 
 import html
 import math
-import os
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -40,11 +40,11 @@ from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.util import BLOCK_LEVEL_ELEMENTS
 
 from union_network.core.problems import Problems
+from union_network.enforce.files import MESSAGES, WHY, theme_files, walk_org_folder
 from union_network.read.brandbook import DEFAULT_MAX_IMAGE_KB, DEFAULT_VIDEO_HOSTS, Brandbook
 from union_network.read.cache import CleanFiles
-from union_network.read.moderation import MODERATION_FILE
-from union_network.read.news import NEWS_FOLDER
-from union_network.read.registry import CARD, ORGS_FOLDER, ROOT_FOLDER
+from union_network.read.registry import ORGS_FOLDER, ROOT_FOLDER
+from union_network.read.yamlsrc import YamlError, check_events
 
 # ----------------------------------------------------------------------------- the brandbook's limits
 
@@ -74,36 +74,23 @@ class ContentRules:
 
 # ----------------------------------------------------------------------------- files and folders
 
-MARKDOWN = {".md", ".markdown", ".mdown", ".mkdn", ".mkd"}
-IMAGES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg", ".avif", ".bmp"}
-CSS = {".css", ".scss", ".sass", ".less"}
-JS = {".js", ".mjs", ".cjs", ".jsx"}
-TEMPLATES = {".html", ".htm", ".xhtml", ".jinja", ".jinja2", ".j2"}
-SETTINGS = {".yml", ".yaml"}
-ALLOWED_SETTINGS = {CARD, MODERATION_FILE}
-# Folders that only make sense as theme overrides or asset bundles (Material's custom_dir layout).
-THEME_DIRS = {"overrides", "partials", "theme", "themes", "templates", "stylesheets", "javascripts"}
-
-WHY = "оформление всех сайтов сети задаёт брендбук федерации (theme/)"
-
-FILE_MESSAGES = {
-    "css": f"таблица стилей (CSS) в папке организации запрещена: {WHY}; удалите файл, а пожелания к оформлению передайте федерации",
-    "js": "скрипт (JavaScript) в папке организации запрещён: скрипты на сайтах сети не допускаются; удалите файл "
-    "(видео вставляйте через <iframe> с разрешённого видеохостинга)",
-    "html": f"HTML-шаблон в папке организации запрещён: {WHY}, а страницы пишутся в Markdown; "
-    "перенесите текст в файл .md и удалите этот",
-}
+#: Largest page or post, in bytes: beyond it the file is refused, not scanned (nor rendered).
+MAX_MARKDOWN_BYTES = 1024 * 1024
+#: Largest front matter block, in bytes.
+MAX_FRONT_MATTER_BYTES = 64 * 1024
 
 
 def org_folders(root_dir: Path) -> list[Path]:
-    """content/ and every orgs/<slug>/ folder, placed in the registry or not."""
+    """content/ and every orgs/<slug>/ folder, placed in the registry or not (links included: they are refused)."""
     folders = []
     content = root_dir / ROOT_FOLDER
-    if content.is_dir():
+    if content.is_dir() or content.is_symlink():
         folders.append(content)
     orgs = root_dir / ORGS_FOLDER
     if orgs.is_dir():
-        folders.extend(sorted(p for p in orgs.iterdir() if p.is_dir() and not p.name.startswith(".")))
+        folders.extend(
+            sorted(p for p in orgs.iterdir() if (p.is_dir() or p.is_symlink()) and not p.name.startswith("."))
+        )
     return folders
 
 
@@ -117,73 +104,65 @@ def check_content_rules(
     """
     root_dir = Path(root_dir)
     rules = ContentRules.of(book)
+    theme = theme_files(root_dir)
     clean = None
     if cache_dir is not None:
         from union_network.read.cache import IndexCache
 
-        clean = CleanFiles(cache_dir / "content-rules.json", IndexCache.context(repr(rules)))
+        clean = CleanFiles(cache_dir / "content-rules.json", IndexCache.context(repr(rules), sorted(theme)))
+    orgs = root_dir / ORGS_FOLDER
+    if orgs.is_symlink():
+        problems.error(orgs, None, MESSAGES["link"])
+        return
     for folder in org_folders(root_dir):
-        check_org_folder(folder, rules, problems, clean)
+        check_org_folder(folder, rules, problems, clean, theme)
     if clean is not None:
         clean.save()
 
 
-def check_org_folder(folder: Path, rules: ContentRules, problems: Problems, clean: CleanFiles | None = None) -> None:
-    news = folder / NEWS_FOLDER
-    for dirpath, dirnames, filenames in os.walk(folder):
-        here = Path(dirpath)
-        keep = []
-        for name in sorted(dirnames):
-            if name.startswith("."):
-                continue
-            if name.lower() in THEME_DIRS:
-                problems.error(
-                    here / name,
-                    None,
-                    f"папка «{name}» в папке организации запрещена: это переопределение темы или стилей, а {WHY}; удалите папку",
-                )
-                continue
-            keep.append(name)
-        dirnames[:] = keep
-        for name in sorted(filenames):
-            path = here / name
-            ext = os.path.splitext(name)[1].lower()
-            if ext in MARKDOWN or ext in IMAGES:
-                st = path.stat() if clean is not None else None
-                if clean is not None and st is not None and clean.is_clean(path, st):
-                    continue
-                found = len(problems.items)
-                if ext in MARKDOWN:
-                    text = _read(path)
-                    if text is not None:
-                        check_markdown(text, path, rules, problems, page=here != news)
-                else:
-                    _check_image(path, ext, rules, problems)
-                if clean is not None and st is not None and len(problems.items) == found:
-                    clean.mark_clean(path, st)
-            elif ext in CSS:
-                problems.error(path, None, FILE_MESSAGES["css"])
-            elif ext in JS:
-                problems.error(path, None, FILE_MESSAGES["js"])
-            elif ext in TEMPLATES:
-                problems.error(path, None, FILE_MESSAGES["html"])
-            elif ext in SETTINGS and not (here == folder and name in ALLOWED_SETTINGS):
-                problems.error(
-                    path,
-                    None,
-                    f"файл настроек «{name}» в папке организации запрещён: настройки сайтов общие для сети "
-                    "(mkdocs.yml и theme/brandbook.yml в корне); в папке организации допустимы только org.yml и moderation.yml",
-                )
+def check_org_folder(
+    folder: Path,
+    rules: ContentRules,
+    problems: Problems,
+    clean: CleanFiles | None = None,
+    theme: frozenset[str] = frozenset(),
+) -> None:
+    for file in walk_org_folder(folder, problems, theme):
+        if file.kind not in ("page", "image"):
+            continue
+        path = file.path
+        st = path.stat() if clean is not None else None
+        if clean is not None and st is not None and clean.is_clean(path, st):
+            continue
+        found = len(problems.items)
+        if file.kind == "page":
+            text = _read_markdown(path, problems)
+            if text is not None:
+                check_markdown(text, path, rules, problems, page=not file.in_news)
+        else:
+            _check_image(path, rules, problems)
+        if clean is not None and st is not None and len(problems.items) == found:
+            clean.mark_clean(path, st)
 
 
-def _read(path: Path) -> str | None:
+def _read_markdown(path: Path, problems: Problems) -> str | None:
     try:
-        return path.read_text(encoding="utf-8", errors="replace")
+        size = path.stat().st_size
+        if size > MAX_MARKDOWN_BYTES:
+            problems.error(
+                path,
+                None,
+                f"файл {math.ceil(size / 1024)} КБ больше допустимых {MAX_MARKDOWN_BYTES // 1024} КБ для страницы "
+                "или новости; разделите текст на несколько страниц, а таблицы и приложения выложите документами (PDF)",
+            )
+            return None
+        data = path.read_bytes()
     except OSError:
         return None  # unreadable files are reported by the readers that need them
+    return data.decode("utf-8", errors="replace").removeprefix("\ufeff")
 
 
-def _check_image(path: Path, ext: str, rules: ContentRules, problems: Problems) -> None:
+def _check_image(path: Path, rules: ContentRules, problems: Problems) -> None:
     try:
         size = path.stat().st_size
     except OSError:
@@ -196,11 +175,6 @@ def _check_image(path: Path, ext: str, rules: ContentRules, problems: Problems) 
             f"изображение {math.ceil(size / 1024)} КБ больше допустимых {rules.max_image_kb} КБ "
             f"(max_image_kb в {BRANDBOOK}); уменьшите размер в пикселях или сожмите его (JPEG, WebP)",
         )
-    if ext == ".svg":
-        text = _read(path)
-        if text is not None and "<" in text:
-            for line, message in html_findings(text, rules, svg=True):
-                problems.error(path, line, f"SVG-изображение: {message}")
 
 
 # ----------------------------------------------------------------------------- front matter
@@ -231,6 +205,27 @@ LAYOUT_KEYS = {
 }
 
 
+def meta_problem(text: str) -> tuple[int, str] | None:
+    """(line, message) when a page's YAML front matter is too large or uses tags, anchors or aliases
+    (content YAML allows none: read/yamlsrc.py); its keys are then not read at all."""
+    m = _YAML_META.match(text)
+    if not m:
+        return None
+    block = m.group(1)
+    if len(block.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
+        return 1, (
+            f"блок front matter больше {MAX_FRONT_MATTER_BYTES // 1024} КБ; оставьте в нём поля страницы, "
+            "а текст перенесите ниже строки «---»"
+        )
+    try:
+        check_events(block, line_offset=1)
+    except YamlError as exc:
+        return exc.line or 1, f"front matter: {exc.message}"
+    except yaml.YAMLError:
+        return None  # not YAML to MkDocs either: it renders the block as text
+    return None
+
+
 def split_meta(text: str, *, parse: bool = True) -> tuple[list[tuple[str, int, object]], str]:
     """(front matter as (key, line, value) items, body with the front matter lines blanked).
 
@@ -247,8 +242,9 @@ def split_meta(text: str, *, parse: bool = True) -> tuple[list[tuple[str, int, o
         if not isinstance(data, dict):
             return [], text
         block = m.group(1)
-        keys = [(str(k), 2 + _key_line(block, str(k)), v) for k, v in data.items()]
-        return keys, "\n" * m.group(0).count("\n") + text[m.end() :]
+        key_lines = _key_lines(block)
+        found = [(str(k), 2 + key_lines.get(str(k), 0), v) for k, v in data.items()]
+        return found, "\n" * m.group(0).count("\n") + text[m.end() :]
     items: list[tuple[str, int, object]] = []
     lines = text.split("\n")
     n = 0
@@ -263,10 +259,24 @@ def split_meta(text: str, *, parse: bool = True) -> tuple[list[tuple[str, int, o
     return items, "\n" * n + "\n".join(lines[n:])
 
 
-def _key_line(block: str, key: str) -> int:
-    """Line (0-based, within the YAML block) of a top-level key; 0 when it cannot be found."""
-    m = re.search(r"^([\"']?)" + re.escape(key) + r"\1[ \t]*:", block, re.MULTILINE)
-    return block.count("\n", 0, m.start()) if m else 0
+def _key_lines(block: str) -> dict[str, int]:
+    """Line (0-based, within the YAML block) of each top-level key, in one pass (no regex per key)."""
+    found: dict[str, int] = {}
+    for n, line in enumerate(block.split("\n")):
+        if not line or line[0] in " \t#-":
+            continue
+        if line[0] in "\"'":
+            end = line.find(line[0], 1)
+            if end == -1 or not line[end + 1 :].lstrip(" \t").startswith(":"):
+                continue
+            key = line[1:end]
+        else:
+            colon = line.find(":")
+            if colon == -1:
+                continue
+            key = line[:colon].rstrip(" \t")
+        found.setdefault(key, n)
+    return found
 
 
 def _check_front_matter(items, path: Path, rules: ContentRules, problems: Problems) -> None:
@@ -304,7 +314,11 @@ def _strings(value):
 def check_markdown(text: str, path: Path, rules: ContentRules, problems: Problems, *, page: bool = True) -> None:
     """A page's or post's front matter (pages only: posts have a strict schema) and body."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    items, body = split_meta(text, parse=page)
+    if page and (refused := meta_problem(text)):
+        problems.error(path, *refused)
+        items, body = split_meta(text, parse=False)
+    else:
+        items, body = split_meta(text, parse=page)
     if page and items:
         _check_front_matter(items, path, rules, problems)
     for line, message in markdown_findings(body, rules):
@@ -313,13 +327,13 @@ def check_markdown(text: str, path: Path, rules: ContentRules, problems: Problem
 
 def markdown_findings(body: str, rules: ContentRules) -> list[tuple[int, str]]:
     """(line, message) for every forbidden construct in a Markdown body (lines as in ``body``)."""
-    if not any(c in body for c in "<{:&"):
+    if not any(c in body for c in "<{:&") and body.count("[") <= MAX_OPEN_BRACKETS:
         return []
     text = mask_fences(body.expandtabs(4))  # Python-Markdown expands tabs before anything else
+    found: list[tuple[int, str]] = complexity_findings(text, fenced=True)
     if "`" in text:
         raw = raw_html_lines(text) if "<" in text else set()
         text = mask_code_spans(text, raw)
-    found: list[tuple[int, str]] = []
     if "<" in text:
         found += html_findings(text, rules)
     if "{" in text:
@@ -333,7 +347,16 @@ def markdown_findings(body: str, rules: ContentRules) -> list[tuple[int, str]]:
     return found
 
 
-_FENCE = FencedBlockPreprocessor.FENCED_BLOCK_RE  # MkDocs always enables fenced_code
+# Python-Markdown's FENCED_BLOCK_RE (MkDocs always enables fenced_code), split in two: its opening line
+# as a regex, its closing fence looked up in an index of fence lines. The one regex scans to the end of
+# the text for every opening fence left unclosed ("```x" * N is quadratic); this is linear. Where the two
+# could differ (hl_lines="…" over several lines) this one masks less, so reports more.
+_FENCE_OPEN = re.compile(
+    r"""(?P<fence>^(?:~{3,}|`{3,}))[ ]*((\{(?P<attrs>[^\n]*)\})|(\.?(?P<lang>[\w#.+-]*)[ ]*)?"""
+    r"""(hl_lines=(?P<quot>"|')(?P<hl_lines>[^\n]*?)(?P=quot)[ ]*)?)\n""",
+    re.MULTILINE,
+)
+assert FencedBlockPreprocessor.FENCED_BLOCK_RE.pattern.count("(?P=fence)[ ]*$") == 1  # the closing we emulate
 
 
 def _blank(s: str) -> str:
@@ -344,7 +367,26 @@ def mask_fences(text: str) -> str:
     """Blank fenced code blocks exactly as Python-Markdown's fenced_code finds them (it runs before raw HTML)."""
     if "```" not in text and "~~~" not in text:
         return text
-    return _FENCE.sub(lambda m: _blank(m.group(0)), text)
+    closings: dict[str, list[tuple[int, int]]] = {}  # fence -> (start, end) of each line that can close it
+    pos = 0
+    for line in text.split("\n"):
+        bare = line.rstrip(" ")
+        if len(bare) >= 3 and bare[0] in "`~" and bare == bare[0] * len(bare):
+            closings.setdefault(bare, []).append((pos, pos + len(line)))
+        pos += len(line) + 1
+    starts = {fence: [start for start, _ in spans] for fence, spans in closings.items()}
+    out, done, pos = [], 0, 0
+    while (m := _FENCE_OPEN.search(text, pos)) is not None:
+        fence = m.group("fence")
+        i = bisect_left(starts.get(fence, []), m.end())
+        if i == len(starts.get(fence, [])):
+            pos = m.start() + 1
+            continue
+        end = closings[fence][i][1]
+        out += [text[done : m.start()], _blank(text[m.start() : end])]
+        done = pos = end
+    out.append(text[done:])
+    return "".join(out)
 
 
 _BLOCK_TAGS = frozenset(BLOCK_LEVEL_ELEMENTS)
@@ -423,10 +465,17 @@ class _RawBlocks(HTMLParser):
 
 
 def raw_html_lines(text: str) -> set[int]:
+    """Lines of raw HTML blocks. The parser reads the text up to its last ">" (past it nothing can be a
+    complete tag, and Python's HTMLParser re-scans such a tail once per "<": quadratic); the lines of
+    that tail from its first "<" on count as raw, so code spans there are not masked (more is reported)."""
     lines = text.split("\n")
     parser = _RawBlocks(lines)
-    parser.feed(text)
+    cut = text.rfind(">") + 1
+    parser.feed(text[:cut])
     parser.close()
+    lt = text.find("<", cut)
+    if lt != -1:
+        parser.raw.update(range(text.count("\n", 0, lt) + 1, len(lines) + 1))
     return parser.raw
 
 
@@ -599,47 +648,77 @@ class _HtmlPass(HTMLParser):
     def handle_starttag(self, tag, attrs):
         line = self.getpos()[0]
         source = self.get_starttag_text() or ""
-        located = [(name, value, line + _attr_line(source, name)) for name, value in attrs]
+        offsets = _attr_lines(source) if "\n" in source else {}
+        located = [(name, value, line + offsets.get(name, 0)) for name, value in attrs]
         self.found += tag_findings(tag, line, located, self.rules, self.svg)
 
     handle_startendtag = handle_starttag
 
 
-def _attr_line(source: str, name: str) -> int:
-    """Lines between the start of a tag and one of its attributes (tags may span lines)."""
-    m = re.search(r"[\s\"'/]" + re.escape(name) + r"(?=[\s=/>]|$)", source, re.IGNORECASE)
-    return source[: m.start() + 1].count("\n") if m else 0
+_ATTR_NAME = re.compile(r"[\s\"'/]([^\s\"'/=>]+)(?=[\s=/>]|$)")
+
+
+def _attr_lines(source: str) -> dict[str, int]:
+    """Lines between the start of a tag and each of its attributes (tags may span lines), in one pass."""
+    found: dict[str, int] = {}
+    line = 0
+    last = 0
+    for m in _ATTR_NAME.finditer(source):
+        line += source.count("\n", last, m.start() + 1)
+        last = m.start() + 1
+        found.setdefault(m.group(1).lower(), line)
+    return found
 
 
 _TAG_START = re.compile(r"<([a-zA-Z][^\s/>\x00]*)")
 _LEXICAL_ATTR = re.compile(r"""(?<=[\s"'/])([^\s"'<>/=]+)[ \t\n]*=[ \t\n]*("[^"]*"?|'[^']*'?|[^\s>]*)""")
 
 
+class LineIndex:
+    """Line numbers of positions in one text, by bisection (no count of newlines per lookup)."""
+
+    def __init__(self, text: str):
+        self.newlines = [m.start() for m in re.finditer("\n", text)]
+
+    def __call__(self, pos: int) -> int:
+        return bisect_left(self.newlines, pos) + 1
+
+
 def _lexical_pass(text: str, rules: ContentRules, svg: bool) -> list[Finding]:
-    """Every ``<name`` up to the next ``>``, whether or not a parser would call it a tag.
+    """Every ``<name`` up to the next ``>`` or the next ``<name``, whether or not a parser would call it a tag.
 
     Python-Markdown decides what is raw HTML with rules of its own (an unclosed comment or
     quote is text to it, and the tags after it are live); this pass does not depend on them.
+    A tag's stretch ends at the next tag start too, so that stretches never overlap and the
+    pass is linear (``"<a x=" * N`` would otherwise rescan the rest of the text N times);
+    what a parser would put in one tag across such a start, the parser pass reads.
     """
     found: list[Finding] = []
-    for m in _TAG_START.finditer(text):
+    line_at = LineIndex(text)
+    starts = list(_TAG_START.finditer(text))
+    gt = -1
+    for k, m in enumerate(starts):
+        if gt < m.end():
+            gt = text.find(">", m.end())
+            if gt == -1:
+                gt = len(text)
+        stop = min(gt, starts[k + 1].start()) if k + 1 < len(starts) else gt
         tag = m.group(1).lower()
-        end = text.find(">", m.end())
-        chunk = text[m.end() : end if end != -1 else len(text)]
+        chunk = text[m.end() : stop]
         attrs: list[tuple[str, str | None, int]] = []
         for a in _LEXICAL_ATTR.finditer(chunk):
             value = a.group(2)
             if value[:1] in "\"'":
                 value = value[1:-1] if len(value) > 1 and value[-1] == value[0] else value[1:]
-            attrs.append((a.group(1).lower(), html.unescape(value), _line_at(text, m.end() + a.start())))
-        found += tag_findings(tag, _line_at(text, m.start()), attrs, rules, svg)
+            attrs.append((a.group(1).lower(), html.unescape(value), line_at(m.end() + a.start())))
+        found += tag_findings(tag, line_at(m.start()), attrs, rules, svg)
     return found
 
 
 def html_findings(text: str, rules: ContentRules, *, svg: bool = False) -> list[tuple[int, str]]:
     """(line, message) for forbidden tags and attributes: a parser's reading and a lexical one, merged."""
     parser = _HtmlPass(rules, svg)
-    parser.feed(text)
+    parser.feed(text[: text.rfind(">") + 1])  # past the last ">" no tag is complete: the lexical pass reads it
     parser.close()
     seen: set[tuple[int, tuple]] = set()
     out = []
@@ -653,23 +732,20 @@ def html_findings(text: str, rules: ContentRules, *, svg: bool = False) -> list[
 # ----------------------------------------------------------------------------- Markdown syntax
 
 # {: #id .class key="value" } of the attr_list extension, on headers, blocks and inline elements.
-# Python-Markdown reads from a "{" to the last "}" of the line; any such stretch is searched.
-_BRACES = re.compile(r"\{[^\n]*\}")
+# Python-Markdown reads from a "{" to the last "}" of the line; that stretch of each line is searched.
 _BRACE_ATTR = re.compile(r"(?:^|[\s{:\"'])(on[\w-]+|style|bgcolor|color|face|background)[ \t]*=", re.IGNORECASE)
 # A script URL wherever a URL may start: Markdown links "](", autolinks "<", reference definitions
 # "]:", attribute values "=" and quotes; read as a browser would (entities decoded, tabs dropped).
 _SCRIPT_URL = re.compile(r"(?:^|[(<=\"':])\s*(?:javascript|vbscript):", re.IGNORECASE)
 
 
-def _line_at(text: str, pos: int) -> int:
-    return text.count("\n", 0, pos) + 1
-
-
 def attr_list_findings(text: str) -> list[tuple[int, str]]:
     found = []
-    for m in _BRACES.finditer(text):
-        line = _line_at(text, m.start())
-        for a in _BRACE_ATTR.finditer(m.group(0)):
+    for line, row in enumerate(text.split("\n"), 1):
+        first, last = row.find("{"), row.rfind("}")
+        if first == -1 or last < first:
+            continue
+        for a in _BRACE_ATTR.finditer(row[first : last + 1]):
             name = a.group(1).lower()
             if name.startswith("on"):
                 found.append(
@@ -691,7 +767,7 @@ EXTERNAL_MEDIA = (
     "изображение с чужого сервера запрещено: сайты сети ничего не загружают с других сайтов "
     "(приватность читателей, работа без интернета); сохраните файл в папке организации и укажите путь к нему"
 )
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?\s*([^)\s>]+)")
+_MD_IMAGE_URL = re.compile(r"\]\(\s*<?\s*([^)\s>]+)")  # after the "![…" of an image
 
 
 def is_external(value: str) -> bool:
@@ -701,13 +777,104 @@ def is_external(value: str) -> bool:
 
 
 def external_image_findings(text: str) -> list[tuple[int, str]]:
-    """Markdown images ``![…](https://…)`` that would load from another server."""
-    return [
-        (n, f"картинка {m.group(1)!r}: {EXTERNAL_MEDIA}")
-        for n, line in enumerate(text.split("\n"), 1)
-        for m in _MD_IMAGE.finditer(line)
-        if is_external(m.group(1))
-    ]
+    """Markdown images ``![…](https://…)`` that would load from another server.
+
+    What ``_MD_IMAGE.finditer`` finds on each line, found in linear time: every ``![`` before
+    the same ``]`` gives the same answer, so each ``]`` is looked at once."""
+    found = []
+    for n, line in enumerate(text.split("\n"), 1):
+        pos, seen = line.find("!["), -1
+        while pos != -1:
+            close = line.find("]", pos + 2)
+            if close == -1:
+                break
+            if close != seen:
+                seen = close
+                m = _MD_IMAGE_URL.match(line, close)
+                if m:  # the regex would go on after its match
+                    if is_external(m.group(1)):
+                        found.append((n, f"картинка {m.group(1)!r}: {EXTERNAL_MEDIA}"))
+                    pos = line.find("![", m.end())
+                    continue
+            pos = line.find("![", pos + 2)
+    return found
+
+
+#: Unclosed "[" (or "](" without its ")") a paragraph may leave: Python-Markdown's link parser rescans
+#: the paragraph for each of them, so a few thousand take minutes to render and stall the whole build.
+MAX_OPEN_BRACKETS = 50
+
+
+#: Tag starts ("<a", "</", "<!") after the last ">" of a text: Python-Markdown's HTML parser reads
+#: the rest of the text again for each of them (6,000 take minutes).
+MAX_UNCLOSED_TAGS = 50
+_UNCLOSED_TAG = re.compile(r"<[A-Za-z/!?]")
+
+
+def complexity_findings(body: str, *, fenced: bool = False) -> list[tuple[int, str]]:
+    """Markdown that Python-Markdown renders in super-linear time: too many unclosed ``[`` / ``](``
+    in a paragraph, too many tag starts left without ``>``. Reported by the check; the news reader
+    skips such a post (without rendering it), so that neither ``check`` nor ``build`` stalls.
+    ``fenced``: the fenced code blocks of ``body`` are blanked already."""
+    text = body if fenced else mask_fences(body.expandtabs(4))
+    found = bracket_findings(text) if text.count("[") > MAX_OPEN_BRACKETS else []
+    last = text.rfind(">")
+    tail = len(_UNCLOSED_TAG.findall(text, last + 1))
+    if tail > MAX_UNCLOSED_TAGS:
+        first = _UNCLOSED_TAG.search(text, last + 1)
+        found.append(
+            (
+                text.count("\n", 0, first.start() if first else 0) + 1,
+                (
+                    f"больше {MAX_UNCLOSED_TAGS} незакрытых тегов «<…» без «>» ({tail}): такой текст Markdown "
+                    "разбирает минутами и задержал бы сборку всей сети; закройте теги или замените «<» на «&lt;»"
+                ),
+            )
+        )
+    return found
+
+
+def bracket_findings(text: str) -> list[tuple[int, str]]:
+    """Paragraphs whose unclosed or deeply nested ``[`` (or link ``](`` without ``)``) would make the
+    Markdown renderer super-linear (``"[" * 5000`` takes minutes); one report per paragraph."""
+    found = []
+    lines = text.split("\n")
+    n = 0
+    while n < len(lines):
+        if not lines[n].strip():
+            n += 1
+            continue
+        start = n
+        depth = deepest = links = 0
+        while n < len(lines) and lines[n].strip():
+            line = lines[n]
+            if "[" in line or "]" in line or links:
+                prev = ""
+                for ch in line:
+                    if ch == "[":
+                        depth += 1
+                        deepest = max(deepest, depth)
+                    elif ch == "]":
+                        depth = max(0, depth - 1)
+                    elif ch == "(" and prev == "]":
+                        links += 1
+                    elif ch == ")" and links:
+                        links -= 1
+                    prev = ch
+            n += 1
+        worst = max(deepest, links)
+        if worst > MAX_OPEN_BRACKETS:
+            found.append(
+                (
+                    start + 1,
+                    (
+                        f"в абзаце больше {MAX_OPEN_BRACKETS} незакрытых или вложенных скобок «[» или «](» "
+                        f"({worst}): такой текст Markdown разбирает минутами и задержал бы сборку всей сети; "
+                        "закройте скобки или уберите лишние"
+                    ),
+                )
+            )
+    return found
 
 
 def script_url_findings(text: str) -> list[tuple[int, str]]:

@@ -46,6 +46,57 @@ def _face(book: Brandbook, theme: Path, weight: int) -> str:
     return str(theme / face.file)
 
 
+#: Fallback faces metric-matched to the brand font, so that the text does not move when it arrives.
+#: Per family: the local fonts, and their average advance per em over FALLBACK_SAMPLE (measured once
+#: with Pillow from Liberation Sans 2 — metric-compatible with Arial and Arimo — and DejaVu Sans 2.37).
+FALLBACK_SAMPLE = (
+    "Профсоюзные новости сети организаций: собрание трудового коллектива, колдоговор продлён. "
+    "Первичная организация 2026"
+)
+FALLBACK_FACES: tuple[tuple[str, tuple[str, ...], tuple[str, ...], float], ...] = (
+    ("Fallback", ("Arial", "Liberation Sans", "Arimo"), ("Arial Bold", "Liberation Sans Bold", "Arimo Bold"), 0.51075),
+    ("Fallback DejaVu", ("DejaVu Sans",), ("DejaVu Sans Bold",), 0.58749),
+)
+
+
+@dataclass(frozen=True)
+class FaceMetrics:
+    ascent: float  # per em
+    descent: float
+    advance: float  # average advance per em over FALLBACK_SAMPLE
+
+
+@lru_cache(maxsize=8)
+def face_metrics(path: str) -> FaceMetrics:
+    """The brand font's vertical metrics and average advance, read from its file (woff2 too) with Pillow."""
+    size = 1000
+    font = ImageFont.truetype(path, size)
+    ascent, descent = font.getmetrics()
+    return FaceMetrics(ascent / size, descent / size, font.getlength(FALLBACK_SAMPLE) / len(FALLBACK_SAMPLE) / size)
+
+
+def fallback_css(family: str, metrics: FaceMetrics, fallbacks: list[str]) -> str:
+    """``@font-face`` rules for local fonts scaled to the brand font's width, with its ascent and
+    descent (``size-adjust``, ``ascent-override``, ``descent-override``), and the text font stack
+    with them between the brand font and the brandbook's fallbacks."""
+    rules = []
+    names = []
+    for suffix, regular, bold, advance in FALLBACK_FACES:
+        name = f"{family} {suffix}"
+        names.append(name)
+        adjust = metrics.advance / advance
+        descriptors = (
+            f"size-adjust:{adjust * 100:.2f}%;ascent-override:{metrics.ascent / adjust * 100:.2f}%;"
+            f"descent-override:{metrics.descent / adjust * 100:.2f}%;line-gap-override:0%"
+        )
+        for weight, locals_ in ((400, regular), (700, bold)):
+            src = ",".join(f'local("{n}")' for n in locals_)
+            rules.append(f'@font-face{{font-family:"{name}";font-weight:{weight};src:{src};{descriptors}}}')
+    stack = ",".join(f'"{n}"' if " " in n or n[0].isupper() else n for n in [family, *names, *fallbacks])
+    rules.append(f":root,[data-md-color-scheme=default]{{--md-text-font-family:{stack}}}")
+    return "\n".join(rules) + "\n"
+
+
 def brand_section(planner: Planner, plan: SitePlan) -> None:
     """Dress the site from the brandbook (no brandbook: plain Material, nothing added)."""
     book: Brandbook | None = getattr(planner.network, "brandbook", None)
@@ -53,8 +104,14 @@ def brand_section(planner: Planner, plan: SitePlan) -> None:
         return
     theme = planner.network.root_dir / "theme"
     org = plan.org
-    plan.brand = replace(brand_view(book, org.name, org.short_name), card_image=CARD_IMAGE, card_size=CARD_SIZE)
-    plan.add_file(BRAND_CSS, write_brand_css, book)
+    regular = min(book.typography.faces, key=lambda f: (f.style != "normal", abs(f.weight - 400)))
+    plan.brand = replace(
+        brand_view(book, org.name, org.short_name),
+        card_image=CARD_IMAGE,
+        card_size=CARD_SIZE,
+        font_preload=regular.file if regular.file.endswith(".woff2") else None,
+    )
+    plan.add_file(BRAND_CSS, write_brand_css, (book, _face(book, theme, 400)))
     spec = CardSpec(
         background=book.colour("primary"),
         band=book.colour("accent"),
@@ -71,8 +128,14 @@ def brand_section(planner: Planner, plan: SitePlan) -> None:
     plan.add_file(CARD_IMAGE, write_card, spec)
 
 
-def write_brand_css(book: Brandbook) -> bytes:
-    return brand_css(book).encode("utf-8")
+def write_brand_css(data: tuple[Brandbook, str]) -> bytes:
+    book, regular_file = data
+    css = brand_css(book)
+    try:
+        metrics = face_metrics(regular_file)
+    except OSError:  # a font Pillow cannot read: the brand font alone, as before
+        return css.encode("utf-8")
+    return (css + fallback_css(book.typography.family, metrics, list(book.typography.fallback))).encode("utf-8")
 
 
 def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, width: int) -> list[str]:

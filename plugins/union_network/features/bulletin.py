@@ -149,7 +149,7 @@ def make_issues(plan: SitePlan, items: Iterable[Item], zone: tzinfo, vocabulary:
                 key=key,
                 number=number,
                 month_text=text,
-                title=f"{BULLETIN_TITLE} № {number}, {text}",
+                title=f"{BULLETIN_TITLE} №\u00a0{number}, {text}",  # «№» bound to its number
                 path=path,
                 url=plan.site_url + path,
                 email_path=f"{path}email.html",

@@ -197,13 +197,20 @@ def network_assessments(planner: Planner) -> dict[str, Assessment]:
 
 
 def maturity_section(planner: Planner, plan: SitePlan) -> None:
-    """``maturity/`` and ``maturity/maturity.csv`` on the root site and every site of an org with members."""
+    """``maturity/`` and ``maturity/maturity.csv`` on the root site and every site of an org with members.
+
+    The network option ``maturity`` decides how: ``public`` (in the navigation), ``hidden`` (the default:
+    built for the web team but not linked, ``noindex``, out of the sitemap, out of search) or ``off``.
+    """
     registry = planner.registry
-    if not registry.has_members(plan.slug) and plan.slug != registry.root.slug:
+    mode = getattr(planner.options, "maturity", "hidden")
+    if mode == "off" or (not registry.has_members(plan.slug) and plan.slug != registry.root.slug):
         return
     assessments = network_assessments(planner)
     data = dashboard_data(plan.slug, assessments, planner, plan.build_time)
-    plan.add_page(Page("maturity/index.md", MATURITY_TITLE, TEMPLATE_MATURITY, data), MATURITY_TITLE)
+    hidden = mode == "hidden"
+    page = Page("maturity/index.md", MATURITY_TITLE, TEMPLATE_MATURITY, data, searchable=not hidden, noindex=hidden)
+    plan.add_page(page, None if hidden else MATURITY_TITLE)
     plan.add_file(CSV_FILE, maturity_csv, tuple(assessments[s] for s in scope_of(registry, plan.slug)))
     use_asset(plan, "un-table.js")
     use_asset(plan, "un-reports.css")

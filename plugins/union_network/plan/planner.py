@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from itertools import islice
 
 from union_network.core.dates import russian_date, russian_datetime, russian_when
 from union_network.core.models import KIND_LABELS, SOCIAL_LABELS
@@ -238,8 +239,10 @@ def news_section(planner: Planner, plan: SitePlan) -> None:
                 Page(page.src_uri, page.title, TEMPLATE_LIST, page, searchable=False),
                 LIST_TITLES[kind] if i == 0 else None,
             )
-        if kind != "support":
-            plan.home[kind] = tuple(planner.items(posts[: options.home_items]))
+        if kind != "support":  # home blocks: no item twice on the page (own, then network, then upstream)
+            shown = {item.id for block in plan.home.values() for item in block}
+            fresh = (planner.item(p) for p in posts if p.id not in shown)
+            plan.home[kind] = tuple(islice(fresh, options.home_items))
 
 
 def members_section(planner: Planner, plan: SitePlan) -> None:
@@ -268,3 +271,68 @@ def paginate(kind: str, items: list[Item], feed: Feed, size: int) -> list[ListPa
         )
         for n, chunk in enumerate(chunks, start=1)
     ]
+
+
+#: Navigation a member understands: at most this many top-level entries (Material's tabs), in one row.
+MAX_TABS = 7
+NEWS_GROUP = "Новости"
+NETWORK_GROUP = "О сети"
+OWN_PAGES_GROUP = "Об организации"
+MORE_GROUP = "Ещё"
+#: generated pages gathered under one tab: the news lists, and the network's service pages
+NAV_GROUPS = {
+    "news/index.md": NEWS_GROUP,
+    "network/index.md": NEWS_GROUP,
+    "upstream/index.md": NEWS_GROUP,
+    "orgs/index.md": NETWORK_GROUP,
+    "registry/index.md": NETWORK_GROUP,
+    "bulletin/index.md": NETWORK_GROUP,
+    "support/index.md": NETWORK_GROUP,
+    "maturity/index.md": NETWORK_GROUP,
+}
+NavEntry = str | dict
+
+
+def _entry(title: str | None, src: str) -> NavEntry:
+    return {title: src} if title else src
+
+
+def nav_tree(nav: list[tuple[str | None, str]], limit: int = MAX_TABS) -> list[NavEntry]:
+    """A site's flat navigation (``plan.nav``) as MkDocs' nav, at most ``limit`` top-level entries.
+
+    Home first, then the news lists (one «Новости» tab), events, the org's own pages, anything else,
+    and the network's service pages (members, registry, bulletin, support) under «О сети». When the
+    org's own pages would make too many tabs, they go under «Об организации».
+    """
+    home = [(t, s) for t, s in nav if s == "index.md"][:1]
+    grouped: dict[str, list[tuple[str | None, str]]] = {NEWS_GROUP: [], NETWORK_GROUP: []}
+    own: list[tuple[str | None, str]] = []
+    events: list[tuple[str | None, str]] = []
+    other: list[tuple[str | None, str]] = []
+    for title, src in nav:
+        if src == "index.md":
+            continue
+        if src in NAV_GROUPS:
+            grouped[NAV_GROUPS[src]].append((title, src))
+        elif src.startswith("events/"):
+            events.append((title, src))
+        elif title is None:
+            own.append((title, src))
+        else:
+            other.append((title, src))
+
+    def group(name: str, entries: list[tuple[str | None, str]]) -> list[NavEntry]:
+        if len(entries) <= 1:
+            return [_entry(t, s) for t, s in entries]
+        return [{name: [_entry(t, s) for t, s in entries]}]
+
+    head = [_entry(t, s) for t, s in home] + group(NEWS_GROUP, grouped[NEWS_GROUP])
+    head += [_entry(t, s) for t, s in events]
+    tail = [_entry(t, s) for t, s in other] + group(NETWORK_GROUP, grouped[NETWORK_GROUP])
+    pages = [_entry(t, s) for t, s in own]
+    if len(head) + len(pages) + len(tail) > limit:
+        pages = group(OWN_PAGES_GROUP, own)
+    tree = head + pages + tail
+    if len(tree) > limit:
+        tree = tree[: limit - 1] + [{MORE_GROUP: tree[limit - 1 :]}]
+    return tree

@@ -300,6 +300,7 @@ class BrandView:
     stylesheets: tuple[str, ...]  # site-relative CSS files, in order
     card_image: str | None = None  # site-relative path of the sharing card (PNG)
     card_size: tuple[int, int] = (1200, 630)
+    font_preload: str | None = None  # site-relative path of the regular text face (preloaded by main.html)
 
 
 BRAND_CSS = "assets/un-brand.css"

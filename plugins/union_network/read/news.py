@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+import stat
 from concurrent.futures import Executor
 from pathlib import Path
 
@@ -9,7 +11,8 @@ import frontmatter
 
 from union_network.core.models import FrontMatter, aware
 from union_network.core.network import Post, Registry
-from union_network.core.problems import Problems
+from union_network.core.problems import Problems, escape_controls
+from union_network.enforce.content_rules import complexity_findings
 from union_network.enforce.text import plain_text, summary_of
 from union_network.read.body import BODY_FORMAT, RASTER, body_html, local_image_refs, resolve_in_folder
 from union_network.read.cache import IndexCache
@@ -20,6 +23,10 @@ from union_network.read.yamlsrc import YamlDoc
 NEWS_FOLDER = "news"
 PARALLEL_READ_THRESHOLD = 400  # posts to parse before worker processes pay for themselves
 RESERVED_STEMS = {"index", "page", "feed", "atom"}
+#: Largest front matter block of a post, in bytes.
+MAX_FRONT_MATTER_BYTES = 64 * 1024
+#: Years a date may have: beyond them, date arithmetic (time zones, feeds) breaks.
+MIN_YEAR, MAX_YEAR = 1900, 2200
 _HANDLER = frontmatter.YAMLHandler()
 
 
@@ -35,6 +42,18 @@ def split_front_matter(text: str) -> tuple[str | None, str, int]:
     return fm, body, first_line
 
 
+def unknown_category(key: str, categories: dict[str, str]) -> str:
+    """«неизвестная категория …; может быть, …? допустимы: key — Label, …» (keys and labels both match)."""
+    shown = ", ".join(f"{k} — {label}" for k, label in categories.items())
+    by_label = {label.lower(): k for k, label in categories.items()}
+    guess = by_label.get(str(key).strip().lower())
+    if guess is None:
+        close = difflib.get_close_matches(str(key).lower(), list(categories) + list(by_label), n=1, cutoff=0.6)
+        guess = by_label.get(close[0], close[0]) if close else None
+    hint = f"может быть, {guess}? " if guess else ""
+    return f"неизвестная категория {escape_controls(repr(key))}; {hint}в categories пишется ключ, допустимы: {shown}"
+
+
 def read_post(
     org_slug: str, path: Path, options: NetworkOptions, default_reach: str, problems: Problems
 ) -> tuple[Post, YamlDoc] | None:
@@ -45,6 +64,14 @@ def read_post(
     if fm_text is None:
         problems.error(path, 1, "у новости нет блока front matter между строками «---» (нужны title и date)")
         return None
+    if len(fm_text.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
+        problems.error(
+            path,
+            first_line + len(fm_text) - len(fm_text.lstrip("\n")),
+            f"блок front matter больше {MAX_FRONT_MATTER_BYTES // 1024} КБ; "
+            "оставьте в нём поля новости, а текст перенесите ниже строки «---»",
+        )
+        return None
     parsed = parse_model(FrontMatter, fm_text, path, problems, line_offset=first_line - 1)
     if parsed is None:
         return None
@@ -52,9 +79,22 @@ def read_post(
     ok = True
     for i, key in enumerate(meta.categories):
         if key not in options.categories:
-            known = ", ".join(options.categories)
-            problems.error(path, doc.line_of(("categories", i)), f"неизвестная категория {key!r}; допустимы: {known}")
+            problems.error(path, doc.line_of(("categories", i)), unknown_category(key, options.categories))
             ok = False
+    for loc, value in (
+        (("date",), meta.date),
+        (("event", "start"), meta.event.start if meta.event else None),
+        (("event", "end"), meta.event.end if meta.event else None),
+    ):
+        if value is not None and not MIN_YEAR <= value.year <= MAX_YEAR:
+            problems.error(
+                path,
+                doc.line_of(loc),
+                f"«{'.'.join(loc)}»: год {value.year} вне допустимых {MIN_YEAR}–{MAX_YEAR}; проверьте дату",
+            )
+            ok = False
+    if not ok:
+        return None
     tz = options.tz
     event = meta.event
     if event is not None:
@@ -67,7 +107,9 @@ def read_post(
     body_images: list[str] = []
     images_ok, image = _check_images(meta.image, meta.image_alt, text, body, path, doc, problems, body_images)
     ok = ok and images_ok
-    if not ok:
+    # Markdown the renderer would take minutes over is reported by enforce/content_rules.py; here the
+    # post is left out without rendering its summary and body, so that check and build do not stall.
+    if not ok or complexity_findings(body):
         return None
     return Post(
         org=org_slug,
@@ -176,6 +218,9 @@ def _readable_image(file: Path) -> bool:
 def _post_paths(folder: Path, problems: Problems) -> list[Path]:
     paths = []
     for path in sorted(folder.glob("*.md")):
+        # Links, pipes and bad names are reported by enforce/files.py; such a file is not a post.
+        if not stat.S_ISREG(path.lstat().st_mode) or any(not ch.isprintable() for ch in path.name):
+            continue
         if path.stem in RESERVED_STEMS:
             problems.error(
                 path, None, f"имя {path.name!r} зарезервировано для страниц, которые строятся сами; переименуйте файл"

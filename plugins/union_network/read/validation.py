@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import difflib
+import typing
 from pathlib import Path
+from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from union_network.core.problems import Problems
@@ -15,13 +18,44 @@ def _field(loc: tuple) -> str:
     return ".".join(str(p) for p in loc if not (isinstance(p, str) and p.startswith("function-")))
 
 
-def _message(err: ErrorDetails) -> str:
+def _model_at(model: Any, loc: tuple) -> Any:
+    """The pydantic model that holds the field at ``loc`` (through optional and list annotations)."""
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        field = getattr(model, "model_fields", {}).get(part)
+        if field is None:
+            return None
+        candidates = [field.annotation]
+        model = None
+        while candidates:
+            ann = candidates.pop()
+            if isinstance(ann, type) and issubclass(ann, BaseModel):
+                model = ann
+                break
+            candidates.extend(typing.get_args(ann))
+        if model is None:
+            return None
+    return model
+
+
+def suggestion(word: str, known: list[str]) -> str:
+    """«; может быть, categories?» for a misspelt name (difflib), or nothing."""
+    close = difflib.get_close_matches(word.lower(), known, n=1, cutoff=0.6)
+    return f"; может быть, {close[0]}?" if close else ""
+
+
+def _message(err: ErrorDetails, model: Any = None) -> str:
     kind = err["type"]
     loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
     name = _field(loc) or "документ"
     ctx = err.get("ctx") or {}
     if kind == "extra_forbidden":
-        return f"неизвестное поле «{name}»"
+        holder = _model_at(model, loc[:-1]) if model is not None and loc else None
+        known = list(holder.model_fields) if holder is not None else []
+        hint = suggestion(str(loc[-1]), known) if known else ""
+        allowed = f" (допустимы: {', '.join(known)})" if known and not hint else ""
+        return f"неизвестное поле «{name}»{hint}{allowed}"
     if kind == "missing":
         return f"не хватает обязательного поля «{name}»"
     if kind == "literal_error":
@@ -49,7 +83,9 @@ def _message(err: ErrorDetails) -> str:
     return f"«{name}»: {err['msg']}"
 
 
-def report_validation_error(exc: ValidationError, doc: YamlDoc, path: Path, problems: Problems) -> None:
+def report_validation_error(
+    exc: ValidationError, doc: YamlDoc, path: Path, problems: Problems, model: Any = None
+) -> None:
     seen = set()
     for err in exc.errors(include_url=False):
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and "[" in p))
@@ -58,4 +94,4 @@ def report_validation_error(exc: ValidationError, doc: YamlDoc, path: Path, prob
         if key in seen:
             continue
         seen.add(key)
-        problems.error(path, doc.line_of(loc), _message(err))
+        problems.error(path, doc.line_of(loc), _message(err, model))

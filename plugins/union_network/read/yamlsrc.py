@@ -1,9 +1,16 @@
-"""YAML loading that remembers where each value came from.
+"""YAML loading that remembers where each value came from, and that content cannot hurt.
 
 PyYAML throws line numbers away after composing; validation messages need
 them, so we keep a map from the key path (``("contacts", "email")``) to the
 1-based line of that key. Duplicate keys, which PyYAML silently accepts, are
 reported as errors.
+
+Content YAML (org.yml, front matter, moderation.yml) is written by org editors
+and read as hostile (issue 9): before anything is constructed, one pass over
+the parser's events refuses tags (``!!int abc``, ``!!timestamp``), anchors and
+aliases (a 470-byte alias bomb expands to gigabytes), nesting deeper than
+:data:`MAX_DEPTH` and numbers longer than :data:`MAX_NUMBER_CHARS`. Syntax
+errors are told in Russian at the line where the mistake is, with what to do.
 """
 
 from __future__ import annotations
@@ -14,6 +21,11 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 Path_ = tuple[Any, ...]
+
+#: Deepest nesting of lists and mappings content YAML may have.
+MAX_DEPTH = 20
+#: Longest number (in characters): ``members: 1111…`` of thousands of digits is refused, not computed.
+MAX_NUMBER_CHARS = 100
 
 
 # libyaml's parser when PyYAML was built with it: several times faster on a network's thousands of cards.
@@ -84,22 +96,165 @@ def _walk(node: yaml.Node, path: Path_, doc: YamlDoc, offset: int) -> None:
             _walk(item, path + (i,), doc, offset)
 
 
+_RESOLVER = yaml.resolver.Resolver()
+_INT = "tag:yaml.org,2002:int"
+_FLOAT = "tag:yaml.org,2002:float"
+
+
+def _snippet(text: str, line: int) -> str:
+    """The ``line``-th (0-based) line of ``text``, shortened, for a message."""
+    lines = text.split("\n")
+    shown = lines[line].strip() if 0 <= line < len(lines) else ""
+    return shown if len(shown) <= 60 else shown[:57] + "…"
+
+
+def _no_colon(text: str, line: int) -> bool:
+    shown = _snippet(text, line)
+    return bool(shown) and ":" not in shown and not shown.startswith(("-", "#"))
+
+
+def check_events(text: str, *, line_offset: int = 0, loader: type = _Base) -> None:
+    """Refuse tags, anchors, aliases, deep nesting and huge numbers, before anything is built."""
+    depth = 0
+    for event in yaml.parse(text, Loader=loader):
+        line = (event.start_mark.line if event.start_mark else 0) + 1 + line_offset
+        anchor = getattr(event, "anchor", None)
+        if isinstance(event, yaml.AliasEvent):
+            raise YamlError(
+                line,
+                f"ссылка «*{anchor}» (алиас YAML) не допускается; напишите значение целиком "
+                "(если значение начинается со звёздочки, заключите его в кавычки)",
+            )
+        if anchor:
+            raise YamlError(
+                line,
+                f"якорь YAML «&{anchor}» не допускается; уберите его "
+                "(если значение начинается с «&», заключите его в кавычки)",
+            )
+        tag = getattr(event, "tag", None)
+        if tag is not None and not (isinstance(event, yaml.ScalarEvent) and tag == "!"):
+            tag = "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+            raise YamlError(
+                line,
+                f"тег YAML «{tag}» не допускается; уберите его и напишите просто значение "
+                "(если значение начинается с «!», заключите его в кавычки)",
+            )
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise YamlError(line, f"слишком глубокая вложенность (больше {MAX_DEPTH} уровней); упростите запись")
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+        elif (
+            isinstance(event, yaml.ScalarEvent)
+            and event.implicit[0]
+            and len(event.value) > MAX_NUMBER_CHARS
+            and _RESOLVER.resolve(yaml.ScalarNode, event.value, (True, False)) in (_INT, _FLOAT)
+        ):
+            raise YamlError(
+                line,
+                f"число из {len(event.value)} знаков слишком длинное (допустимо до {MAX_NUMBER_CHARS}); "
+                "если это текст, заключите его в кавычки",
+            )
+
+
+def russian_syntax_error(exc: yaml.YAMLError, text: str, line_offset: int = 0) -> YamlError:
+    """A PyYAML/libyaml error, told in Russian at the line where the editor has to look."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        line = text.count("\n", 0, exc.position) + 1 + line_offset if isinstance(exc.position, int) else None
+        char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+        return YamlError(line, f"ошибка YAML: недопустимый (управляющий) символ {char}; удалите его")
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return YamlError(None, f"ошибка YAML: {exc}")
+    problem = (exc.problem or "").lower()
+    context = (exc.context or "").lower()
+    pmark, cmark = exc.problem_mark, exc.context_mark
+    at = pmark or cmark
+    where = at.line if at else 0
+    message = None
+    if "quoted scalar" in context and "end of stream" in problem and cmark is not None:
+        where = cmark.line
+        message = (
+            f"незакрытая кавычка в строке {where + 1 + line_offset}: {_snippet(text, where)}; "
+            "заключите значение в кавычки целиком (открывающая и закрывающая кавычка на одной строке), "
+            "а кавычку внутри значения удвойте ('') или замените на «ёлочки»"
+        )
+    elif "unknown escape" in problem:
+        message = (
+            "неизвестная последовательность с обратной косой чертой «\\» в двойных кавычках; "
+            "заключите значение в одинарные кавычки или удвойте черту (\\\\)"
+        )
+    elif "mapping values are not allowed" in problem and where > 0 and _no_colon(text, where - 1):
+        where -= 1  # "title x" then "date: …": one plain scalar over two lines, the colon is missing above
+        message = f"в строке {where + 1 + line_offset} нет двоеточия: {_snippet(text, where)}; пишите «поле: значение»"
+    elif "mapping values are not allowed" in problem:
+        message = (
+            f"лишнее двоеточие или сдвиг в строке {where + 1 + line_offset}: {_snippet(text, where)}; "
+            "если значение содержит «: », заключите его в кавычки целиком, иначе проверьте отступ строки"
+        )
+    elif "could not find expected ':'" in problem:
+        where = cmark.line if cmark else where
+        message = f"в строке {where + 1 + line_offset} нет двоеточия: {_snippet(text, where)}; пишите «поле: значение»"
+    elif "cannot start any token" in problem:
+        char = text[pmark.index] if pmark is not None and 0 <= pmark.index < len(text) else ""
+        if char == "\t":
+            message = "символ табуляции: отступы в YAML делаются пробелами; замените табуляцию пробелами"
+        else:
+            message = (
+                f"значение не может начинаться с символа «{char}»; заключите значение в кавычки целиком"
+                if char
+                else "недопустимый символ в начале значения; заключите значение в кавычки целиком"
+            )
+    elif "alias" in context or "anchor" in context:
+        message = "значение не может начинаться с «*» или «&»; заключите значение в кавычки целиком"
+    elif "flow sequence" in context or "',' or ']'" in problem:
+        where = cmark.line if cmark else where
+        message = (
+            f"список в квадратных скобках в строке {where + 1 + line_offset} не закрыт: {_snippet(text, where)}; "
+            "добавьте «]» или заключите значение в кавычки"
+        )
+    elif "flow mapping" in context or "',' or '}'" in problem:
+        where = cmark.line if cmark else where
+        message = (
+            f"фигурная скобка в строке {where + 1 + line_offset} не закрыта: {_snippet(text, where)}; "
+            "добавьте «}» или заключите значение в кавычки"
+        )
+    elif "expected '-' indicator" in problem or "expected key" in problem or "block end" in problem:
+        message = (
+            f"неверный отступ в строке {where + 1 + line_offset}: {_snippet(text, where)}; "
+            "поля одного уровня начинаются с одного столбца, элементы списка — с «- »"
+        )
+    elif "unhashable key" in problem:
+        message = "имя поля должно быть простым словом, а не списком или набором полей"
+    if message is None:
+        message = (
+            f"разметка нарушена в строке {where + 1 + line_offset}: {_snippet(text, where)}; "
+            f"проверьте отступы (пробелы), двоеточия после имён полей и кавычки (PyYAML: {exc.problem or exc})"
+        )
+    return YamlError(where + 1 + line_offset, f"ошибка YAML: {message}")
+
+
 def load_yaml(text: str, *, line_offset: int = 0, tolerant: bool = False) -> YamlDoc:
-    """Parse one YAML document; ``line_offset`` shifts lines (front matter starts below ``---``)."""
+    """Parse one YAML document; ``line_offset`` shifts lines (front matter starts below ``---``).
+
+    Unless ``tolerant`` (mkdocs.yml, the web team's file, whose tags are MkDocs'), tags, anchors,
+    aliases, deep nesting and huge numbers are refused before anything is constructed.
+    """
     loader_class = _TolerantLoader if tolerant else _Loader
     try:
+        if not tolerant:
+            check_events(text, line_offset=line_offset, loader=loader_class)
         node = yaml.compose(text, Loader=loader_class)
         if node is None:
             return YamlDoc(None, first_line=1 + line_offset)
         loader = loader_class("")
         data = loader.construct_document(node)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 + line_offset if mark else None
-        problem = exc.problem or str(exc)
-        raise YamlError(line, f"ошибка YAML: {problem}") from None
-    except yaml.YAMLError as exc:  # pragma: no cover - defensive
-        raise YamlError(None, f"ошибка YAML: {exc}") from None
+    except yaml.YAMLError as exc:
+        raise russian_syntax_error(exc, text, line_offset) from None
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:  # a scalar PyYAML cannot build
+        raise YamlError(
+            1 + line_offset, f"значение не удаётся прочитать ({type(exc).__name__}); проверьте файл"
+        ) from None
     doc = YamlDoc(data, first_line=node.start_mark.line + 1 + line_offset)
     _walk(node, (), doc, line_offset)
     return doc

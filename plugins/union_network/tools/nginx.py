@@ -26,6 +26,8 @@ import re
 from dataclasses import dataclass, field
 
 from union_network.core.urls import PATH, SUBDOMAIN
+from union_network.read.brandbook import DEFAULT_VIDEO_HOSTS
+from union_network.render.mkdocs.csp import policy as csp_policy
 
 #: Files with a media type of their own (nginx's mime.types says text/xml or nothing).
 FEED_TYPES = [
@@ -62,6 +64,12 @@ class NginxOptions:
     https_port: int = 443
     certificate: str | None = None
     certificate_key: str | None = None
+    video_hosts: tuple[str, ...] = DEFAULT_VIDEO_HOSTS  # theme/brandbook.yml: the CSP's frame-src
+
+    @property
+    def csp(self) -> str:
+        """The Content-Security-Policy header: the policy of every page's <meta> (render/mkdocs/csp.py)."""
+        return csp_policy(self.video_hosts, f"https://{self.domain}", header=True)
 
     @property
     def cert(self) -> str:
@@ -77,9 +85,11 @@ def _listen(opts: NginxOptions, port: int, ssl: bool) -> list[str]:
     return [f"listen {addr + ':' if addr else ''}{port}{suffix};" for addr in opts.listen]
 
 
-def _headers(cache: str | None, https: bool) -> list[str]:
+def _headers(cache: str | None, https: bool, csp: str = "") -> list[str]:
     lines = [f'add_header Cache-Control "{cache}" always;'] if cache else []
     lines += [f'add_header {name} "{value}" always;' for name, value in SECURITY_HEADERS]
+    if csp:
+        lines.append(f'add_header Content-Security-Policy "{csp}" always;')
     if https:
         lines.append('add_header Strict-Transport-Security "max-age=31536000" always;')
     return lines
@@ -94,6 +104,10 @@ ACME = [
     "# Certificates: certbot --webroot -w /var/www/letsencrypt (HTTP-01).",
     *_block("location ^~ /.well-known/acme-challenge/", ["root /var/www/letsencrypt;"]),
 ]
+
+
+#: The bulletin's e-mail version is a standalone document with inline styles (as mail clients need).
+EMAIL_PAGE = r"/bulletin/[^/]+/email\.html$"
 
 
 def cors_variable(domain: str) -> str:
@@ -111,7 +125,7 @@ def _cors_map(domain: str) -> list[str]:
     ]
 
 
-def _site_body(root: str, https: bool, cors: str | None = None) -> list[str]:
+def _site_body(root: str, https: bool, cors: str | None = None, csp: str = "") -> list[str]:
     """What every site server holds: root, index, error page, types and caching per location.
     (``add_header`` in a location replaces the server's, so each location repeats the headers.)
     ``cors``: the variable of :func:`cors_variable` (subdomain layout: the search indexes are cross-origin)."""
@@ -128,21 +142,26 @@ def _site_body(root: str, https: bool, cors: str | None = None) -> list[str]:
         "error_page 404 /404.html;",
         "",
         "# Pages: revalidated on every visit, so new news show at once.",
-        *_block("location /", ["try_files $uri $uri/ =404;", *_headers(CACHE_HTML, https)]),
+        *_block("location /", ["try_files $uri $uri/ =404;", *_headers(CACHE_HTML, https, csp)]),
         *(ACME if not https else []),
         "# Dot files (never part of a site) are not served.",
         *_block(r'location ~ "/\."', ["return 404;"]),
         "# Material's content-hashed bundles never change: cache for a year.",
-        *_block(f'location ~ "{HASHED_ASSETS}"', _headers(CACHE_HASHED, https)),
-        *_block(r'location ~ "^/(.+/)?assets/"', _headers(CACHE_ASSETS, https)),
+        *_block(f'location ~ "{HASHED_ASSETS}"', _headers(CACHE_HASHED, https, csp)),
+        *_block(r'location ~ "^/(.+/)?assets/"', _headers(CACHE_ASSETS, https, csp)),
+        "# The bulletin's e-mail version: its inline styles allowed, still no script.",
+        *_block(
+            f'location ~ "{EMAIL_PAGE}"',
+            _headers(CACHE_HTML, https, re.sub(r"style-src [^;]*", "style-src 'self' 'unsafe-inline'", csp)),
+        ),
         "# The search index (Pagefind, on the root site): revalidated, as pages are; the other sites of",
         "# the network may fetch it.",
-        *_block("location ^~ /pagefind/", [*(search_headers if cors else []), *_headers(CACHE_HTML, https)]),
+        *_block("location ^~ /pagefind/", [*(search_headers if cors else []), *_headers(CACHE_HTML, https, csp)]),
         "# Feeds and calendars: their own media types, cached briefly.",
     ]
     for pattern, media_type in FEED_TYPES:
         body += _block(
-            f'location ~ "{pattern}"', ["types { }", f"default_type {media_type};", *_headers(CACHE_FEEDS, https)]
+            f'location ~ "{pattern}"', ["types { }", f"default_type {media_type};", *_headers(CACHE_FEEDS, https, csp)]
         )
     return body
 
@@ -173,14 +192,16 @@ def _servers(opts: NginxOptions, ssl: bool) -> list[list[str]]:
         return [_server(opts, names, body, ssl)]
 
     if opts.url_style == PATH:
-        servers.append(_server(opts, f"{domain} www.{domain}", _site_body(root, ssl), ssl))
+        servers.append(_server(opts, f"{domain} www.{domain}", _site_body(root, ssl, csp=opts.csp), ssl))
         return servers
 
     cors = cors_variable(domain)
-    servers.append(_server(opts, f"{domain} www.{domain}", _site_body(f"{root}/{opts.root_slug}", ssl, cors), ssl))
+    servers.append(
+        _server(opts, f"{domain} www.{domain}", _site_body(f"{root}/{opts.root_slug}", ssl, cors, opts.csp), ssl)
+    )
     servers.append(_server(opts, f"{opts.root_slug}.{domain}", [f"return 301 {scheme}://{domain}$request_uri;"], ssl))
     slug_host = rf'"~^(?<un_slug>[a-z0-9-]{{2,40}})\.{esc}$"'
-    servers.append(_server(opts, slug_host, _site_body(f"{root}/$un_slug", ssl, cors), ssl))
+    servers.append(_server(opts, slug_host, _site_body(f"{root}/$un_slug", ssl, cors, opts.csp), ssl))
     servers.append(_server(opts, rf'"~\.{esc}$"', ["# Any other name under the domain.", "return 404;"], ssl))
     return servers
 

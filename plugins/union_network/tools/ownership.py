@@ -18,18 +18,21 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-import yaml
-
 from union_network.core.network import Network
-from union_network.core.problems import ERROR, Problem, Problems
+from union_network.core.problems import ERROR, Problem, Problems, escape_controls
+from union_network.enforce.files import path_refusal, theme_files
 from union_network.read.moderation import MODERATION_FILE
 from union_network.read.news import NEWS_FOLDER, split_front_matter
 from union_network.read.registry import CARD, ORGS_FOLDER, ROOT_FOLDER
+from union_network.read.yamlsrc import YamlError, load_yaml
 
 #: Fields of an org's own card that only the web team changes, with their defaults.
 PROTECTED_FIELDS: dict[str, Any] = {"slug": None, "parent": None, "kind": None, "moderation": "auto", "editors": []}
 
-SYNTAXES = ("github", "gitlab")
+SYNTAXES = ("github", "gitlab", "gitea")
+#: Where each host looks for the file (the CLI's default target, relative to the repository's top)
+CODEOWNERS_PATHS = {"github": "CODEOWNERS", "gitlab": "CODEOWNERS", "gitea": ".gitea/CODEOWNERS"}
+_GITEA_SPECIAL = set(".+*?()|[]{}^$\\")
 GITLAB_SECTION = "union-network"
 
 
@@ -68,6 +71,8 @@ def codeowners_text(
         "# The last matching rule wins: `*` first (the federation's web team), then",
         "# each organisation's folder (its editors).",
     ]
+    if syntax == "gitea":
+        return "\n".join(lines[:3] + gitea_rules(network, prefix, web_team, web_team_everywhere)) + "\n"
     if syntax == "gitlab":
         # GitLab applies the last matching rule *of every section*: rules split over several
         # sections would require the web team's approval for org folders too. One section keeps
@@ -84,6 +89,37 @@ def codeowners_text(
         folder = org_folder(org.slug, root_slug)
         lines.append(f"/{prefix}{folder} {' '.join(editors)}")
     return "\n".join(lines) + "\n"
+
+
+def _gitea_escape(path: str) -> str:
+    """A literal path in a Gitea rule: each regexp metacharacter gets two backslashes before it
+    (the file's own escaping turns them into the one backslash the regexp needs)."""
+    return "".join("\\\\" + c if c in _GITEA_SPECIAL else c for c in path)
+
+
+def gitea_rules(network: Network, prefix: str, web_team: str, web_team_everywhere: bool) -> list[str]:
+    """Gitea's CODEOWNERS (``.gitea/CODEOWNERS``): each rule is a Go regexp matched against the whole
+    path, and *every* matching rule adds its owners (no "last rule wins"). So the web team gets a
+    negative rule (``!``: every file except the folders of orgs with editors), and each such folder
+    a rule for its editors."""
+    root_slug = network.registry.root.slug
+    owned = [org for org in network.registry if org.card.editors]
+    folders = [_gitea_escape(org_folder(org.slug, root_slug).rstrip("/")) for org in owned]
+    lines = [
+        "# Gitea syntax: Go regexps over the whole path; every matching rule adds its owners,",
+        "# so the web team's rule is negative (`!`): every file outside the editors' folders.",
+    ]
+    base = _gitea_escape(prefix)
+    if web_team_everywhere or not folders:
+        lines.append(f".* {web_team}")
+    else:
+        lines.append(f"!{base}({'|'.join(folders)})/.* {web_team}")
+    for org, folder in zip(owned, folders, strict=True):
+        editors = list(dict.fromkeys(org.card.editors))
+        if web_team_everywhere and web_team not in editors:
+            editors.append(web_team)
+        lines.append(f"{base}{folder}/.* {' '.join(editors)}")
+    return lines
 
 
 # -- git -----------------------------------------------------------------------------
@@ -107,7 +143,7 @@ def read_blobs(root: Path, rev: str, paths: list[str]) -> dict[str, bytes | None
     """Contents of repository paths at ``rev`` (None where missing), with one ``git cat-file --batch``."""
     if not paths:
         return {}
-    request = "".join(f"{rev}:{p}\n" for p in paths).encode("utf-8")
+    request = "".join(f"{rev}:{p}\n" for p in paths).encode("utf-8", "surrogateescape")
     out = git(root, "cat-file", "--batch", input=request)
     blobs: dict[str, bytes | None] = {}
     pos = 0
@@ -140,17 +176,20 @@ class Change:
     status: str  # A, M, D, T (renames are split into D + A)
     path: str  # network-root-relative, or the repository path when outside the network root
     inside: bool  # inside the network root
+    mode: str = ""  # git's mode at HEAD: 100644, 100755, 120000 (a symlink), 160000 (a submodule)
 
 
 def changed_files(root: Path, base: str, head: str, prefix: str) -> list[Change]:
-    out = git(root, "diff", "--name-status", "--no-renames", "-z", f"{base}..{head}", "--")
+    out = git(root, "diff", "--raw", "--no-renames", "-z", f"{base}..{head}", "--")
     fields = out.decode("utf-8", "surrogateescape").split("\0")
     changes = []
-    for status, path in zip(fields[0::2], fields[1::2]):
-        if not status:
+    for info, path in zip(fields[0::2], fields[1::2]):
+        if not info:
             break
+        # ":<old mode> <new mode> <old sha> <new sha> <status>"
+        parts = info.lstrip(":").split()
         inside = path.startswith(prefix)
-        changes.append(Change(status[0], path[len(prefix) :] if inside else path, inside))
+        changes.append(Change(parts[-1][0], path[len(prefix) :] if inside else path, inside, parts[1]))
     return changes
 
 
@@ -158,9 +197,9 @@ def changed_files(root: Path, base: str, head: str, prefix: str) -> list[Change]
 def _yaml(data: bytes | None) -> dict:
     if data is None:
         return {}
-    try:
-        value = yaml.safe_load(data.decode("utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError):
+    try:  # content YAML: no tags, anchors or aliases (an alias bomb would make the comparisons explode)
+        value = load_yaml(data.removeprefix(b"\xef\xbb\xbf").decode("utf-8")).data
+    except (YamlError, UnicodeDecodeError):
         return {}
     return value if isinstance(value, dict) else {}
 
@@ -252,9 +291,10 @@ def check_changes(root: Path, rev_range: str, who: str) -> Problems:
     problems = Problems(root=root)
 
     def report(path: str, message: str) -> None:
-        problems.items.append(Problem(path, None, message, ERROR))
+        problems.items.append(Problem(escape_controls(path), None, message, ERROR))
 
     changes = changed_files(root, base, head, prefix)
+    theme = theme_files(root)
     wanted = [c for c in changes if c.inside and c.status != "D"]
     head_blobs = read_blobs(root, head, [prefix + c.path for c in wanted])
     base_blobs = read_blobs(root, base, [prefix + c.path for c in changes if c.inside and c.status != "A"])
@@ -266,6 +306,11 @@ def check_changes(root: Path, rev_range: str, who: str) -> Problems:
             report(change.path, f"изменение вне папки {where}: такие файлы меняет веб-команда федерации")
             continue
         rel = PurePosixPath(change.path[len(org_folder(owner, root_slug)) :])
+        if change.status != "D":
+            refusal = path_refusal(rel.as_posix(), change.mode, theme)
+            if refusal:
+                report(change.path, refusal)
+                continue
         new = head_blobs.get(prefix + change.path)
         old = base_blobs.get(prefix + change.path)
         if rel == PurePosixPath(CARD):

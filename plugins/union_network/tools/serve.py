@@ -26,7 +26,9 @@ from urllib.parse import quote, unquote_to_bytes
 
 from union_network.build.builder import BuildResult, RendererFactory, SiteFailure, build_network
 from union_network.core.problems import InputError
+from union_network.enforce.html import video_hosts
 from union_network.read.load import default_cache_dir
+from union_network.render.mkdocs.csp import policy as csp_policy
 
 STATE_PATH = "/__union-network/state"
 SCRIPT_PATH = "/__union-network/live.js"
@@ -105,6 +107,8 @@ class Preview:
         self.echo = echo
         self.out_dir = out_dir or default_cache_dir(self.root_dir) / f"preview-{port}"
         self.state = PreviewState()
+        # The header nginx-config sends too (the pages carry the same policy in a <meta>).
+        self.csp = csp_policy(video_hosts(self.root_dir), f"http://{self.host}", header=True)
         self._changed = threading.Event()
         self._stop = threading.Event()
 
@@ -257,6 +261,8 @@ def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
+            if content_type.startswith("text/html"):
+                self.send_header("Content-Security-Policy", preview.csp)
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(body)

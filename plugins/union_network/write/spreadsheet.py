@@ -7,7 +7,9 @@
   separator of the system locale, which is ``;`` in the Russian locale (the comma
   is the decimal separator there). LibreOffice offers ``;`` in its import dialog.
   No ``sep=;`` line: Excel then ignores the BOM.
-* **CRLF** line ends and quoting as RFC 4180 (Python's ``csv`` module, ``excel`` dialect).
+* **CRLF** line ends and quoting as RFC 4180 (Python's ``csv`` module, ``excel`` dialect), **every
+  field quoted**: LibreOffice Calc's default import splits on ``,`` as well as ``;``, so an unquoted
+  address «г. Северогорск, ул. …» would shift the columns after it.
 * **No formulas**: a cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a
   carriage return gets a leading apostrophe (OWASP's guard against CSV/formula
   injection): the text comes from many organisations and must never run as a
@@ -42,9 +44,9 @@ def cell(value: object) -> str:
 
 
 def excel_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
-    """The whole file: BOM, ``;``-separated, CRLF, every cell through :func:`cell`."""
+    """The whole file: BOM, ``;``-separated, every field quoted, CRLF, every cell through :func:`cell`."""
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=DELIMITER, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer = csv.writer(buffer, delimiter=DELIMITER, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow([cell(h) for h in header])
     for row in rows:
         writer.writerow([cell(v) for v in row])

@@ -8,6 +8,7 @@ network itself and builds the root organisation's site.
 from __future__ import annotations
 
 import html
+import os
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -18,15 +19,34 @@ from mkdocs.structure.pages import Page
 
 from union_network.core.dates import build_time
 from union_network.core.siteplan import SitePlan
+from union_network.core.typography import FILTERS as TYPOGRAPHY_FILTERS
+from union_network.core.typography import bind_numero
+from union_network.enforce.files import is_link_inside, is_published, theme_files
+from union_network.enforce.html import HtmlPolicy, clean_meta, escaped_text, sanitize_html, video_hosts
+from union_network.features.crawl import page_lastmod
 from union_network.features.images import responsive_body
 from union_network.features.registry import planner
-from union_network.plan.planner import TEMPLATE_HOME, TEMPLATE_POST
+from union_network.plan.planner import TEMPLATE_HOME, TEMPLATE_POST, nav_tree
 from union_network.read.load import load_network
 from union_network.render.mkdocs.config import UnionNetworkConfig
-from union_network.render.mkdocs.theme import apply_brand, drop_unpublished_theme_files, page_layout, valid_html
+from union_network.render.mkdocs.csp import policy as csp_policy
+from union_network.render.mkdocs.theme import (
+    apply_brand,
+    drop_unpublished_theme_files,
+    page_layout,
+    split_h1,
+    valid_html,
+)
 from union_network.write.outputs import write_outputs
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def _refused_org_file(file: File, docs_dir: Path, theme: frozenset[str]) -> bool:
+    """Defence in depth (enforce/files.py): an org file the check would refuse, or a link, is never published."""
+    if not file.abs_src_path or not Path(file.abs_src_path).is_relative_to(docs_dir):
+        return False  # the theme's and generated files
+    return not is_published(file.src_uri, theme) or is_link_inside(Path(file.abs_src_path), docs_dir)
 
 
 class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
@@ -35,6 +55,8 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
     def __init__(self) -> None:
         super().__init__()
         self.plan: SitePlan | None = None
+        self.html_policy: HtmlPolicy | None = None
+        self.csp: str = ""
 
     @property
     def site_plan(self) -> SitePlan:
@@ -49,10 +71,16 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
             self.plan = self._standalone_plan(config)
         plan = self.plan
         config.site_url = plan.site_url
-        config.site_name = plan.org.short_name
+        # Material prints site_name raw (<title>, the navigation drawer): it gets escaped text.
+        config.site_name = html.escape(plan.org.short_name, quote=True)
+        # The tenant boundary, output side (docs/security.md): sanitized pages, one CSP per network.
+        hosts = video_hosts(Path(config.config_file_path).resolve().parent)
+        self.html_policy = HtmlPolicy(plan.site_url, hosts)
+        search = getattr(plan, "search", None)  # the root's origin (where the search index is)
+        self.csp = csp_policy(hosts, search.origin if search else f"https://{self.config.domain}")
         config.docs_dir = str(plan.source_dir)
         if not config.nav:
-            config.nav = [{title: src} if title else src for title, src in plan.nav]
+            config.nav = nav_tree(plan.nav)  # at most 7 tabs: news lists and service pages grouped
         # Our templates come after the network's theme/ (custom_dir) and before Material's.
         dirs = config.theme.dirs
         if str(TEMPLATES) not in dirs:
@@ -67,13 +95,26 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
             raise PluginError("\n".join(str(p) for p in problems))
         return planner(network).plan(network.registry.root.slug)
 
+    def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        env.filters.update(TYPOGRAPHY_FILTERS)  # un_number, un_typo (core/typography.py)
+        env.filters["un_split_h1"] = split_h1  # un-home.html: the welcome text's heading goes on top
+        return env
+
     # -- files and pages -----------------------------------------------------
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files:
         plan = self.site_plan
         drop_unpublished_theme_files(files)
+        docs_dir = Path(os.path.abspath(config.docs_dir))
+        theme = theme_files(Path(config.config_file_path).resolve().parent)
+        dropped = False
         for file in list(files):
             if file.src_uri in plan.exclude:
                 files.remove(file)
+            elif _refused_org_file(file, docs_dir, theme):
+                files.remove(file)
+                dropped = True
+        if dropped:  # a dropped org file may have hidden a theme file of the same path: bring those back
+            files.add_files_from_theme(config.theme.get_env(), config)
         for src_uri in plan.pages:
             files.append(File.generated(config, src_uri, content=""))
         return files
@@ -82,31 +123,45 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
         src = page.file.src_uri
         plan = self.site_plan
         generated = plan.pages.get(src)
+        if generated is None:  # an org's own page or post: only known front matter, escaped titles
+            page.meta = clean_meta(page.meta)
         if generated is not None:
             page.meta["template"] = generated.template
             # Titles come from org data; MkDocs templates do not escape, so we do.
             page.meta["title"] = html.escape(generated.title, quote=False)
             if not generated.searchable:
                 page.meta["search"] = {"exclude": True}  # Material's search plugin
+            if generated.noindex:
+                page.meta["robots"] = "noindex"  # main.html: <meta name="robots">; sitemap.xml leaves it out
         elif src == "index.md":
             page.meta.setdefault("template", TEMPLATE_HOME)
         elif src in plan.own_posts:
             page.meta.setdefault("template", TEMPLATE_POST)
             page.meta["title"] = html.escape(plan.own_posts[src].title, quote=False)
         page_layout(page, plan)  # card pages (un-*.html) use the full width: no sidebars
+        lastmod = page_lastmod(plan, src, page.meta)  # from content, not the build clock (sitemap.xml)
+        page.meta["un_lastmod"] = lastmod.isoformat() if lastmod else None  # sitemap.xml
+        if lastmod:
+            page.update_date = lastmod.isoformat()
         return markdown
 
-    def on_page_content(self, html: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
-        """Pictures in a post's text become responsive ``<picture>``s (features.images)."""
-        plan = self.site_plan
-        if page.file.src_uri in plan.own_posts:
-            return responsive_body(html, page.url, plan.pictures)
-        return html
+    def on_page_content(self, content: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
+        """Every page body through the allowlist (enforce/html.py); its title and table of contents as
+        escaped plain text (Material prints them raw: navigation, <title> via striptags, toc). Then
+        pictures in a post's text become responsive ``<picture>``s (features.images)."""
+        page.title = escaped_text(page.title or "")
+        _escape_toc(page.toc)
+        policy = self.html_policy or HtmlPolicy(self.site_plan.site_url, ())
+        content = sanitize_html(content, self.site_plan.site_url + page.url, policy)
+        if page.file.src_uri in self.site_plan.own_posts:
+            return responsive_body(content, page.url, self.site_plan.pictures)
+        return content
 
     def on_page_context(self, context, *, page: Page, config: MkDocsConfig, nav):
         src = page.file.src_uri
         generated = self.site_plan.pages.get(src)
         context["un"] = self.site_plan
+        context["un_csp"] = self.csp
         context["un_page"] = generated.data if generated else None
         context["un_item"] = self.site_plan.own_posts.get(src)
         return context
@@ -114,10 +169,11 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
     def on_template_context(self, context, *, template_name: str, config: MkDocsConfig):
         """Static templates (404.html) get the site plan too: feeds, card, breadcrumb."""
         context["un"] = self.site_plan
+        context["un_csp"] = self.csp
         return context
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str:
-        return valid_html(output)
+        return bind_numero(valid_html(output))  # «№ 25» never breaks across lines
 
     def on_post_template(self, output_content: str, *, template_name: str, config: MkDocsConfig) -> str:
         return valid_html(output_content)
@@ -125,3 +181,9 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
     # -- output --------------------------------------------------------------
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         write_outputs(self.site_plan, Path(config.site_dir))
+
+
+def _escape_toc(items) -> None:
+    for item in items:
+        item.title = escaped_text(item.title)
+        _escape_toc(item.children)

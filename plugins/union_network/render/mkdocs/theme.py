@@ -67,7 +67,24 @@ def page_layout(page, plan: SitePlan) -> None:
 _TOGGLE_AUTOCOMPLETE = re.compile(r'(<input class="md-toggle"[^>]*?) autocomplete="off"')
 
 
+_EMPTY_TABINDEX = re.compile(r'(<label class="md-nav__link[^"]*"[^>]*?) tabindex=""')
+
+
 def valid_html(output: str) -> str:
     """Material's drawer and search toggles are checkboxes with ``autocomplete="off"``, which HTML
-    allows on text-like inputs only; the Nu Html Checker reports it, so it goes."""
-    return _TOGGLE_AUTOCOMPLETE.sub(r"\1", output)
+    allows on text-like inputs only; the Nu Html Checker reports it, so it goes. The labels of navigation
+    sections shown as tabs (grouped entries) carry an empty ``tabindex``, which is invalid: it goes."""
+    output = _TOGGLE_AUTOCOMPLETE.sub(r"\1", output)
+    return _EMPTY_TABINDEX.sub(r"\1", output)
+
+
+_FIRST_H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1>", re.S)
+
+
+def split_h1(content: str) -> tuple[str | None, str]:
+    """A page's HTML as (the inner HTML of its first ``<h1>`` or None, the rest): the home page
+    shows its heading above the news and the rest of the welcome text beside or after them."""
+    match = _FIRST_H1.search(content or "")
+    if match is None:
+        return None, content or ""
+    return match.group(1), content[: match.start()] + content[match.end() :]
