@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 NODE_STAMP   := node_modules/.installed
 SYSTEM_STAMP := .venv/.system-deps
 
-.PHONY: install build check lint test test-deps schemas bench clean screenshots
+.PHONY: install build check lint test test-deps schemas bench clean screenshots vendor-decap new-post new-org codeowners report
 
 # The virtualenv, with the package (editable) and its test extras; redone when pyproject.toml changes.
 $(STAMP): pyproject.toml
@@ -30,12 +30,30 @@ serve: $(STAMP)
 check: $(STAMP)
 	$(PY) build.py check
 
-# Test-only tools: Debian's chromium and nginx, axe-core and vnu-jar from npm.
+## new-post: a new post in an org's news/: make new-post ORG=lesozavod-25 TITLE="Профком подвёл итоги" [DATE=2026-11-21] [CATEGORY=bargaining]
+new-post: $(STAMP)
+	@test -n "$(ORG)" -a -n "$(TITLE)" || { echo 'укажите ORG=<код организации> TITLE="Заголовок"' >&2; exit 2; }
+	$(PY) build.py new-post "$(ORG)" "$(TITLE)" $(if $(DATE),--date "$(DATE)") $(foreach c,$(CATEGORY),--category "$(c)")
+
+## new-org: a new member org: make new-org ORG=zavod PARENT=lesprom KIND=primary NAME="…" [SHORT_NAME="…"]
+new-org: $(STAMP)
+	@test -n "$(ORG)" -a -n "$(PARENT)" -a -n "$(KIND)" -a -n "$(NAME)" || { echo 'укажите ORG=… PARENT=… KIND=… NAME="…"' >&2; exit 2; }
+	$(PY) build.py new-org "$(ORG)" --parent "$(PARENT)" --kind "$(KIND)" --name "$(NAME)" $(if $(SHORT_NAME),--short-name "$(SHORT_NAME)")
+
+## codeowners: write CODEOWNERS from the org cards' editors: make codeowners [SYNTAX=github|gitlab|gitea]
+codeowners: $(STAMP)
+	$(PY) build.py codeowners $(if $(SYNTAX),--syntax $(SYNTAX))
+
+## report: digital maturity of every org: make report [ORG=lesprom]
+report: $(STAMP)
+	$(PY) build.py report $(if $(ORG),--org $(ORG))
+
+# Test-only tools: Debian's chromium, nginx, Java, Node.js + npm; axe-core, vnu-jar and decap-server from npm.
 $(SYSTEM_STAMP): tests/setup/system-deps.sh | $(STAMP)
 	bash tests/setup/system-deps.sh
 	touch $(SYSTEM_STAMP)
 
-$(NODE_STAMP): package.json package-lock.json
+$(NODE_STAMP): package.json package-lock.json | $(SYSTEM_STAMP)
 	npm ci --no-audit --no-fund --silent
 	touch $(NODE_STAMP)
 
@@ -70,6 +88,19 @@ $(BENCH_STAMP): pyproject.toml | $(STAMP)
 
 bench: $(STAMP) $(BENCH_STAMP)
 	$(PY) bench/bench.py $(BENCH_ARGS)
+
+## vendor-decap: copy the web editor (Decap CMS's dist/) from its npm package into the package; commit the result
+DECAP_VERSION := 3.16.3
+DECAP_DIR     := plugins/union_network/write/static/decap
+vendor-decap: $(NODE_STAMP)
+	rm -rf .cache/decap $(DECAP_DIR)
+	mkdir -p .cache/decap $(DECAP_DIR)
+	cd .cache/decap && npm pack --silent decap-cms@$(DECAP_VERSION) && tar xzf decap-cms-$(DECAP_VERSION).tgz
+	cp .cache/decap/package/dist/decap-cms.js .cache/decap/package/dist/*.decap-cms.js .cache/decap/package/dist/*.wasm \
+	   .cache/decap/package/dist/decap-cms.js.LICENSE.txt $(DECAP_DIR)/
+	cp node_modules/decap-server/LICENSE $(DECAP_DIR)/LICENSE
+	echo $(DECAP_VERSION) > $(DECAP_DIR)/VERSION
+	rm -rf .cache/decap
 
 clean:
 	rm -rf site .site.* $(VENV)

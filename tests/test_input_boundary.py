@@ -101,6 +101,8 @@ FILES: dict[str, str | bytes] = {
     "orgs/prim/huge-page.md": "# Страница\n\n" + "Текст. " * 160_000,
     "orgs/prim/brackets.md": "# Страница\n\n" + "[" * 5000 + "\n",
     "orgs/prim/news/links.md": post("title: Новость\ndate: 2026-01-01\n", "[x](" * 500 + "\n"),
+    "orgs/prim/news/tags.md": post("title: Новость\ndate: 2026-01-01\n", "<a " * 7000 + "\n"),
+    "orgs/prim/tags.md": "# Страница\n\n" + "<a x=" * 7000 + "\n",
     "orgs/terr/moderation.yml": BOMB,
     "orgs/sect/org.yml": "name: Отраслевая\nkind: sectoral\nparent: fed\nmembers: " + "1" * 5000 + "\n",
     # accepted: a UTF-8 BOM is dropped
@@ -154,6 +156,8 @@ EXPECTED: dict[str, tuple[int | None, tuple[str, ...]]] = {
     "orgs/prim/huge-page.md": (None, ("1024 КБ",)),
     "orgs/prim/brackets.md": (3, ("скобок «[»", "(5000)")),
     "orgs/prim/news/links.md": (6, ("скобок", "(500)")),
+    "orgs/prim/news/tags.md": (6, ("незакрытых тегов", "(7000)")),
+    "orgs/prim/tags.md": (3, ("незакрытых тегов", "(7000)")),
     "orgs/terr/moderation.yml": (1, ("якорь YAML", "&a")),
     "orgs/sect/org.yml": (4, ("число из 5000 знаков",)),
 }

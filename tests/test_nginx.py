@@ -358,3 +358,40 @@ def test_path_style_serves_the_assembled_tree(path_network, tmp_path):
         assert get(port, "net.example", "/nope/")[0] == 404
     finally:
         nginx.stop()
+
+
+def test_the_web_editor_gets_its_own_policy_and_pages_keep_theirs(tmp_path):
+    """Decap CMS needs eval and inline styles: /admin/ carries features/admin.py's policy, every other
+    page the strict one (two CSP headers would both apply, and the editor would not start)."""
+    from union_network.features.admin import admin_csp
+    from union_network.read.options import EditorOptions
+    from union_network.tools.nginx import NginxOptions, nginx_config
+
+    site = tmp_path / "site"
+    for rel in ("fed/index.html", "fed/admin/index.html", "prim/index.html", "prim/admin/index.html"):
+        (site / rel).parent.mkdir(parents=True, exist_ok=True)
+        (site / rel).write_text("<!doctype html><title>x</title>", encoding="utf-8")
+    editor_policy = admin_csp(EditorOptions(backend="gitlab", repo="fed/net", app_id="app-1"))
+    port = free_port()
+    opts = NginxOptions(
+        domain="net.example",
+        root_slug="fed",
+        root=str(site),
+        listen=["127.0.0.1"],
+        http_port=port,
+        admin_csp=editor_policy,
+    )
+    nginx = Nginx(tmp_path / "prefix", nginx_config(opts))
+    checked = nginx.test_config()
+    assert checked.returncode == 0 and "[warn]" not in checked.stderr, checked.stderr
+    nginx.start(port)
+    try:
+        for host in ("net.example", "prim.net.example"):
+            status, headers, _ = get(port, host, "/admin/")
+            assert status == 200 and headers["content-security-policy"] == editor_policy
+            assert "'unsafe-eval'" in editor_policy
+            status, headers, _ = get(port, host, "/")
+            assert status == 200 and headers["content-security-policy"] == opts.csp
+            assert "'unsafe-eval'" not in opts.csp and "'unsafe-eval'" not in headers["content-security-policy"]
+    finally:
+        nginx.stop()

@@ -53,9 +53,11 @@ def picture_server(picture_site):
         yield srv
 
 
-def open_page(browser, server: SiteServer, slug: str, path: str, viewport: dict):
-    """The page at ``slug``'s local origin; every network site's production origin answered locally."""
-    context = browser.new_context(viewport=viewport)
+def open_page(browser, server: SiteServer, slug: str, path: str, viewport: dict, bypass_csp: bool = False):
+    """The page at ``slug``'s local origin; every network site's production origin answered locally.
+    The page's Content-Security-Policy applies (pictures from other sites of the network must pass
+    it) unless ``bypass_csp``: only for injecting the axe-core harness."""
+    context = browser.new_context(viewport=viewport, bypass_csp=bypass_csp)
     for other in SLUGS:
         server.serve_public_origin(context, other)
     page = context.new_page()
@@ -118,7 +120,7 @@ def test_aggregated_picture_comes_from_the_canonical_site(browser, picture_serve
 )
 def test_axe_on_pages_with_pictures(browser, picture_server, slug, path):
     need(AXE, "axe-core")
-    context, page, _ = open_page(browser, picture_server, slug, path, {"width": 1280, "height": 900})
+    context, page, _ = open_page(browser, picture_server, slug, path, {"width": 1280, "height": 900}, bypass_csp=True)
     try:
         assert page.locator("picture img").count() >= 1 or path == "events/"
         page.add_script_tag(path=str(AXE))

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from netfactory import write_network
+from playwright.sync_api import expect
 
 from union_network.render.mkdocs.render import MkDocsRenderer
 from union_network.tools.serve import Preview, serve
@@ -74,9 +75,11 @@ def browser():
 
 def test_browse_down_the_network_and_back_up(preview, browser):
     _, port, _ = preview
-    page = browser.new_page()
+    page = browser.new_page(viewport={"width": 390, "height": 844})  # a member's phone: the menu is the drawer
     page.goto(f"http://localhost:{port}/")
-    page.locator('a[href$="orgs/"]').first.click()
+    page.locator('label[for="__drawer"]:visible').first.click()
+    page.locator("label.md-nav__link:visible", has_text="О сети").first.click()
+    page.locator('a[href$="orgs/"]:visible').first.click()
     page.wait_for_url(re.compile(r"/orgs/$"))
     page.locator(f'a[href="http://prim.localhost:{port}/"]').first.click()
     page.wait_for_url(f"http://prim.localhost:{port}/")
@@ -97,7 +100,7 @@ def test_an_edit_on_disk_updates_the_open_page_and_errors_show_on_it(preview, br
     post.write_text(
         post.read_text(encoding="utf-8").replace("Отчётное собрание", "Отчётно-выборное собрание"), encoding="utf-8"
     )
-    page.wait_for_function("document.title.includes('Отчётно-выборное')", timeout=60_000)
+    expect(page).to_have_title(re.compile("Отчётно-выборное"), timeout=60_000)  # no eval: the page has a CSP
 
     original = post.read_text(encoding="utf-8")
     post.write_text(

@@ -12,17 +12,27 @@ import click
 
 from union_network import __version__
 from union_network.build.builder import SiteFailure, build_network, load_and_check, merge_outputs
+from union_network.cli import russian
 from union_network.core.problems import InputError, Problems, UnionNetworkError
 from union_network.read.load import load_network
+
+russian.install()  # click's own headings, help lines and errors in Russian
 
 
 class DefaultGroup(click.Group):
     """A group whose default command is ``build``: ``union-network -f x.yml`` means ``build -f x.yml``."""
 
     default_command = "build"
+    command_class = russian.RussianCommand
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("options_metavar", russian.OPTIONS_METAVAR)
+        kwargs.setdefault("subcommand_metavar", russian.SUBCOMMAND_METAVAR)
+        super().__init__(*args, **kwargs)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
+        # build takes no arguments: a first word that is not an option is a command (or a typo: «Нет такой команды»)
+        if not args or (args[0].startswith("-") and args[0] not in ("--help", "-h", "--version")):
             args = [self.default_command, *args]
         return super().parse_args(ctx, args)
 
@@ -34,7 +44,7 @@ config_option = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     default="mkdocs.yml",
     show_default=True,
-    help="The network's mkdocs.yml; its folder is the network root.",
+    help="mkdocs.yml сети; его папка — корень сети.",
 )
 
 
@@ -46,7 +56,10 @@ def report(problems: Problems) -> None:
 @click.group(cls=DefaultGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="union-network")
 def main() -> None:
-    """Build a trade-union network: one static site per organisation, news moving up and down."""
+    """Сайты профсоюзной сети: по сайту на организацию, новости идут вверх и вниз.
+
+    Без команды выполняется build. Справка по команде: union-network КОМАНДА --help.
+    """
 
 
 def parse_shard(ctx, param, value: str | None) -> tuple[int, int] | None:
@@ -82,30 +95,30 @@ def make_progress(quiet: bool):
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder (default: site/ beside mkdocs.yml).",
+    help="Папка результата (по умолчанию site/ рядом с mkdocs.yml).",
 )
 @click.option(
     "-j",
     "--jobs",
     type=click.IntRange(min=1),
     default=None,
-    help="Sites built at once, in worker processes (default: all cores).",
+    help="Сколько сайтов собирать одновременно (по умолчанию — по числу ядер).",
 )
 @click.option(
     "--shard",
     callback=parse_shard,
     metavar="K/N",
-    help="Build only share K of N (balanced by pages); assemble with `merge`.",
+    help="Собрать только часть K из N (поровну по страницам); объединить — командой merge.",
 )
-@click.option("--full", is_flag=True, help="Rebuild every site, ignoring what the output already holds.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress lines, only problems and the summary.")
-@click.option("--strict", is_flag=True, help="Treat warnings (e.g. broken links in pages) as errors.")
+@click.option("--full", is_flag=True, help="Пересобрать все сайты, не глядя на прежний результат.")
+@click.option("-q", "--quiet", is_flag=True, help="Без строк хода сборки: только ошибки и итог.")
+@click.option("--strict", is_flag=True, help="Считать предупреждения (например, битые ссылки) ошибками.")
 def build(
     config_file: Path, out_dir: Path | None, jobs: int | None, shard, full: bool, quiet: bool, strict: bool
 ) -> None:
-    """Validate, then build every site into OUT/<slug>/ (the default command).
+    """Проверить и собрать все сайты в OUT/<slug>/ (команда по умолчанию).
 
-    Only sites whose inputs changed since the last build into OUT are rebuilt.
+    Пересобираются только сайты, чьи исходные файлы изменились с прошлой сборки в OUT.
     """
     from union_network.render.mkdocs import ENGINE_PROBLEM
     from union_network.render.mkdocs.render import MkDocsRenderer
@@ -150,10 +163,10 @@ def build(
     "out_dir",
     required=True,
     type=click.Path(file_okay=False, path_type=Path),
-    help="The assembled output folder.",
+    help="Папка объединённого результата.",
 )
 def merge(shards: tuple[Path, ...], out_dir: Path) -> None:
-    """Assemble the outputs of `build --shard K/N` runs into one output folder."""
+    """Объединить результаты запусков build --shard K/N в одну папку."""
     try:
         result = merge_outputs(list(shards), out_dir)
     except (ValueError, OSError, UnionNetworkError) as exc:
@@ -164,15 +177,19 @@ def merge(shards: tuple[Path, ...], out_dir: Path) -> None:
 
 @main.command()
 @config_option
-@click.option("-p", "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to serve on.")
-@click.option("--bind", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("-p", "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Порт.")
+@click.option("--bind", default="127.0.0.1", show_default=True, help="Адрес, на котором слушать.")
 @click.option(
-    "-j", "--jobs", type=click.IntRange(min=1), default=None, help="Sites built at once (default: all cores)."
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Сколько сайтов собирать одновременно (по умолчанию — по числу ядер).",
 )
 def serve(config_file: Path, port: int, bind: str, jobs: int | None) -> None:
-    """Live preview: every org at http://<slug>.localhost:PORT/, the root at http://localhost:PORT/.
+    """Предпросмотр: организации на http://<slug>.localhost:PORT/, корень на http://localhost:PORT/.
 
-    Rebuilds only the affected sites on a change; open pages reload by themselves.
+    После правки пересобираются только затронутые сайты; открытые страницы обновляются сами.
     """
     import threading
 
@@ -216,20 +233,20 @@ def serve(config_file: Path, port: int, bind: str, jobs: int | None) -> None:
     "--changed",
     "rev_range",
     metavar="BASE..HEAD",
-    help="Also check that the commits in this range stay within what --as may edit.",
+    help="Ещё проверить, что коммиты этого диапазона не выходят за то, что может править --as.",
 )
 @click.option(
     "--as",
     "who",
     metavar="SLUG|@LOGIN",
-    help="The organisation (or an editor listed in editors:) the change is made for.",
+    help="Организация (или редактор из её editors:), от имени которой сделано изменение.",
 )
 def check(config_file: Path, rev_range: str | None, who: str | None) -> None:
-    """Validate the registry and content only; write nothing.
+    """Проверить реестр и содержимое, ничего не записывая.
 
-    With --changed BASE..HEAD --as SLUG (the merge-request check), also fail when the
-    commits touch files outside orgs/SLUG/ (content/ for the root organisation) or set
-    what only the federation's web team may set (parent, kind, moderation, editors).
+    С --changed BASE..HEAD --as SLUG (проверка запроса на слияние) — ещё и отказ, если
+    коммиты трогают файлы вне orgs/SLUG/ (у корневой организации — content/) или задают
+    то, что задаёт только веб-команда федерации (parent, kind, moderation, editors).
     """
     from union_network.core.dates import build_time
 
@@ -267,12 +284,12 @@ def _fail(messages: list[str], summary: str) -> NoReturn:
 @main.command("new-org")
 @click.argument("slug")
 @config_option
-@click.option("--parent", required=True, help="Slug of the parent organisation.")
-@click.option("--kind", required=True, help="territorial, sectoral or primary.")
-@click.option("--name", required=True, help="Full official name.")
-@click.option("--short-name", help="Name for headers and cards.")
+@click.option("--parent", required=True, help="Код (slug) вышестоящей организации.")
+@click.option("--kind", required=True, help="territorial, sectoral или primary.")
+@click.option("--name", required=True, help="Полное официальное наименование.")
+@click.option("--short-name", help="Краткое наименование для шапки и карточек.")
 def new_org_command(slug: str, config_file: Path, parent: str, kind: str, name: str, short_name: str | None) -> None:
-    """Create orgs/SLUG/ with org.yml and starter pages (home, about, contacts, documents)."""
+    """Создать orgs/SLUG/ с org.yml и начальными страницами (главная, об организации, контакты, документы)."""
     from union_network.tools.scaffold import ScaffoldError, new_org
 
     try:
@@ -291,14 +308,12 @@ def new_org_command(slug: str, config_file: Path, parent: str, kind: str, name: 
 @click.argument("slug")
 @click.argument("title")
 @config_option
+@click.option("--date", "day", metavar="YYYY-MM-DD", help="Дата новости (по умолчанию — сегодня в часовом поясе сети).")
 @click.option(
-    "--date", "day", metavar="YYYY-MM-DD", help="The post's date (default: today in the network's time zone)."
-)
-@click.option(
-    "--category", "categories", multiple=True, metavar="KEY", help="A category key from mkdocs.yml; repeatable."
+    "--category", "categories", multiple=True, metavar="KEY", help="Рубрика: ключ из mkdocs.yml; можно несколько раз."
 )
 def new_post_command(slug: str, title: str, config_file: Path, day: str | None, categories: tuple[str, ...]) -> None:
-    """Create news/YYYY-MM-DD-<title in Latin letters>.md in SLUG's folder (the root's: content/)."""
+    """Создать news/ГГГГ-ММ-ДД-<заголовок латиницей>.md в папке SLUG (у корневой — в content/)."""
     from union_network.tools.scaffold import ScaffoldError, new_post
 
     try:
@@ -315,16 +330,22 @@ def new_post_command(slug: str, title: str, config_file: Path, day: str | None, 
     "--out",
     "out_file",
     type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-    help="Where to write (default: CODEOWNERS at the top of the git repository, or beside mkdocs.yml; - for stdout).",
+    help="Куда записать (по умолчанию CODEOWNERS в корне git-репозитория или рядом с mkdocs.yml; - — на экран).",
 )
-@click.option("--syntax", type=click.Choice(["github", "gitlab"]), default="github", show_default=True)
 @click.option(
-    "--web-team-everywhere", is_flag=True, help="List the web team beside the editors of every org folder too."
+    "--syntax",
+    type=click.Choice(["github", "gitlab", "gitea"]),
+    default="github",
+    show_default=True,
+    help="Синтаксис хостинга; gitea — регулярные выражения, файл .gitea/CODEOWNERS.",
+)
+@click.option(
+    "--web-team-everywhere", is_flag=True, help="Указать веб-команду и рядом с редакторами каждой папки организации."
 )
 def codeowners(config_file: Path, out_file: Path | None, syntax: str, web_team_everywhere: bool) -> None:
-    """Write CODEOWNERS: each org's editors own its folder, the web team (web_team) the rest."""
+    """Записать CODEOWNERS: папка организации — её редакторам, остальное — веб-команде (web_team)."""
     from union_network.core.dates import build_time
-    from union_network.tools.ownership import OwnershipError, codeowners_text, git, repo_prefix
+    from union_network.tools.ownership import CODEOWNERS_PATHS, OwnershipError, codeowners_text, git, repo_prefix
 
     network, problems = load_network(config_file, build_time())
     if problems or network is None:
@@ -343,7 +364,8 @@ def codeowners(config_file: Path, out_file: Path | None, syntax: str, web_team_e
     if out_file is not None and str(out_file) == "-":
         click.echo(text, nl=False)
         return
-    target = out_file or top / "CODEOWNERS"
+    target = out_file or top / CODEOWNERS_PATHS[syntax]
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     owned = sum(1 for org in network.registry if org.card.editors)
     click.echo(f"Записан {target}: папок с редакторами — {owned}, остальное — {network.options.web_team}.", err=True)
@@ -356,26 +378,24 @@ def codeowners(config_file: Path, out_file: Path | None, syntax: str, web_team_e
     "out_file",
     type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
     default="-",
-    help="Where to write (default: stdout).",
+    help="Куда записать (по умолчанию — на экран).",
 )
 @click.option(
     "--root",
     "site_root",
     default="/srv/site",
     show_default=True,
-    help="Where the server keeps the build output (path style: the assembled tree).",
+    help="Где на сервере лежит результат сборки (при url_style: path — собранное дерево).",
 )
-@click.option(
-    "--https", is_flag=True, help="Serve HTTPS and redirect HTTP to it (otherwise the 443 servers are commented out)."
-)
-@click.option("--cert", help="Certificate (default: /etc/letsencrypt/live/<domain>/fullchain.pem).")
-@click.option("--key", help="Certificate key (default: /etc/letsencrypt/live/<domain>/privkey.pem).")
+@click.option("--https", is_flag=True, help="HTTPS с переадресацией с HTTP (иначе серверы на 443 закомментированы).")
+@click.option("--cert", help="Сертификат (по умолчанию /etc/letsencrypt/live/<domain>/fullchain.pem).")
+@click.option("--key", help="Ключ сертификата (по умолчанию /etc/letsencrypt/live/<domain>/privkey.pem).")
 @click.option(
     "--listen",
     "listen",
     multiple=True,
     metavar="ADDR",
-    help="Address to listen on; repeatable (default: all IPv4 and IPv6).",
+    help="Адрес, на котором слушать; можно несколько раз (по умолчанию все IPv4 и IPv6).",
 )
 @click.option("--http-port", type=click.IntRange(1, 65535), default=80, show_default=True)
 @click.option("--https-port", type=click.IntRange(1, 65535), default=443, show_default=True)
@@ -390,8 +410,9 @@ def nginx_config_command(
     http_port: int,
     https_port: int,
 ) -> None:
-    """Write an nginx server configuration serving the built network by subdomain (or path)."""
+    """Записать конфигурацию nginx, раздающую собранную сеть по поддоменам (или путям)."""
     from union_network.enforce.html import video_hosts
+    from union_network.features.admin import admin_csp
     from union_network.read.options import read_options
     from union_network.read.registry import read_registry
     from union_network.tools.nginx import NginxOptions, nginx_config
@@ -414,6 +435,7 @@ def nginx_config_command(
         certificate=cert,
         certificate_key=key,
         video_hosts=video_hosts(config_file.parent),  # the CSP's frame-src
+        admin_csp=admin_csp(options.editor) if options.editor else "",  # the web editor's own policy
     )
     if listen:
         opts.listen = ["" if a in ("*", "0.0.0.0") else a for a in listen]
@@ -431,16 +453,16 @@ def nginx_config_command(
     "--site",
     "site_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="The build output (default: site/ beside mkdocs.yml).",
+    help="Результат сборки (по умолчанию site/ рядом с mkdocs.yml).",
 )
 @click.option(
     "--out",
     "out_dir",
     type=click.Path(file_okay=False, path_type=Path),
-    help="The tree to publish (default: public/ beside mkdocs.yml).",
+    help="Дерево для публикации (по умолчанию public/ рядом с mkdocs.yml).",
 )
 def assemble(config_file: Path, site_dir: Path | None, out_dir: Path | None) -> None:
-    """url_style: path — lay the built sites out as one tree: the root's at the top, members in <slug>/."""
+    """url_style: path — сложить сайты в одно дерево: корневой наверху, остальные в <slug>/."""
     from union_network.core.dates import build_time
     from union_network.plan.layout import assemble_tree
 
@@ -475,7 +497,7 @@ def assemble(config_file: Path, site_dir: Path | None, out_dir: Path | None) -> 
 # -- information-policy reports (maturity.py, dashboard.py) ----------------------------------------
 @main.command("report")
 @config_option
-@click.option("--org", "scope", metavar="SLUG", help="Only this organisation and every organisation below it.")
+@click.option("--org", "scope", metavar="SLUG", help="Только эта организация и все ниже неё.")
 @click.option(
     "--csv",
     "csv_out",
@@ -484,20 +506,20 @@ def assemble(config_file: Path, site_dir: Path | None, out_dir: Path | None) -> 
     default=None,
     metavar="[FILE]",
     type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-    help="Write the CSV (UTF-8 with BOM, ';') to FILE, or without FILE to stdout instead of the table.",
+    help="Записать CSV (UTF-8 с BOM, «;») в FILE, а без FILE — на экран вместо таблицы.",
 )
 @click.option(
     "--fail-under",
     "fail_under",
     type=click.IntRange(0, 100),
     metavar="SCORE",
-    help="Exit with status 1 when any organisation scores below SCORE (for CI); they are listed.",
+    help="Завершиться с кодом 1, если у какой-то организации балл ниже SCORE (для CI); они перечисляются.",
 )
 def report_command(config_file: Path, scope: str | None, csv_out: Path | None, fail_under: int | None) -> None:
-    """Digital maturity and activity of every organisation: score, status, what is missing.
+    """Цифровая зрелость и активность организаций: балл, статус, чего не хватает.
 
-    The indicators and the formula are those of the maturity/ dashboard (README,
-    "Registry and digital maturity"), relative to the build time (SOURCE_DATE_EPOCH or now).
+    Показатели и формула — те же, что на странице maturity/ (docs/web-team.md),
+    на момент сборки (SOURCE_DATE_EPOCH или сейчас).
     """
     from union_network.core.dates import build_time
     from union_network.features.dashboard import maturity_csv, report_text

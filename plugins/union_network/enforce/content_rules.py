@@ -243,8 +243,8 @@ def split_meta(text: str, *, parse: bool = True) -> tuple[list[tuple[str, int, o
             return [], text
         block = m.group(1)
         key_lines = _key_lines(block)
-        items = [(str(k), 2 + key_lines.get(str(k), 0), v) for k, v in data.items()]
-        return items, "\n" * m.group(0).count("\n") + text[m.end() :]
+        found = [(str(k), 2 + key_lines.get(str(k), 0), v) for k, v in data.items()]
+        return found, "\n" * m.group(0).count("\n") + text[m.end() :]
     items: list[tuple[str, int, object]] = []
     lines = text.split("\n")
     n = 0
@@ -330,18 +330,16 @@ def markdown_findings(body: str, rules: ContentRules) -> list[tuple[int, str]]:
     if not any(c in body for c in "<{:&") and body.count("[") <= MAX_OPEN_BRACKETS:
         return []
     text = mask_fences(body.expandtabs(4))  # Python-Markdown expands tabs before anything else
+    found: list[tuple[int, str]] = complexity_findings(text, fenced=True)
     if "`" in text:
         raw = raw_html_lines(text) if "<" in text else set()
         text = mask_code_spans(text, raw)
-    found: list[tuple[int, str]] = []
     if "<" in text:
         found += html_findings(text, rules)
     if "{" in text:
         found += attr_list_findings(text)
     if "![" in text:
         found += external_image_findings(text)
-    if text.count("[") > MAX_OPEN_BRACKETS:
-        found += bracket_findings(text)
     if ":" in text or "&" in text:
         # One report per line for a script URL: the HTML pass may have named the tag already.
         named = {line for line, message in found if SCRIPT_URL in message}
@@ -805,6 +803,35 @@ def external_image_findings(text: str) -> list[tuple[int, str]]:
 #: Unclosed "[" (or "](" without its ")") a paragraph may leave: Python-Markdown's link parser rescans
 #: the paragraph for each of them, so a few thousand take minutes to render and stall the whole build.
 MAX_OPEN_BRACKETS = 50
+
+
+#: Tag starts ("<a", "</", "<!") after the last ">" of a text: Python-Markdown's HTML parser reads
+#: the rest of the text again for each of them (6,000 take minutes).
+MAX_UNCLOSED_TAGS = 50
+_UNCLOSED_TAG = re.compile(r"<[A-Za-z/!?]")
+
+
+def complexity_findings(body: str, *, fenced: bool = False) -> list[tuple[int, str]]:
+    """Markdown that Python-Markdown renders in super-linear time: too many unclosed ``[`` / ``](``
+    in a paragraph, too many tag starts left without ``>``. Reported by the check; the news reader
+    skips such a post (without rendering it), so that neither ``check`` nor ``build`` stalls.
+    ``fenced``: the fenced code blocks of ``body`` are blanked already."""
+    text = body if fenced else mask_fences(body.expandtabs(4))
+    found = bracket_findings(text) if text.count("[") > MAX_OPEN_BRACKETS else []
+    last = text.rfind(">")
+    tail = len(_UNCLOSED_TAG.findall(text, last + 1))
+    if tail > MAX_UNCLOSED_TAGS:
+        first = _UNCLOSED_TAG.search(text, last + 1)
+        found.append(
+            (
+                text.count("\n", 0, first.start() if first else 0) + 1,
+                (
+                    f"больше {MAX_UNCLOSED_TAGS} незакрытых тегов «<…» без «>» ({tail}): такой текст Markdown "
+                    "разбирает минутами и задержал бы сборку всей сети; закройте теги или замените «<» на «&lt;»"
+                ),
+            )
+        )
+    return found
 
 
 def bracket_findings(text: str) -> list[tuple[int, str]]:

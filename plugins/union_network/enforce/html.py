@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import ada_url
 import nh3
@@ -302,7 +303,7 @@ META_KEYS = frozenset(
 RAW_IN_THEME = ("title", "description", "author")
 
 
-def clean_meta(meta: dict, keys: Iterable[str] = META_KEYS) -> dict:
+def clean_meta(meta: Mapping[str, Any], keys: Iterable[str] = META_KEYS) -> dict[str, Any]:
     """Front matter of an org's page as templates may see it: only known keys; titles, descriptions
     and authors as escaped plain text (Material prints them raw)."""
     allowed = set(keys)

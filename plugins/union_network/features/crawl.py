@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 from xml.sax.saxutils import escape
@@ -68,7 +69,7 @@ def _day(value: Any) -> date | None:
     return None
 
 
-def page_lastmod(plan: SitePlan, src_uri: str, meta: dict | None = None) -> date | None:
+def page_lastmod(plan: SitePlan, src_uri: str, meta: Mapping[str, Any] | None = None) -> date | None:
     """The date a page last changed, from its content (see the module's docstring)."""
     if src_uri in plan.own_posts:
         return plan.own_posts[src_uri].date.date()

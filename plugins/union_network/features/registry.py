@@ -22,6 +22,13 @@ from dataclasses import dataclass
 from union_network.core.network import Network
 from union_network.core.siteplan import Writer
 from union_network.core.urls import UrlScheme
+from union_network.features.admin import (
+    admin_section,
+    write_admin_config,
+    write_admin_html,
+    write_admin_script,
+    write_decap_file,
+)
 from union_network.features.branding import brand_section, write_brand_css, write_card
 from union_network.features.bulletin import bulletin_section, render_bulletin_rss, render_email
 from union_network.features.crawl import crawl_section, write_robots, write_urlset
@@ -58,6 +65,8 @@ FEATURES: tuple[Feature, ...] = (
     Feature("search", search_section, (package_asset,)),  # the network search box (index: features/search.py)
     Feature("images", images_section, (write_derivative,)),  # assets/pictures/: post pictures' derivatives
     Feature("branding", brand_section, (write_brand_css, write_card)),  # theme/brandbook.yml: CSS, sharing card
+    # admin/: the web editor, when editor: is configured (after branding: its preview uses the brand's CSS)
+    Feature("admin", admin_section, (write_admin_html, write_admin_config, write_admin_script, write_decap_file)),
     Feature("crawl", crawl_section, (write_robots, write_urlset)),  # robots.txt, sitemaps beside feeds (last)
 )
 

@@ -8,13 +8,13 @@ Three parts:
   site's posts and pages (what the templates mark ``data-pagefind-body``) becomes *records* (canonical URL,
   text, title, organisation, date; filters ``org`` (slug), ``category``, ``year``; sort ``date``), kept as
   JSON per site in the output's manifest folder;
-- **the network index** (:func:`index_network`, called once after the sites were published): the records of
-  every site, kept from earlier builds (a site not re-rendered is not read again), indexed together by
-  Pagefind into the root site's ``pagefind/``. Every site searches it: its own pages with the filter
+- **the network index** (:func:`index_network`, called once before the new output is published): the
+  records of every site, carried from the published output for sites not re-rendered (they are not read
+  again), indexed together by Pagefind into the root site's ``pagefind/``. Every site searches it: its own pages with the filter
   ``org: <slug>``, «по нашей организации и её членским» with ``org: any of <its subtree>``, «по всей сети»
   unfiltered.
-  One index for the network, not one per site: docs/search.md has the figures (a per-site index doubles
-  the indexing time, and merging them in the browser costs hundreds of requests a query on network-1000).
+  One index for the network, not one per site: docs/search.md has the figures (merging per-site indexes
+  in the browser costs two thousand requests before the first result on network-1000).
 
 Only what was rendered is indexed: drafts and future posts are never rendered (the planner excludes them),
 so they are in no index. Results link to canonical URLs (``core/urls.py``), so both ``url_style`` layouts work.
@@ -50,7 +50,7 @@ NETWORK_INDEX = "pagefind"
 LANGUAGE = "ru"
 #: Where the records of each site are kept between builds, inside the output's manifest folder.
 RECORDS_FOLDER = "search"
-#: Beside the sites being rendered (the builder's staging folder): records waiting to be published.
+#: Beside the sites being rendered (in the new output): records waiting for :func:`index_network`.
 STAGED_RECORDS = ".un-search-records"
 #: Pagefind writes its own UIs too; ours is un-search.js, so these are dropped from every index.
 UNUSED_FILES = (
@@ -238,8 +238,16 @@ class _Service:
         binary = get_executable()
         if binary is None:
             raise PagefindError("не найдена программа Pagefind (пакет pagefind[bin])")
+        # Pagefind's thread pools size themselves by the host's processors, not the cores this process may
+        # use: on a 2-core container it started 400 threads and spent 3x the CPU time. Sized to our cores.
+        cores = str(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+        env = {"RAYON_NUM_THREADS": cores, "TOKIO_WORKER_THREADS": cores} | dict(os.environ)
         self._process = subprocess.Popen(
-            [str(binary), "--service"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL
+            [str(binary), "--service"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            env=env,
         )
         self._next_id = 0
 
@@ -425,7 +433,10 @@ def index_network(out: Path, previous: Path | None, root_slug: str | None, manif
         path = kept / f"{slug}.json"
         carried = previous / manifest_dir / RECORDS_FOLDER / path.name if previous else None
         if not path.is_file() and carried is not None and carried.is_file():
-            shutil.copyfile(carried, path)
+            try:  # a hard link, as for the unchanged sites' files (build/publish.py)
+                os.link(carried, path)
+            except OSError:
+                shutil.copyfile(carried, path)
         if not path.is_file():  # an output written before the search existed: read the site once
             path.write_text(json.dumps(_records_of_files(out / slug), ensure_ascii=False), encoding="utf-8")
         records.extend(json.loads(path.read_text(encoding="utf-8")))

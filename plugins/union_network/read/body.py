@@ -2,8 +2,10 @@
 ``content``, JSON Feed ``content_html``), made while the news index is read.
 
 Feeds are written from plan data, without MkDocs, so the body is rendered here with the
-Markdown extensions of the shipped mkdocs.yml and sanitized with nh3 (:func:`sanitize`
-is the one place to point at a shared post-render sanitizer). Links and images stay as
+Markdown extensions of the shipped mkdocs.yml and sanitized with nh3 by :func:`sanitize`.
+That allowlist is stricter than the pages' (``enforce/html.py``, which keeps video frames
+under the site's Content-Security-Policy): a feed is read outside the site, in apps that
+apply no CSP, so it carries no frames, no classes or ids, only text markup, links and images. Links and images stay as
 the author wrote them (relative to the post file); :func:`absolute_html` resolves them
 against the post's canonical URL when a plan is made, so a feed carries absolute URLs.
 """

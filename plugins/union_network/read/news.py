@@ -12,6 +12,7 @@ import frontmatter
 from union_network.core.models import FrontMatter, aware
 from union_network.core.network import Post, Registry
 from union_network.core.problems import Problems, escape_controls
+from union_network.enforce.content_rules import complexity_findings
 from union_network.enforce.text import plain_text, summary_of
 from union_network.read.body import BODY_FORMAT, RASTER, body_html, local_image_refs, resolve_in_folder
 from union_network.read.cache import IndexCache
@@ -106,7 +107,9 @@ def read_post(
     body_images: list[str] = []
     images_ok, image = _check_images(meta.image, meta.image_alt, text, body, path, doc, problems, body_images)
     ok = ok and images_ok
-    if not ok:
+    # Markdown the renderer would take minutes over is reported by enforce/content_rules.py; here the
+    # post is left out without rendering its summary and body, so that check and build do not stall.
+    if not ok or complexity_findings(body):
         return None
     return Post(
         org=org_slug,

@@ -6,11 +6,12 @@ MkDocs adapter reads the same keys through its own typed config.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from union_network.core.models import Owner
 from union_network.core.problems import Problems
@@ -30,6 +31,47 @@ DEFAULT_CATEGORIES = {
 }
 
 
+EditorBackend = Literal["github", "gitlab", "gitea", "forgejo"]
+_HTTPS_URL = r"^https?://[^\s/]+(/[^\s]*)?$"
+
+
+class EditorOptions(BaseModel):
+    """``editor:``: the web editor (Decap CMS) at ``admin/`` of every site; see docs/editors-web.md."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    backend: EditorBackend = Field(description="the Git host: github, gitlab, gitea or forgejo")
+    repo: str = Field(pattern=r"^[\w.-]+(/[\w.-]+)+$", description="owner/name of the network's repository")
+    branch: str = Field("main", pattern=r"^[\w./-]+$")
+    root: str = Field("", pattern=r"^([\w.-]+(/[\w.-]+)*)?$", description="the network root's folder in the repo")
+    base_url: str | None = Field(None, pattern=_HTTPS_URL, description="OAuth server (GitHub) or the host's URL")
+    auth_endpoint: str | None = Field(None, pattern=r"^[\w./-]+$", description="OAuth path on base_url (GitHub)")
+    api_root: str | None = Field(None, pattern=_HTTPS_URL, description="API of a self-hosted GitLab/Gitea/Forgejo")
+    app_id: str | None = Field(None, pattern=r"^[\w.-]+$", description="OAuth application (client) id for PKCE")
+    local_backend: bool | str = Field(
+        False,
+        description="true (or the proxy's URL, http://localhost:8081/api/v1): on localhost, edit the working"
+        " copy through decap-server",
+    )
+
+    @field_validator("local_backend")
+    @classmethod
+    def _local_url(cls, value: bool | str) -> bool | str:
+        if isinstance(value, str) and not re.fullmatch(r"http://(localhost|127\.0\.0\.1)(:\d+)?/api/v1", value):
+            raise ValueError("local_backend: true или адрес decap-server вида http://localhost:8081/api/v1")
+        return value
+
+    @model_validator(mode="after")
+    def _auth(self) -> EditorOptions:
+        if self.backend == "github" and not self.base_url:
+            raise ValueError("для GitHub укажите base_url: адрес OAuth-сервера (см. docs/editors-web.md)")
+        if self.backend != "github" and not self.app_id:
+            raise ValueError(f"для {self.backend} укажите app_id: идентификатор OAuth-приложения (PKCE)")
+        if self.backend in ("gitea", "forgejo") and not (self.base_url and self.api_root):
+            raise ValueError(f"для {self.backend} укажите base_url и api_root вашего сервера")
+        return self
+
+
 class NetworkOptions(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -43,6 +85,7 @@ class NetworkOptions(BaseModel):
     )
     web_team: Owner | None = Field(None, description="Git user or group of the federation's web team (CODEOWNERS)")
     categories: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_CATEGORIES))
+    editor: EditorOptions | None = Field(None, description="the web editor at admin/ (none when not set)")
     maturity: Literal["public", "hidden", "off"] = Field(
         "hidden",
         description=(

@@ -65,6 +65,7 @@ class NginxOptions:
     certificate: str | None = None
     certificate_key: str | None = None
     video_hosts: tuple[str, ...] = DEFAULT_VIDEO_HOSTS  # theme/brandbook.yml: the CSP's frame-src
+    admin_csp: str = ""  # features/admin.py: the web editor's own policy at /admin/ (when editor: is set)
 
     @property
     def csp(self) -> str:
@@ -125,7 +126,7 @@ def _cors_map(domain: str) -> list[str]:
     ]
 
 
-def _site_body(root: str, https: bool, cors: str | None = None, csp: str = "") -> list[str]:
+def _site_body(root: str, https: bool, cors: str | None = None, csp: str = "", admin_csp: str = "") -> list[str]:
     """What every site server holds: root, index, error page, types and caching per location.
     (``add_header`` in a location replaces the server's, so each location repeats the headers.)
     ``cors``: the variable of :func:`cors_variable` (subdomain layout: the search indexes are cross-origin)."""
@@ -153,6 +154,14 @@ def _site_body(root: str, https: bool, cors: str | None = None, csp: str = "") -
         *_block(
             f'location ~ "{EMAIL_PAGE}"',
             _headers(CACHE_HTML, https, re.sub(r"style-src [^;]*", "style-src 'self' 'unsafe-inline'", csp)),
+        ),
+        *(
+            [
+                "# The web editor (Decap CMS) needs eval and inline styles: its own, looser policy, on /admin/ only.",
+                *_block("location ^~ /admin/", _headers(CACHE_HTML, https, admin_csp)),
+            ]
+            if admin_csp
+            else []
         ),
         "# The search index (Pagefind, on the root site): revalidated, as pages are; the other sites of",
         "# the network may fetch it.",
@@ -192,16 +201,23 @@ def _servers(opts: NginxOptions, ssl: bool) -> list[list[str]]:
         return [_server(opts, names, body, ssl)]
 
     if opts.url_style == PATH:
-        servers.append(_server(opts, f"{domain} www.{domain}", _site_body(root, ssl, csp=opts.csp), ssl))
+        servers.append(
+            _server(opts, f"{domain} www.{domain}", _site_body(root, ssl, csp=opts.csp, admin_csp=opts.admin_csp), ssl)
+        )
         return servers
 
     cors = cors_variable(domain)
     servers.append(
-        _server(opts, f"{domain} www.{domain}", _site_body(f"{root}/{opts.root_slug}", ssl, cors, opts.csp), ssl)
+        _server(
+            opts,
+            f"{domain} www.{domain}",
+            _site_body(f"{root}/{opts.root_slug}", ssl, cors, opts.csp, opts.admin_csp),
+            ssl,
+        )
     )
     servers.append(_server(opts, f"{opts.root_slug}.{domain}", [f"return 301 {scheme}://{domain}$request_uri;"], ssl))
     slug_host = rf'"~^(?<un_slug>[a-z0-9-]{{2,40}})\.{esc}$"'
-    servers.append(_server(opts, slug_host, _site_body(f"{root}/$un_slug", ssl, cors, opts.csp), ssl))
+    servers.append(_server(opts, slug_host, _site_body(f"{root}/$un_slug", ssl, cors, opts.csp, opts.admin_csp), ssl))
     servers.append(_server(opts, rf'"~\.{esc}$"', ["# Any other name under the domain.", "return 404;"], ssl))
     return servers
 

@@ -29,7 +29,10 @@ from union_network.read.yamlsrc import YamlError, load_yaml
 #: Fields of an org's own card that only the web team changes, with their defaults.
 PROTECTED_FIELDS: dict[str, Any] = {"slug": None, "parent": None, "kind": None, "moderation": "auto", "editors": []}
 
-SYNTAXES = ("github", "gitlab")
+SYNTAXES = ("github", "gitlab", "gitea")
+#: Where each host looks for the file (the CLI's default target, relative to the repository's top)
+CODEOWNERS_PATHS = {"github": "CODEOWNERS", "gitlab": "CODEOWNERS", "gitea": ".gitea/CODEOWNERS"}
+_GITEA_SPECIAL = set(".+*?()|[]{}^$\\")
 GITLAB_SECTION = "union-network"
 
 
@@ -68,6 +71,8 @@ def codeowners_text(
         "# The last matching rule wins: `*` first (the federation's web team), then",
         "# each organisation's folder (its editors).",
     ]
+    if syntax == "gitea":
+        return "\n".join(lines[:3] + gitea_rules(network, prefix, web_team, web_team_everywhere)) + "\n"
     if syntax == "gitlab":
         # GitLab applies the last matching rule *of every section*: rules split over several
         # sections would require the web team's approval for org folders too. One section keeps
@@ -84,6 +89,37 @@ def codeowners_text(
         folder = org_folder(org.slug, root_slug)
         lines.append(f"/{prefix}{folder} {' '.join(editors)}")
     return "\n".join(lines) + "\n"
+
+
+def _gitea_escape(path: str) -> str:
+    """A literal path in a Gitea rule: each regexp metacharacter gets two backslashes before it
+    (the file's own escaping turns them into the one backslash the regexp needs)."""
+    return "".join("\\\\" + c if c in _GITEA_SPECIAL else c for c in path)
+
+
+def gitea_rules(network: Network, prefix: str, web_team: str, web_team_everywhere: bool) -> list[str]:
+    """Gitea's CODEOWNERS (``.gitea/CODEOWNERS``): each rule is a Go regexp matched against the whole
+    path, and *every* matching rule adds its owners (no "last rule wins"). So the web team gets a
+    negative rule (``!``: every file except the folders of orgs with editors), and each such folder
+    a rule for its editors."""
+    root_slug = network.registry.root.slug
+    owned = [org for org in network.registry if org.card.editors]
+    folders = [_gitea_escape(org_folder(org.slug, root_slug).rstrip("/")) for org in owned]
+    lines = [
+        "# Gitea syntax: Go regexps over the whole path; every matching rule adds its owners,",
+        "# so the web team's rule is negative (`!`): every file outside the editors' folders.",
+    ]
+    base = _gitea_escape(prefix)
+    if web_team_everywhere or not folders:
+        lines.append(f".* {web_team}")
+    else:
+        lines.append(f"!{base}({'|'.join(folders)})/.* {web_team}")
+    for org, folder in zip(owned, folders, strict=True):
+        editors = list(dict.fromkeys(org.card.editors))
+        if web_team_everywhere and web_team not in editors:
+            editors.append(web_team)
+        lines.append(f"{base}{folder}/.* {' '.join(editors)}")
+    return lines
 
 
 # -- git -----------------------------------------------------------------------------

@@ -109,6 +109,7 @@ class Preview:
         self.state = PreviewState()
         # The header nginx-config sends too (the pages carry the same policy in a <meta>).
         self.csp = csp_policy(video_hosts(self.root_dir), f"http://{self.host}", header=True)
+        self.admin_csp = _admin_csp(self.config_file)  # the web editor's own policy at /admin/, as nginx-config
         self._changed = threading.Event()
         self._stop = threading.Event()
 
@@ -205,6 +206,20 @@ _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 MAX_PATH = 2048  # longer request paths are refused (414); the sites' own are far shorter
 
 
+#: The web editor's pages: ``/admin/`` of a site (``/<slug>/admin/`` with ``url_style: path``).
+ADMIN_PATH = re.compile(r"^/(?:[a-z0-9-]+/)?admin/")
+
+
+def _admin_csp(config_file: Path) -> str:
+    """The web editor's policy (features/admin.py) when the network configures one, else ""."""
+    from union_network.core.problems import Problems
+    from union_network.features.admin import admin_csp
+    from union_network.read.options import read_options
+
+    options = read_options(config_file, Problems(root=config_file.parent))
+    return admin_csp(options.editor) if options is not None and options.editor else ""
+
+
 def preview_host(host_header: str | None) -> str | None:
     """The host name of a request to the preview (``localhost``, ``127.0.0.1``,
     ``<slug>.localhost``, with any port), else None: other names (a DNS-rebinding
@@ -262,7 +277,8 @@ def make_handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
             if content_type.startswith("text/html"):
-                self.send_header("Content-Security-Policy", preview.csp)
+                admin = preview.admin_csp and ADMIN_PATH.match(self.path)
+                self.send_header("Content-Security-Policy", preview.admin_csp if admin else preview.csp)
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(body)

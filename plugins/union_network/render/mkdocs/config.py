@@ -18,3 +18,4 @@ class UnionNetworkConfig(Config):
     web_team = c.Optional(c.Type(str))
     categories = c.Type(dict, default=dict(DEFAULT_CATEGORIES))
     maturity = c.Choice(["public", "hidden", "off", False], default="hidden")  # YAML reads a bare «off» as false
+    editor = c.Optional(c.Type(dict))  # read.options.EditorOptions: the web editor at admin/

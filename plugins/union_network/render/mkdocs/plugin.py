@@ -151,7 +151,8 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
         pictures in a post's text become responsive ``<picture>``s (features.images)."""
         page.title = escaped_text(page.title or "")
         _escape_toc(page.toc)
-        content = sanitize_html(content, self.site_plan.site_url + page.url, self.html_policy)
+        policy = self.html_policy or HtmlPolicy(self.site_plan.site_url, ())
+        content = sanitize_html(content, self.site_plan.site_url + page.url, policy)
         if page.file.src_uri in self.site_plan.own_posts:
             return responsive_body(content, page.url, self.site_plan.pictures)
         return content
