@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
+from click.decorators import FC
 
 from union_network import __version__
 from union_network.build.builder import SiteFailure, build_network, load_and_check, merge_outputs
@@ -46,6 +48,19 @@ config_option = click.option(
     show_default=True,
     help="mkdocs.yml сети; его папка — корень сети.",
 )
+
+jobs_option = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Сколько сайтов собирать одновременно (по умолчанию — по числу ядер).",
+)
+
+
+def folder_option(*decls: str, **attrs: Any) -> Callable[[FC], FC]:
+    """An option that names a folder, given to the command as a Path."""
+    return click.option(*decls, type=click.Path(file_okay=False, path_type=Path), **attrs)
 
 
 def report(problems: Problems) -> None:
@@ -91,19 +106,8 @@ def make_progress(quiet: bool):
 
 @main.command()
 @config_option
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Папка результата (по умолчанию site/ рядом с mkdocs.yml).",
-)
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Сколько сайтов собирать одновременно (по умолчанию — по числу ядер).",
-)
+@folder_option("--out", "out_dir", help="Папка результата (по умолчанию site/ рядом с mkdocs.yml).")
+@jobs_option
 @click.option(
     "--shard",
     callback=parse_shard,
@@ -158,13 +162,7 @@ def build(
 
 @main.command()
 @click.argument("shards", nargs=-1, required=True, type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.option(
-    "--out",
-    "out_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Папка объединённого результата.",
-)
+@folder_option("--out", "out_dir", required=True, help="Папка объединённого результата.")
 def merge(shards: tuple[Path, ...], out_dir: Path) -> None:
     """Объединить результаты запусков build --shard K/N в одну папку."""
     try:
@@ -179,13 +177,7 @@ def merge(shards: tuple[Path, ...], out_dir: Path) -> None:
 @config_option
 @click.option("-p", "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Порт.")
 @click.option("--bind", default="127.0.0.1", show_default=True, help="Адрес, на котором слушать.")
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Сколько сайтов собирать одновременно (по умолчанию — по числу ядер).",
-)
+@jobs_option
 def serve(config_file: Path, port: int, bind: str, jobs: int | None) -> None:
     """Предпросмотр: организации на http://<slug>.localhost:PORT/, корень на http://localhost:PORT/.
 
@@ -449,18 +441,8 @@ def nginx_config_command(
 
 @main.command()
 @config_option
-@click.option(
-    "--site",
-    "site_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Результат сборки (по умолчанию site/ рядом с mkdocs.yml).",
-)
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Дерево для публикации (по умолчанию public/ рядом с mkdocs.yml).",
-)
+@folder_option("--site", "site_dir", help="Результат сборки (по умолчанию site/ рядом с mkdocs.yml).")
+@folder_option("--out", "out_dir", help="Дерево для публикации (по умолчанию public/ рядом с mkdocs.yml).")
 def assemble(config_file: Path, site_dir: Path | None, out_dir: Path | None) -> None:
     """url_style: path — сложить сайты в одно дерево: корневой наверху, остальные в <slug>/."""
     from union_network.core.dates import build_time
