@@ -5,14 +5,18 @@ from __future__ import annotations
 import os
 import sys
 import time
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import click
+from click.decorators import FC
 
 from union_network import __version__
 from union_network.build.builder import SiteFailure, build_network, load_and_check, merge_outputs
 from union_network.cli import russian
+from union_network.core.network import Network
 from union_network.core.problems import InputError, Problems, UnionNetworkError
 from union_network.read.load import load_network
 
@@ -46,6 +50,24 @@ config_option = click.option(
     show_default=True,
     help="mkdocs.yml сети; его папка — корень сети.",
 )
+
+jobs_option = click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Сколько сайтов собирать одновременно (по умолчанию — по числу ядер).",
+)
+
+
+def folder_option(*decls: str, **attrs: Any) -> Callable[[FC], FC]:
+    """An option that names a folder, given to the command as a Path."""
+    return click.option(*decls, type=click.Path(file_okay=False, path_type=Path), **attrs)
+
+
+def out_file_option(**attrs: Any) -> Callable[[FC], FC]:
+    """``--out FILE``: where a command writes its text; ``-`` is the screen."""
+    return click.option("--out", "out_file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), **attrs)
 
 
 def report(problems: Problems) -> None:
@@ -91,19 +113,8 @@ def make_progress(quiet: bool):
 
 @main.command()
 @config_option
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Папка результата (по умолчанию site/ рядом с mkdocs.yml).",
-)
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Сколько сайтов собирать одновременно (по умолчанию — по числу ядер).",
-)
+@folder_option("--out", "out_dir", help="Папка результата (по умолчанию site/ рядом с mkdocs.yml).")
+@jobs_option
 @click.option(
     "--shard",
     callback=parse_shard,
@@ -158,13 +169,7 @@ def build(
 
 @main.command()
 @click.argument("shards", nargs=-1, required=True, type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.option(
-    "--out",
-    "out_dir",
-    required=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Папка объединённого результата.",
-)
+@folder_option("--out", "out_dir", required=True, help="Папка объединённого результата.")
 def merge(shards: tuple[Path, ...], out_dir: Path) -> None:
     """Объединить результаты запусков build --shard K/N в одну папку."""
     try:
@@ -179,13 +184,7 @@ def merge(shards: tuple[Path, ...], out_dir: Path) -> None:
 @config_option
 @click.option("-p", "--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Порт.")
 @click.option("--bind", default="127.0.0.1", show_default=True, help="Адрес, на котором слушать.")
-@click.option(
-    "-j",
-    "--jobs",
-    type=click.IntRange(min=1),
-    default=None,
-    help="Сколько сайтов собирать одновременно (по умолчанию — по числу ядер).",
-)
+@jobs_option
 def serve(config_file: Path, port: int, bind: str, jobs: int | None) -> None:
     """Предпросмотр: организации на http://<slug>.localhost:PORT/, корень на http://localhost:PORT/.
 
@@ -281,6 +280,15 @@ def _fail(messages: list[str], summary: str) -> NoReturn:
     sys.exit(1)
 
 
+def _network_or_fail(config_file: Path, now: datetime, failed: str) -> Network:
+    """The network; on errors they are reported and the command exits 1 with «<failed>: ошибок — N.»."""
+    network, problems = load_network(config_file, now)
+    if problems or network is None:
+        report(problems)
+        _fail([], f"{failed}: ошибок — {len(problems.errors)}.")
+    return network
+
+
 @main.command("new-org")
 @click.argument("slug")
 @config_option
@@ -326,11 +334,8 @@ def new_post_command(slug: str, title: str, config_file: Path, day: str | None, 
 
 @main.command()
 @config_option
-@click.option(
-    "--out",
-    "out_file",
-    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-    help="Куда записать (по умолчанию CODEOWNERS в корне git-репозитория или рядом с mkdocs.yml; - — на экран).",
+@out_file_option(
+    help="Куда записать (по умолчанию CODEOWNERS в корне git-репозитория или рядом с mkdocs.yml; - — на экран)."
 )
 @click.option(
     "--syntax",
@@ -347,10 +352,7 @@ def codeowners(config_file: Path, out_file: Path | None, syntax: str, web_team_e
     from union_network.core.dates import build_time
     from union_network.tools.ownership import CODEOWNERS_PATHS, OwnershipError, codeowners_text, git, repo_prefix
 
-    network, problems = load_network(config_file, build_time())
-    if problems or network is None:
-        report(problems)
-        _fail([], f"CODEOWNERS не записан: ошибок — {len(problems.errors)}.")
+    network = _network_or_fail(config_file, build_time(), "CODEOWNERS не записан")
     root = network.root_dir
     try:
         prefix = repo_prefix(root)
@@ -373,13 +375,7 @@ def codeowners(config_file: Path, out_file: Path | None, syntax: str, web_team_e
 
 @main.command("nginx-config")
 @config_option
-@click.option(
-    "--out",
-    "out_file",
-    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
-    default="-",
-    help="Куда записать (по умолчанию — на экран).",
-)
+@out_file_option(default="-", help="Куда записать (по умолчанию — на экран).")
 @click.option(
     "--root",
     "site_root",
@@ -449,27 +445,14 @@ def nginx_config_command(
 
 @main.command()
 @config_option
-@click.option(
-    "--site",
-    "site_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Результат сборки (по умолчанию site/ рядом с mkdocs.yml).",
-)
-@click.option(
-    "--out",
-    "out_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Дерево для публикации (по умолчанию public/ рядом с mkdocs.yml).",
-)
+@folder_option("--site", "site_dir", help="Результат сборки (по умолчанию site/ рядом с mkdocs.yml).")
+@folder_option("--out", "out_dir", help="Дерево для публикации (по умолчанию public/ рядом с mkdocs.yml).")
 def assemble(config_file: Path, site_dir: Path | None, out_dir: Path | None) -> None:
     """url_style: path — сложить сайты в одно дерево: корневой наверху, остальные в <slug>/."""
     from union_network.core.dates import build_time
     from union_network.plan.layout import assemble_tree
 
-    network, problems = load_network(config_file, build_time())
-    if problems or network is None:
-        report(problems)
-        _fail([], f"Сборка дерева остановлена: ошибок — {len(problems.errors)}.")
+    network = _network_or_fail(config_file, build_time(), "Сборка дерева остановлена")
     if network.options.url_style != "path":
         _fail(
             [
@@ -526,10 +509,7 @@ def report_command(config_file: Path, scope: str | None, csv_out: Path | None, f
     from union_network.features.maturity import assess, scope_of
 
     now = build_time()
-    network, problems = load_network(config_file, now)
-    if problems or network is None:
-        report(problems)
-        _fail([], f"Отчёт не построен: ошибок — {len(problems.errors)}.")
+    network = _network_or_fail(config_file, now, "Отчёт не построен")
     if scope is not None and scope not in network.registry.orgs:
         raise click.BadParameter(f"нет организации «{scope}» в реестре", param_hint="--org")
     assessments = assess(network)

@@ -8,6 +8,7 @@ Schemas in ``schema/`` that editors' IDEs use are generated from them
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date, datetime, time
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo
@@ -42,22 +43,20 @@ def check_slug(value: str) -> str:
     return value
 
 
-def _url(value: str) -> str:
-    if not _URL_RE.match(value):
-        raise ValueError(f"это не адрес сайта (нужен http:// или https://): {value!r}")
-    return value
+def matching(pattern: re.Pattern[str], message: str) -> Callable[[str], str]:
+    """A validator: the value if ``pattern`` matches it, else ValueError(``message``; ``{value!r}`` is the value)."""
+
+    def check(value: str) -> str:
+        if not pattern.match(value or ""):
+            raise ValueError(message.format(value=value))
+        return value
+
+    return check
 
 
-def _email(value: str) -> str:
-    if not _EMAIL_RE.match(value):
-        raise ValueError(f"это не адрес электронной почты: {value!r}")
-    return value
-
-
-def check_owner(value: str) -> str:
-    if not OWNER_RE.match(value or ""):
-        raise ValueError(f"{value!r} — не имя пользователя или группы Git: нужно @имя или @группа/команда")
-    return value
+_url = matching(_URL_RE, "это не адрес сайта (нужен http:// или https://): {value!r}")
+_email = matching(_EMAIL_RE, "это не адрес электронной почты: {value!r}")
+check_owner = matching(OWNER_RE, "{value!r} — не имя пользователя или группы Git: нужно @имя или @группа/команда")
 
 
 def _text(value: Any) -> Any:

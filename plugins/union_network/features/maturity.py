@@ -205,13 +205,19 @@ class Activity:
 
 
 @dataclass(frozen=True)
-class Assessment:
+class OrgHead:
+    """Who a report row is about: the first columns of the dashboard and of the registry."""
+
     slug: str
     name: str
     short_name: str
     kind: str
     kind_label: str
     parent: str | None
+
+
+@dataclass(frozen=True)
+class Assessment(OrgHead):
     depth: int
     members: int | None
     checks: tuple[Check, ...]

@@ -17,7 +17,7 @@ from union_network.core.models import KIND_LABELS, SOCIAL_LABELS
 from union_network.core.network import Registry
 from union_network.core.siteplan import Page, SitePlan
 from union_network.core.urls import UrlScheme
-from union_network.features.maturity import scope_of
+from union_network.features.maturity import OrgHead, scope_of
 from union_network.plan.planner import Planner
 from union_network.write.assets import use_asset
 from union_network.write.spreadsheet import excel_csv
@@ -60,13 +60,7 @@ class SocialLink:
 
 
 @dataclass(frozen=True)
-class RegistryRow:
-    slug: str
-    name: str
-    short_name: str
-    kind: str
-    kind_label: str
-    parent: str | None
+class RegistryRow(OrgHead):
     parent_name: str | None
     members: int | None
     site: str

@@ -19,10 +19,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from union_network.core.network import Post
-from union_network.core.siteplan import Feed, Item, ListPage, Page, SitePlan
+from union_network.core.siteplan import Feed, Page, SitePlan
 from union_network.features.jsonfeed import json_path, render_json_feed
 from union_network.plan.flow import feed_window
-from union_network.plan.planner import Planner
+from union_network.plan.planner import Planner, paginate
 from union_network.write.feeds import FeedFile, render_atom, render_rss
 
 TEMPLATE_LIST = "un-list.html"
@@ -60,29 +60,6 @@ def by_category(posts: list[Post], keys: list[str]) -> dict[str, list[Post]]:
         if chosen:
             out[key] = chosen
     return out
-
-
-def paginate(folder: str, kind: str, title: str, items: list[Item], feed: Feed, size: int) -> list[ListPage]:
-    chunks = [items[i : i + size] for i in range(0, len(items), size)] or [[]]
-    total = len(chunks)
-
-    def url(n: int) -> str:
-        return folder if n == 1 else f"{folder}page/{n}/"
-
-    return [
-        ListPage(
-            kind=kind,
-            src_uri=f"{url(n)}index.md",
-            title=title if n == 1 else f"{title} — страница {n}",
-            items=tuple(chunk),
-            number=n,
-            pages=total,
-            prev_url=url(n - 1) if n > 1 else None,
-            next_url=url(n + 1) if n < total else None,
-            feed=feed,
-        )
-        for n, chunk in enumerate(chunks, start=1)
-    ]
 
 
 def _topics(planner: Planner, plan: SitePlan, posts: list[Post], network: bool) -> tuple[Topic, ...]:

@@ -234,7 +234,9 @@ def news_section(planner: Planner, plan: SitePlan) -> None:
         plan.add_file(feed.rss, render_rss, FeedFile(plan.ref, feed))
         plan.add_file(feed.atom, render_atom, FeedFile(plan.ref, feed))
         plan.counts["feeds"] += 2
-        for i, page in enumerate(paginate(kind, planner.items(posts), feed, options.per_page)):
+        for i, page in enumerate(
+            paginate(f"{kind}/", kind, LIST_TITLES[kind], planner.items(posts), feed, options.per_page)
+        ):
             plan.add_page(
                 Page(page.src_uri, page.title, TEMPLATE_LIST, page, searchable=False),
                 LIST_TITLES[kind] if i == 0 else None,
@@ -250,18 +252,19 @@ def members_section(planner: Planner, plan: SitePlan) -> None:
         plan.add_page(Page("orgs/index.md", MEMBERS_TITLE, TEMPLATE_MEMBERS, plan.members), MEMBERS_TITLE)
 
 
-def paginate(kind: str, items: list[Item], feed: Feed, size: int) -> list[ListPage]:
+def paginate(folder: str, kind: str, title: str, items: list[Item], feed: Feed, size: int) -> list[ListPage]:
+    """List pages of ``size`` items under ``folder`` (``folder``, ``folder/page/2/`` …); one empty page if none."""
     chunks = [items[i : i + size] for i in range(0, len(items), size)] or [[]]
     total = len(chunks)
 
     def url(n: int) -> str:
-        return f"{kind}/" if n == 1 else f"{kind}/page/{n}/"
+        return folder if n == 1 else f"{folder}page/{n}/"
 
     return [
         ListPage(
             kind=kind,
-            src_uri=f"{kind}/index.md" if n == 1 else f"{kind}/page/{n}/index.md",
-            title=LIST_TITLES[kind] if n == 1 else f"{LIST_TITLES[kind]} — страница {n}",
+            src_uri=f"{url(n)}index.md",
+            title=title if n == 1 else f"{title} — страница {n}",
             items=tuple(chunk),
             number=n,
             pages=total,

@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from union_network.core.models import SOCIAL_LABELS
+from union_network.core.models import SOCIAL_LABELS, matching
 from union_network.core.problems import Problems
 from union_network.read.yamlfile import read_model
 
@@ -58,16 +58,14 @@ _FAMILY_RE = re.compile(r"^[A-Za-z0-9 _-]+$")
 _HOST_RE = re.compile(r"^[a-z0-9-]+(\.[a-z0-9-]+)+$")
 
 
+_hex_form = matching(_HEX_RE, "цвет {value!r}: нужен вид #RRGGBB")
+
+
 def _hex(value: str) -> str:
-    if not _HEX_RE.match(value or ""):
-        raise ValueError(f"цвет {value!r}: нужен вид #RRGGBB")
-    return value.upper()
+    return _hex_form(value).upper()
 
 
-def _family(value: str) -> str:
-    if not _FAMILY_RE.match(value or ""):
-        raise ValueError(f"имя шрифта {value!r}: только латинские буквы, цифры, пробел и дефис")
-    return value
+_family = matching(_FAMILY_RE, "имя шрифта {value!r}: только латинские буквы, цифры, пробел и дефис")
 
 
 def _asset(value: str) -> str:
@@ -77,10 +75,7 @@ def _asset(value: str) -> str:
     return value
 
 
-def _host(value: str) -> str:
-    if not _HOST_RE.match(value or ""):
-        raise ValueError(f"{value!r}: нужно имя сайта, например rutube.ru")
-    return value
+_host = matching(_HOST_RE, "{value!r}: нужно имя сайта, например rutube.ru")
 
 
 Hex = Annotated[str, AfterValidator(_hex)]
