@@ -35,6 +35,7 @@ from typing import Any
 import ada_url
 import nh3
 
+from union_network.core.models import FrontMatter
 from union_network.core.problems import Problems
 from union_network.enforce.content_rules import ContentRules
 from union_network.enforce.text import plain_text
@@ -280,25 +281,9 @@ def escaped_text(value: object) -> str:
     return html.escape(plain_text(str(value)), quote=True)
 
 
-#: Front matter keys of pages and posts that reach templates (DESIGN §4, plus a page's description).
-META_KEYS = frozenset(
-    {
-        "title",
-        "description",
-        "date",
-        "summary",
-        "categories",
-        "tags",
-        "reach",
-        "support",
-        "broadcast",
-        "draft",
-        "event",
-        "image",
-        "image_alt",
-        "author",
-    }
-)
+#: Front matter keys of pages and posts that reach templates: the post's fields (DESIGN §4, from the
+#: model) plus a page's description and author.
+META_KEYS = frozenset(FrontMatter.model_fields) | {"description", "author"}
 #: Front matter strings Material prints without escaping (``<title>``, ``<meta content="…">``, nav).
 RAW_IN_THEME = ("title", "description", "author")
 
