@@ -93,8 +93,14 @@ def take(browser, server) -> None:
         context = browser.new_context(
             viewport={"width": width, "height": height}, device_scale_factor=1, is_mobile=phone, has_touch=phone
         )
+        for site in sorted(p.name for p in server.out.iterdir() if p.is_dir()):
+            server.serve_public_origin(context, site)  # pictures come from their canonical site, as in production
         page = context.new_page()
         page.goto(server.url(slug, path), wait_until="networkidle")
+        if full:  # lazy pictures below the fold load as a reader scrolls to them
+            page.mouse.wheel(0, 100_000)
+            page.wait_for_load_state("networkidle")
+            page.mouse.wheel(0, -100_000)
         page.screenshot(path=str(SHOTS / name), full_page=full)
         context.close()
         print(f"{SHOTS.relative_to(ROOT) / name}: {server.url(slug, path)}")
