@@ -1,0 +1,238 @@
+"""Proof of equivalence (issue 14, item 5): whatever changed, an incremental build gives, byte for byte,
+what a clean build of the same input gives (every file of every site: pages, feeds, sitemaps, the
+network's search index under the root site, the manifest).
+
+The clean build is ``full`` (no fingerprints) with an empty cache folder, so nothing the incremental
+builds kept (news index, routes, picture derivatives) can leak into it.
+
+1. Every kind of change (beyond the nine of test_incremental.py), each from one base build restored per case.
+2. A seeded random sequence of 200 edits on a generated network, built after every batch of 1–4 edits and
+   compared with a clean build every few builds and at the end; a few invalid edits on the way must fail
+   and leave the published output as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import editgen as g
+import pytest
+from conftest import EPOCH
+
+from union_network.build.builder import build_network
+from union_network.core.problems import InputError
+from union_network.render.mkdocs.render import MkDocsRenderer
+
+
+def incremental(cfg: Path, out: Path) -> list[str]:
+    return build_network(cfg, MkDocsRenderer, out).built
+
+
+def clean(cfg: Path, out: Path) -> None:
+    """A clean build: full, into an empty folder, with an empty cache."""
+    shutil.rmtree(out.parent / f".{out.name}-cache", ignore_errors=True)
+    for stale in out.parent.glob(f".{out.name}.gen-*"):
+        shutil.rmtree(stale)
+    if out.is_symlink():
+        out.unlink()
+    build_network(cfg, MkDocsRenderer, out, full=True, cache_dir=out.parent / f".{out.name}-cache")
+
+
+# -- 1. every kind of change ---------------------------------------------------------------------
+def base_net() -> g.Net:
+    """fed › terr › prim, fed › terr2 › prim2; per_page 3 (prim's news has 3 pages), feed_size 5."""
+    orgs = {
+        "fed": g.base_org("fed", "federation", None),
+        "terr": g.base_org("terr", "territorial", "fed"),
+        "prim": g.base_org("prim", "primary", "terr"),
+        "terr2": g.base_org("terr2", "territorial", "fed"),
+        "prim2": g.base_org("prim2", "primary", "terr2"),
+    }
+    net = g.Net("fed", orgs, per_page=3, feed_size=5)
+    orgs["terr2"].card["moderation"] = "review"
+    orgs["terr"].card["contacts"] = {"phone": "+7 900 000-00-01"}
+    orgs["prim"].pages["about.md"] = g.page("О нас")
+    orgs["prim"].files["images/f.png"] = g.png((200, 30, 30))
+    orgs["fed"].posts = {
+        "support": g.post("Поддержим", "2026-04-01", support=True, broadcast=True),
+        "fed-news": g.post("Федерация", "2026-03-01"),
+    }
+    orgs["terr"].posts = {
+        "broadcast": g.post("Всем первичкам", "2026-02-10T10:00:00", broadcast=True),
+        "terr-news": g.post("Территория", "2026-05-01", categories=["actions"]),
+    }
+    orgs["prim"].posts = {
+        "a": g.post("Собрание", "2026-01-05", categories=["meetings"], reach="federation"),
+        "b": g.post("Январская", "2026-01-10", tags=["зарплата"]),
+        "c": g.post("Февральская", "2026-02-03"),
+        "self": g.post("Только у нас", "2026-02-20", reach="self"),
+        "e": g.post("Семинар", "2026-03-02", event={"start": "2026-06-10T10:00:00+03:00", "place": "Зал"}),
+        "f": g.post("С фото", "2026-03-15", image="images/f.png", image_alt="Красный прямоугольник"),
+        "draft": g.post("Черновик", "2026-03-20", draft=True),
+        "g": g.post("Апрельская", "2026-04-05", reach="parent"),
+        "future": g.post("Будущее", "2026-07-01"),
+    }
+    orgs["prim2"].posts = {
+        "p2-a": g.post("Вторая", "2026-01-06"),
+        "p2-b": g.post("На проверку", "2026-02-06", reach="federation"),
+    }
+    return net
+
+
+def posts(net: g.Net, slug: str) -> dict:
+    return net.orgs[slug].posts
+
+
+def move_post(net: g.Net) -> None:
+    posts(net, "prim2")["c"] = posts(net, "prim").pop("c")
+
+
+def add_image(net: g.Net) -> None:
+    net.orgs["prim"].files["images/c.png"] = g.png((10, 120, 200))
+    posts(net, "prim")["c"].update(image="images/c.png", image_alt="Синий прямоугольник")
+
+
+def add_org(net: g.Net) -> None:
+    net.orgs["prim4"] = g.base_org("prim4", "primary", "terr2")
+    posts(net, "prim4")["first"] = g.post("Мы здесь", "2026-05-05", reach="federation")
+
+
+def delete_org(net: g.Net) -> None:
+    del net.orgs["prim2"]
+    net.normalize()
+
+
+def add_document(net: g.Net) -> None:
+    net.orgs["prim"].files["documents/ustav.pdf"] = g.pdf("устав")
+    net.orgs["prim"].pages["about.md"] += "\n[Устав](documents/ustav.pdf)\n"
+
+
+CASES: dict[str, Callable[[g.Net], object]] = {
+    "a post's date moves it to another month and list page": lambda n: posts(n, "prim")["b"].update(
+        date="2026-05-20"
+    ),
+    "a post's date moves it into the future": lambda n: posts(n, "prim")["c"].update(date="2026-06-20"),
+    "a post dated in the future is added": lambda n: posts(n, "prim").update(
+        later=g.post("Позже", "2026-06-01T18:00:00+03:00")
+    ),
+    "a newest post shifts every list page": lambda n: posts(n, "prim").update(top=g.post("Свежая", "2026-05-30")),
+    "reach self -> federation": lambda n: posts(n, "prim")["self"].update(reach="federation"),
+    "reach federation -> self": lambda n: posts(n, "prim")["a"].update(reach="self"),
+    "support on": lambda n: posts(n, "prim")["c"].update(support=True),
+    "support off": lambda n: posts(n, "fed")["support"].pop("support"),
+    "broadcast on": lambda n: posts(n, "terr")["terr-news"].update(broadcast=True),
+    "broadcast off": lambda n: posts(n, "terr")["broadcast"].pop("broadcast"),
+    "categories and tags changed": lambda n: posts(n, "prim")["b"].update(categories=["bargaining"], tags=["новое"]),
+    "an event added": lambda n: posts(n, "prim")["c"].update(
+        event={"start": "2026-06-05T10:00:00+03:00", "end": "2026-06-05T12:00:00+03:00"}
+    ),
+    "an event moved": lambda n: posts(n, "prim")["e"]["event"].update(start="2026-05-10T10:00:00+03:00"),
+    "an event removed": lambda n: posts(n, "prim")["e"].pop("event"),
+    "a picture added": add_image,
+    "a picture replaced (same name, new bytes)": lambda n: n.orgs["prim"].files.update(
+        {"images/f.png": g.png((30, 200, 30))}
+    ),
+    "a picture's text alternative changed": lambda n: posts(n, "prim")["f"].update(image_alt="Другое описание"),
+    "a draft published": lambda n: posts(n, "prim")["draft"].pop("draft"),
+    "a post made draft": lambda n: posts(n, "prim")["a"].update(draft=True),
+    "a post moved to another org's folder": move_post,
+    "an org page added": lambda n: n.orgs["prim"].pages.update({"contacts.md": g.page("Контакты")}),
+    "an org page edited": lambda n: n.orgs["prim"].pages.update({"about.md": g.page("О нас", "Новый текст.")}),
+    "an org page deleted": lambda n: n.orgs["prim"].pages.pop("about.md"),
+    "the home page edited": lambda n: n.orgs["terr"].pages.update({"index.md": g.page("Теркомитет", "Привет.")}),
+    "a document added and linked": add_document,
+    "moderation promote": lambda n: n.orgs["terr2"].moderation.update(promote=["prim2/p2-b"]),
+    "moderation hide, then the file removed": lambda n: n.orgs["fed"].moderation.clear(),  # see base_case
+    "card moderation: review on": lambda n: n.orgs["terr"].card.update(moderation="review"),
+    "card moderation: review off": lambda n: n.orgs["terr2"].card.pop("moderation"),
+    "contacts changed": lambda n: n.orgs["terr"].card.update(contacts={"email": "terr@net.example"}),
+    "social links changed": lambda n: n.orgs["prim"].card.update(social={"vk": "https://vk.com/prim"}),
+    "a new org added": add_org,
+    "an org deleted": delete_org,
+    "feed_size changed": lambda n: setattr(n, "feed_size", 2),
+    "per_page changed": lambda n: setattr(n, "per_page", 2),
+}
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory) -> tuple[Path, Path, g.Net, dict[str, str]]:
+    """(work folder, snapshot, the network, the digest of its output): ``work/net`` and its first build
+    ``work/inc``, kept as a snapshot each case copies back to the same place (same paths and mtimes)."""
+    folder = tmp_path_factory.mktemp("equivalence")
+    work, snapshot = folder / "work", folder / "snapshot"
+    net = base_net()
+    net.orgs["fed"].moderation = {"hide": ["prim/g"]}  # for "moderation hide, then the file removed"
+    g.sync(work / "net", net.files())
+    with pytest.MonkeyPatch.context() as mp:  # conftest's fixed build time is set per test, after this
+        mp.setenv("SOURCE_DATE_EPOCH", EPOCH)
+        incremental(work / "net/mkdocs.yml", work / "inc")
+    shutil.copytree(work, snapshot, symlinks=True)
+    return work, snapshot, net, g.digest(work / "inc")
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_every_kind_of_change_gives_what_a_clean_build_gives(base, case):
+    work, snapshot, net, before = base
+    shutil.rmtree(work)
+    shutil.copytree(snapshot, work, symlinks=True)
+    cfg = work / "net/mkdocs.yml"
+    changed = net.copy()
+    CASES[case](changed)
+    assert g.sync(work / "net", changed.files())
+    built = incremental(cfg, work / "inc")
+    clean(cfg, work / "clean")
+    assert g.digest(work / "clean") != before, "the change shows nowhere: the case tests nothing"
+    assert not (diff := g.differences(work / "inc", work / "clean")), f"{case} (rebuilt {built}):\n" + "\n".join(diff)
+
+
+# -- 2. a random sequence of edits -------------------------------------------------------------------
+SEED = int(os.environ.get("UN_EQUIV_SEED", "14"))
+EDITS = int(os.environ.get("UN_EQUIV_EDITS", "200"))
+CHECK_EVERY = 5  # builds between comparisons with a clean build
+INVALID = 0.04  # share of batches that first try an invalid edit
+
+
+def test_a_random_sequence_of_edits_gives_what_clean_builds_give(tmp_path):
+    rng = random.Random(SEED)
+    net = g.small_net(SEED)
+    root, out = tmp_path / "net", tmp_path / "inc"
+    cfg = root / "mkdocs.yml"
+    g.sync(root, net.files())
+    incremental(cfg, out)
+    done, builds, since_check, step = 0, 0, [], 0
+    kinds: set[str] = set()
+    while done < EDITS:
+        step += 1
+        if rng.random() < INVALID:
+            published = g.digest(out)
+            broken = g.invalid_edit(net, root, rng)
+            with pytest.raises(InputError):
+                incremental(cfg, out)
+            assert g.digest(out) == published, f"seed {SEED}, step {step}: {broken} changed the published output"
+            since_check.append(f"step {step}: {broken} (failed as it must; then undone)")
+            g.sync(root, net.files())
+        batch = [g.random_edit(net, rng) for _ in range(min(rng.randint(1, 4), EDITS - done))]
+        done += len(batch)
+        kinds.update(b.split(":")[0] for b in batch)
+        since_check += [f"step {step}: {b}" for b in batch]
+        g.sync(root, net.files())
+        built = incremental(cfg, out)
+        since_check.append(f"step {step}: rebuilt {built}")
+        builds += 1
+        if builds % CHECK_EVERY == 0 or done >= EDITS:
+            clean(cfg, tmp_path / "clean")
+            diff = g.differences(out, tmp_path / "clean")
+            assert not diff, (
+                f"seed {SEED} (UN_EQUIV_SEED), step {step}, {done} edits: the incremental output differs from a "
+                "clean build.\nEdits since the last good checkpoint:\n  "
+                + "\n  ".join(since_check)
+                + "\nDifferences:\n"
+                + "\n".join(diff)
+            )
+            since_check = []
+    assert builds >= EDITS // 4
+    assert len(kinds) >= len(g.EDITS) - 3, f"seed {SEED}: only {sorted(kinds)}"
