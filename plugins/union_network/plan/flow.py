@@ -190,17 +190,17 @@ def sites_of_post(old: PostTrace | None, new: PostTrace | None, trees: tuple[Tre
     if not any(v.published for v in versions):
         return sites
     routed = old is None or new is None or old.key != new.key or old.org != new.org
-    for version, tree in ((old, old_tree), (new, new_tree)):
-        if version is None:
+    for seen, tree in ((old, old_tree), (new, new_tree)):
+        if seen is None:
             continue
         if routed:
-            sites.update(tree.ancestors(version.org))
+            sites.update(tree.ancestors(seen.org))
         else:
-            sites.update(version.reached)
-            if version.support and (root := tree.root()) is not None:
+            sites.update(seen.reached)
+            if seen.support and (root := tree.root()) is not None:
                 sites.add(root)
-        if version.broadcast:
-            sites.update(tree.descendants(version.org))
+        if seen.broadcast:
+            sites.update(tree.descendants(seen.org))
     return sites
 
 
