@@ -78,7 +78,7 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     cache_hits: int = 0
     cache_misses: int = 0
-    planned: int = 0  # sites planned and fingerprinted: those the changes could reach
+    planned: list[str] = field(default_factory=list)  # sites planned and fingerprinted: those the changes reach
 
 
 Progress = Callable[[int, int | None, SitePlan, float], None]  # done, total (once known), site, seconds
@@ -361,7 +361,7 @@ class _Rendered:
 
     fingerprints: dict[str, str] = field(default_factory=dict)
     counts: dict[str, tuple[int, int]] = field(default_factory=dict)  # slug -> (posts, feeds)
-    planned: int = 0  # sites planned and fingerprinted (the others were out of the change's reach)
+    planned: list[str] = field(default_factory=list)  # sites planned (the others were out of the change's reach)
     uncarried: list[str] = field(default_factory=list)  # unchanged sites not yet linked into the stage
     changed: int = 0
 
@@ -403,7 +403,7 @@ def _render_changed(
                     done.carry(stage)
                 continue
             plan = _plan(checked, slug)
-            done.planned += 1
+            done.planned.append(slug)
             done.fingerprints[slug] = fingerprinter.site(plan)
             done.counts[slug] = (plan.counts["posts"], plan.counts["feeds"])
             if previous.get(slug) == done.fingerprints[slug] and published and (published / slug).is_dir():
@@ -479,6 +479,7 @@ def _remember(
     done: _Rendered,
     result: BuildResult,
     folders: dict[str, FolderState] | None,
+    scope: Scope,
 ) -> None:
     """What the fast path needs to skip the next build: what was built from what, valid until when;
     and what the next build needs to plan only what its changes reach (build/changes.py)."""
@@ -490,7 +491,7 @@ def _remember(
         memory.forget()
     else:
         sites = {slug: (done.fingerprints[slug], *done.counts[slug]) for slug in slugs}
-        memory.save(network, checked.planner.routes.reached, folders, _context(job), sites, next_change)
+        memory.save(network, checked.planner.routes.reached, folders, _context(job), sites, next_change, scope)
     _write_state(
         job.state_file,
         {
@@ -553,10 +554,10 @@ def build_network(
         if strict and result.warnings:
             raise SiteFailure("*", "strict", result.warnings)
         _publish(stage, slugs, shard, done, result)
-        _remember(job, checked, slugs, done, result, folders)
+        _remember(job, checked, slugs, done, result, folders, scope)
     result.built.sort()
     result.sites = len(slugs)
-    result.planned = done.planned
+    result.planned = sorted(done.planned)
     result.posts = sum(posts for posts, _ in done.counts.values())
     result.feeds = sum(feeds for _, feeds in done.counts.values())
     result.seconds = time.monotonic() - started

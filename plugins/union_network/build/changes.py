@@ -102,6 +102,8 @@ class Scope:
 
     sites: set[str] | None
     reasons: list[str] = field(default_factory=list)
+    news_changed: set[str] = field(default_factory=set)  # orgs whose posts were compared
+    rerouted: bool = False  # cards or moderation changed: any post's route may have changed
 
 
 class BuildMemory:
@@ -181,21 +183,25 @@ class BuildMemory:
         sites: set[str] = set()
         reasons: list[str] = []
         news_changed: set[str] = set()
+        rerouted = False
         for slug in sorted(set(old) | set(new)):
             before, org = old.get(slug), new.get(slug)
             if before is None or org is None:
                 sites |= sites_of_org(slug, trees)
                 reasons.append(f"{slug}: организация {'добавлена' if before is None else 'удалена'}")
                 news_changed.add(slug)
+                rerouted = True
                 continue
             folder = _rel(org.folder, network.root_dir)
             files = folders[slug]
             if before.folder != folder or before.parent != org.parent or before.card != card_digest(network, slug):
                 sites |= sites_of_org(slug, trees)
                 reasons.append(f"{slug}: карточка")
+                rerouted = True
             if before.moderation != moderation_digest(network, slug):
                 sites |= sites_of_org(slug, trees, down=False)
                 reasons.append(f"{slug}: модерация")
+                rerouted = True
             if before.files.assets != files.assets:  # pictures its posts show elsewhere
                 sites |= sites_of_org(slug, trees)
                 reasons.append(f"{slug}: файлы")
@@ -216,7 +222,7 @@ class BuildMemory:
                 if before_trace != after:
                     sites |= sites_of_post(before_trace, after, trees)
                     reasons.append(f"{path}: новость")
-        return Scope(sites & set(new), reasons)
+        return Scope(sites & set(new), reasons, news_changed, rerouted)
 
     # -- remembering -----------------------------------------------------------------------
     def save(
@@ -227,8 +233,12 @@ class BuildMemory:
         context: Mapping[str, str],
         sites: Mapping[str, tuple[str, int, int]],
         valid_until: datetime | None,
+        scope: Scope | None = None,
     ) -> None:
-        """Remember the build just published: ``sites`` is slug -> (fingerprint, posts, feeds)."""
+        """Remember the build just published: ``sites`` is slug -> (fingerprint, posts, feeds).
+
+        After a build planned from this memory (``scope``) with no card or moderation change, only
+        the posts of the orgs whose news changed are written again; otherwise everything is."""
         root = network.root_dir
         orgs = [
             (
@@ -245,14 +255,25 @@ class BuildMemory:
             for org in network.registry
             if org.slug in sites
         ]
-        posts = []
-        for post in network.posts:
-            t = trace(network, post, reached)
-            posts.append((_rel(post.path, root), t.org, json.dumps(t.key), json.dumps(t.reached), t.digest))
         meta = {**context, "format": FORMAT, "valid_until": valid_until.isoformat() if valid_until else ""}
+        if scope is not None and scope.sites is not None and not scope.rerouted and self.path.is_file():
+            changed = scope.news_changed
+            posts = self._rows(network, reached, (p for p in network.posts if p.org in changed))
+            try:
+                with self._connect() as db:  # one transaction: all or nothing
+                    db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", sorted(meta.items()))
+                    db.execute("DELETE FROM orgs")
+                    db.executemany("INSERT INTO orgs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", orgs)
+                    db.executemany("DELETE FROM posts WHERE org = ?", [(slug,) for slug in sorted(changed)])
+                    db.executemany("INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?, ?)", posts)
+                return
+            except sqlite3.DatabaseError:
+                pass
+        posts = self._rows(network, reached, network.posts)
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
-        tmp.unlink(missing_ok=True)
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.unlink(missing_ok=True)
             db = sqlite3.connect(tmp)
             with db:
                 for statement in SCHEMA:
@@ -265,6 +286,14 @@ class BuildMemory:
         except (sqlite3.DatabaseError, OSError):
             tmp.unlink(missing_ok=True)
             self.forget()
+
+    @staticmethod
+    def _rows(network: Network, reached: Mapping[str, list[str]], posts: Iterable[Post]) -> list[tuple]:
+        rows = []
+        for post in posts:
+            t = trace(network, post, reached)
+            rows.append((_rel(post.path, network.root_dir), t.org, json.dumps(t.key), json.dumps(t.reached), t.digest))
+        return rows
 
     def forget(self) -> None:
         self.path.unlink(missing_ok=True)
