@@ -4,7 +4,8 @@
 documents, moderation) as Python data; :meth:`Net.files` renders it to ``{path: bytes}`` and
 :func:`sync` writes only what differs from the files on disk (and deletes what is gone), as an editor would.
 ``EDITS`` are the kinds of change DESIGN §5 cares about, each a function ``(net, rng) -> description``
-that changes ``net`` validly (or returns ``None`` when it does not apply); ``INVALID`` break one file.
+that changes what ``net`` means, validly (or returns ``None`` when it does not apply);
+:func:`invalid_edit` breaks one file.
 """
 
 from __future__ import annotations
@@ -287,15 +288,19 @@ def change_date(net: Net, rng: random.Random) -> str | None:
     if not (chosen := pick_post(net, rng)):
         return None
     slug, stem, meta = chosen
-    meta["date"] = rng.choice(DAYS) + (f"T{rng.randint(8, 20):02d}:30:00" if rng.random() < 0.3 else "")
+    old = meta["date"]
+    while meta["date"] == old:
+        meta["date"] = rng.choice(DAYS) + (f"T{rng.randint(8, 20):02d}:30:00" if rng.random() < 0.3 else "")
     return f"date of {slug}/{stem} -> {meta['date']}"
 
 
 def change_reach(net: Net, rng: random.Random) -> str | None:
+    """Another reach in effect (no card sets ``news_reach``: no reach means ``parent``)."""
     if not (chosen := pick_post(net, rng)):
         return None
     slug, stem, meta = chosen
-    reach = rng.choice([r for r in REACHES if r != meta.get("reach")])
+    current = meta.get("reach") or "parent"
+    reach = rng.choice([r for r in REACHES if (r or "parent") != current])
     set_or_drop(meta, "reach", reach)
     return f"reach of {slug}/{stem} -> {reach}"
 
@@ -330,8 +335,10 @@ def change_topics(net: Net, rng: random.Random) -> str | None:
     if not (chosen := pick_post(net, rng)):
         return None
     slug, stem, meta = chosen
-    set_or_drop(meta, "categories", rng.sample(CATEGORIES, rng.randint(0, 2)) or None)
-    set_or_drop(meta, "tags", rng.sample(["зарплата", "охрана труда", "молодёжь"], rng.randint(0, 2)) or None)
+    old = (meta.get("categories"), meta.get("tags"))
+    while (meta.get("categories"), meta.get("tags")) == old:
+        set_or_drop(meta, "categories", rng.sample(CATEGORIES, rng.randint(0, 2)) or None)
+        set_or_drop(meta, "tags", rng.sample(["зарплата", "охрана труда", "молодёжь"], rng.randint(0, 2)) or None)
     return f"categories/tags of {slug}/{stem} -> {meta.get('categories')}/{meta.get('tags')}"
 
 
@@ -342,10 +349,12 @@ def change_event(net: Net, rng: random.Random) -> str | None:
     if "event" in meta and rng.random() < 0.4:
         del meta["event"]
         return f"event of {slug}/{stem} removed"
-    day, hour = rng.choice(DAYS), rng.randint(9, 17)
-    meta["event"] = {"start": f"{day}T{hour:02d}:00:00+03:00", "end": f"{day}T{hour + 2:02d}:00:00+03:00"}
-    if rng.random() < 0.5:
-        meta["event"]["place"] = rng.choice(["Дом профсоюзов", "Актовый зал"])
+    old = meta.get("event")
+    while meta.get("event") == old:
+        day, hour = rng.choice(DAYS), rng.randint(9, 17)
+        meta["event"] = {"start": f"{day}T{hour:02d}:00:00+03:00", "end": f"{day}T{hour + 2:02d}:00:00+03:00"}
+        if rng.random() < 0.5:
+            meta["event"]["place"] = rng.choice(["Дом профсоюзов", "Актовый зал"])
     return f"event of {slug}/{stem} -> {meta['event']['start']}"
 
 
@@ -362,6 +371,16 @@ def change_image(net: Net, rng: random.Random) -> str | None:
     org.files[rel] = png((rng.randrange(256), rng.randrange(256), rng.randrange(256)))
     meta["image"], meta["image_alt"] = rel, f"Фото {net.new_name('')}"
     return f"picture of {slug}/{stem} -> {rel} (new bytes)"
+
+
+def rewrite_post(net: Net, rng: random.Random) -> str | None:
+    """The same post in other words: its front matter in another order (what it means is unchanged)."""
+    if not (chosen := pick_post(net, rng)):
+        return None
+    slug, stem, meta = chosen
+    keys = list(meta)
+    net.orgs[slug].posts[stem] = {k: meta[k] for k in keys[1:-1] + keys[:1] + keys[-1:]}
+    return f"front matter of {slug}/{stem} reordered"
 
 
 def move_post(net: Net, rng: random.Random) -> str | None:
@@ -531,6 +550,8 @@ EDITS: dict[str, tuple[Edit, int]] = {
     "change event": (change_event, 3),
     "change image": (change_image, 2),
     "move post": (move_post, 3),
+    # 0 while the manifest keeps a stale fingerprint after such an edit (test_equivalence.KNOWN_FAILURES)
+    "rewrite post": (rewrite_post, 0),
     "change page": (change_page, 3),
     "add document": (add_document, 1),
     "change moderation": (change_moderation, 4),

@@ -153,6 +153,10 @@ CASES: dict[str, Callable[[g.Net], object]] = {
     "social links changed": lambda n: n.orgs["prim"].card.update(social={"vk": "https://vk.com/prim"}),
     "a new org added": add_org,
     "an org deleted": delete_org,
+    "a post rewritten with the same meaning (front matter reordered)": lambda n: posts(n, "prim").update(
+        c=dict(reversed(list(posts(n, "prim")["c"].items())))
+    ),
+    "a post's default reach written out": lambda n: posts(n, "prim")["c"].update(reach="parent"),
     "feed_size changed": lambda n: setattr(n, "feed_size", 2),
     "per_page changed": lambda n: setattr(n, "per_page", 2),
 }
@@ -182,7 +186,27 @@ def restored(base: tuple[Path, Path, g.Net, dict[str, str]]) -> tuple[Path, g.Ne
     return work, net, before
 
 
-@pytest.mark.parametrize("case", list(CASES))
+#: Cases that fail on main as it is, with what fails (strict: a fix makes them pass, and the mark must go).
+MANIFEST_STALE = (
+    "build/changes.py sees no change in a post whose parsed front matter is the same, so its site is not planned "
+    "and its fingerprint in .union-network/manifest.json stays the old one, while a clean build fingerprints the "
+    "folder's new size/mtime (build/fingerprint.py); every page is identical"
+)
+KNOWN_FAILURES = dict.fromkeys(
+    ("a post rewritten with the same meaning (front matter reordered)", "a post's default reach written out"),
+    MANIFEST_STALE,
+)
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(case, marks=pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[case]))
+        if case in KNOWN_FAILURES
+        else case
+        for case in CASES
+    ],
+)
 def test_every_kind_of_change_gives_what_a_clean_build_gives(base, case):
     work, net, before = restored(base)
     cfg = work / "net/mkdocs.yml"
@@ -215,7 +239,7 @@ def test_a_page_left_stale_is_caught(base):
 # -- 2. a random sequence of edits -------------------------------------------------------------------
 SEED = int(os.environ.get("UN_EQUIV_SEED", "14"))
 EDITS = int(os.environ.get("UN_EQUIV_EDITS", "200"))
-CHECK_EVERY = 5  # builds between comparisons with a clean build
+CHECK_EVERY = int(os.environ.get("UN_EQUIV_CHECK_EVERY", "5"))  # builds between comparisons with a clean build
 INVALID = 0.04  # share of batches that first try an invalid edit
 
 
