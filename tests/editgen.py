@@ -295,12 +295,13 @@ def change_date(net: Net, rng: random.Random) -> str | None:
 
 
 def change_reach(net: Net, rng: random.Random) -> str | None:
-    """Another reach in effect (no card sets ``news_reach``: no reach means ``parent``)."""
+    """Another reach in effect (no reach: the card's ``news_reach``, else ``parent``)."""
     if not (chosen := pick_post(net, rng)):
         return None
     slug, stem, meta = chosen
-    current = meta.get("reach") or "parent"
-    reach = rng.choice([r for r in REACHES if (r or "parent") != current])
+    default = net.orgs[slug].card.get("news_reach") or "parent"
+    current = meta.get("reach") or default
+    reach = rng.choice([r for r in REACHES if (r or default) != current])
     set_or_drop(meta, "reach", reach)
     return f"reach of {slug}/{stem} -> {reach}"
 
@@ -462,6 +463,20 @@ def change_contacts(net: Net, rng: random.Random) -> str:
     return f"social links of {slug} changed"
 
 
+def change_card(net: Net, rng: random.Random) -> str:
+    """What a card says about the org's posts and size: ``news_reach`` (the default reach of its posts),
+    ``members``."""
+    slug = rng.choice(sorted(net.orgs))
+    card = net.orgs[slug].card
+    if rng.random() < 0.5:
+        reach = rng.choice([r for r in REACHES if r != card.get("news_reach")])
+        set_or_drop(card, "news_reach", reach)
+        return f"news_reach of {slug} -> {reach}"
+    card["members"] = rng.choice([m for m in (None, 40, 800, 3000) if m != card.get("members")])
+    set_or_drop(card, "members", card["members"])
+    return f"members of {slug} -> {card.get('members')}"
+
+
 def rename_org(net: Net, rng: random.Random) -> str:
     slug = rng.choice(sorted(net.orgs))
     net.orgs[slug].card["short_name"] = f"Орг {net.new_name('')}"
@@ -558,6 +573,7 @@ EDITS: dict[str, tuple[Edit, int]] = {
     "toggle review": (toggle_review, 2),
     "change contacts": (change_contacts, 2),
     "rename org": (rename_org, 2),
+    "change card": (change_card, 2),
     "add org": (add_org, 2),
     "delete org": (delete_org, 1),
     "move org folder": (move_org_folder, 1),

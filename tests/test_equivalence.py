@@ -150,6 +150,10 @@ CASES: dict[str, Callable[[g.Net], object]] = {
     "card moderation: review on": lambda n: n.orgs["terr"].card.update(moderation="review"),
     "card moderation: review off": lambda n: n.orgs["terr2"].card.pop("moderation"),
     "contacts changed": lambda n: n.orgs["terr"].card.update(contacts={"email": "terr@net.example"}),
+    "news_reach changed in a card (its posts' reach, no post touched)": lambda n: n.orgs["prim2"].card.update(
+        news_reach="federation"
+    ),
+    "members changed in a card (social pages become required)": lambda n: n.orgs["prim"].card.update(members=800),
     "social links changed": lambda n: n.orgs["prim"].card.update(social={"vk": "https://vk.com/prim"}),
     "a new org added": add_org,
     "an org deleted": delete_org,
