@@ -161,6 +161,9 @@ CASES: dict[str, Callable[[g.Net], object]] = {
         c=dict(reversed(list(posts(n, "prim")["c"].items())))
     ),
     "a post's default reach written out": lambda n: posts(n, "prim")["c"].update(reach="parent"),
+    "moderation: the root hides a territorial's own post (its dashboard: what rose above it)": lambda n: n.orgs[
+        "fed"
+    ].moderation.update(hide=["prim/g", "terr/terr-news"]),
     "feed_size changed": lambda n: setattr(n, "feed_size", 2),
     "per_page changed": lambda n: setattr(n, "per_page", 2),
 }
@@ -199,6 +202,11 @@ MANIFEST_STALE = (
 KNOWN_FAILURES = dict.fromkeys(
     ("a post rewritten with the same meaning (front matter reordered)", "a post's default reach written out"),
     MANIFEST_STALE,
+)
+KNOWN_FAILURES["moderation: the root hides a territorial's own post (its dashboard: what rose above it)"] = (
+    "a moderation file at A plans A and its ancestors (plan/flow.sites_of_org, down=False), but a decision at "
+    "the parent of the post's org changes the share of that org's posts that rose above it, shown on its own "
+    "dashboard: terr/maturity/index.html and terr/maturity/maturity.csv stay as they were"
 )
 
 
@@ -259,13 +267,15 @@ def test_a_random_sequence_of_edits_gives_what_clean_builds_give(tmp_path):
     while done < EDITS:
         step += 1
         if rng.random() < INVALID:
-            published = g.digest(out)
+            published, before = g.digest(out), g.stamps(root)
             broken = g.invalid_edit(net, root, rng)
             with pytest.raises(InputError):
                 incremental(cfg, out)
             assert g.digest(out) == published, f"seed {SEED}, step {step}: {broken} changed the published output"
             since_check.append(f"step {step}: {broken} (failed as it must; then undone)")
             g.sync(root, net.files())
+            if g.AVOID_KNOWN_BUGS:
+                g.restore_stamps(root, before)
         batch = [g.random_edit(net, rng) for _ in range(min(rng.randint(1, 4), EDITS - done))]
         done += len(batch)
         kinds.update(b.split(":")[0] for b in batch)
