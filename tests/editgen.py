@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import gzip
 import hashlib
 import io
 import os
@@ -54,18 +55,23 @@ DAYS = [f"2026-{m:02d}-{d:02d}" for m in (1, 2, 3, 4, 5, 6, 7) for d in (1, 9, 1
 
 
 # -- comparing outputs ------------------------------------------------------------------------
-def digest(folder: Path) -> dict[str, str]:
-    """Every file under ``folder`` (its relative path) -> sha256 of its bytes."""
+def digest(folder: Path, gzip_content: bool = False) -> dict[str, str]:
+    """Every file under ``folder`` (its relative path) -> sha256 of its bytes (with ``gzip_content``, of
+    what a ``.gz`` file holds: its header's time stamp left out)."""
+
+    def data(p: Path) -> bytes:
+        return gzip.decompress(p.read_bytes()) if gzip_content and p.suffix == ".gz" else p.read_bytes()
+
     return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        p.relative_to(folder).as_posix(): hashlib.sha256(data(p)).hexdigest()
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
 
 
-def differences(incremental: Path, clean: Path, limit: int = 12) -> list[str]:
+def differences(incremental: Path, clean: Path, limit: int = 12, gzip_content: bool = False) -> list[str]:
     """What differs between two outputs: files only in one, files with other bytes (a short diff of the first)."""
-    a, b = digest(incremental), digest(clean)
+    a, b = digest(incremental, gzip_content), digest(clean, gzip_content)
     only_a, only_b = sorted(a.keys() - b.keys()), sorted(b.keys() - a.keys())
     changed = sorted(k for k in a.keys() & b.keys() if a[k] != b[k])
     lines = [f"only in the incremental output: {p}" for p in only_a[:limit]]

@@ -231,6 +231,41 @@ def test_every_kind_of_change_gives_what_a_clean_build_gives(base, case):
     assert not (diff := g.differences(work / "inc", work / "clean")), f"{case} (rebuilt {built}):\n" + "\n".join(diff)
 
 
+@pytest.fixture(scope="module")
+def month_later(base, tmp_path_factory) -> tuple[Path, list[str], dict[str, str]]:
+    """A month after the base build, no file touched: (a folder with ``inc`` and ``clean``, sites rebuilt,
+    the base output's digest)."""
+    work, _, before = restored(base)
+    cfg, kept = work / "net/mkdocs.yml", tmp_path_factory.mktemp("month")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SOURCE_DATE_EPOCH", str(int(EPOCH) + 31 * 86400))
+        built = incremental(cfg, work / "inc")
+        clean(cfg, work / "clean")
+    for name in ("inc", "clean"):  # the next case restores the work folder
+        shutil.copytree(work / name, kept / name)
+    return kept, built, before
+
+
+def test_time_passing_alone_gives_what_a_clean_build_gives_but_for_gzip_time_stamps(month_later):
+    """The future post is due, the event is past, the dashboards count other months: the incremental
+    build shows it all (sitemap.xml.gz compared by what it holds)."""
+    work, built, before = month_later
+    assert g.digest(work / "clean") != before
+    diff = g.differences(work / "inc", work / "clean", gzip_content=True)
+    assert not diff, f"rebuilt {built}:\n" + "\n".join(diff)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="a site nothing changed for is carried (its fingerprint leaves the build time out, by design), but "
+    "MkDocs writes sitemap.xml.gz with the build time in its gzip header (the newest page's update_date, the "
+    "build time for pages without a date): prim2/sitemap.xml.gz differs from a clean build in bytes 4-7 only",
+)
+def test_time_passing_alone_gives_what_a_clean_build_gives(month_later):
+    work, built, _ = month_later
+    assert not (diff := g.differences(work / "inc", work / "clean")), f"rebuilt {built}:\n" + "\n".join(diff)
+
+
 def test_a_page_left_stale_is_caught(base):
     """The comparison can fail: a post page the incremental build had left as it was is named."""
     work, net, _ = restored(base)
