@@ -215,3 +215,27 @@ def test_the_preview_publishes_pages_first_and_the_search_index_after(base):
     assert digest(work / "inc") != digest(work / "clean")
     refresh_search(work / "inc", "fed")
     assert digest(work / "inc") == digest(work / "clean")
+
+
+def test_a_re_rendered_site_takes_its_unchanged_pages_from_the_published_one(base):
+    """Per-page digests (build/fingerprint.py): an edited post re-renders its page and the pages that
+    list it; the site's other pages are hard links to the published ones, and the output is still
+    what a clean build gives. A change to what every page shows (a new own page: the navigation)
+    renders every page."""
+    work, snapshot = base
+    shutil.rmtree(work)
+    shutil.copytree(snapshot, work, symlinks=True)
+    cfg = work / "net" / "mkdocs.yml"
+    unchanged = work / "inc" / "prim" / "news" / "2026-01-05-a" / "index.html"
+    before = unchanged.stat().st_ino
+    replace_in(news(work / "net", "prim", "2026-01-07-self"), "Только у нас", "Только здесь")
+    result = build_network(cfg, MkDocsRenderer, work / "inc")
+    assert result.built == ["prim"] and result.reused_pages > 0
+    assert unchanged.stat().st_ino == before  # the same file, not rendered again
+    assert "Только здесь" in (work / "inc" / "prim" / "news" / "2026-01-07-self" / "index.html").read_text("utf-8")
+    build_network(cfg, MkDocsRenderer, work / "clean", full=True)
+    assert digest(work / "inc") == digest(work / "clean")
+    (work / "net" / "orgs" / "prim" / "about.md").write_text("# О нас\n\nПервичка.\n", encoding="utf-8")
+    result = build_network(cfg, MkDocsRenderer, work / "inc")
+    assert result.built == ["prim"] and result.reused_pages == 0
+    assert unchanged.stat().st_ino != before

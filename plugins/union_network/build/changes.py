@@ -27,7 +27,7 @@ from union_network.read.moderation import MODERATION_FILE
 from union_network.read.news import NEWS_FOLDER
 from union_network.read.registry import CARD
 
-FORMAT = "1"
+FORMAT = "2"
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
     (
@@ -36,6 +36,7 @@ SCHEMA = (
     ),
     "CREATE TABLE IF NOT EXISTS posts (path TEXT PRIMARY KEY, org TEXT, key TEXT, reached TEXT, digest TEXT)",
     "CREATE INDEX IF NOT EXISTS posts_by_org ON posts (org)",
+    "CREATE TABLE IF NOT EXISTS pages (slug TEXT, src TEXT, digest TEXT, PRIMARY KEY (slug, src))",
 )
 
 
@@ -234,11 +235,14 @@ class BuildMemory:
         sites: Mapping[str, tuple[str, int, int]],
         valid_until: datetime | None,
         scope: Scope | None = None,
+        pages: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
-        """Remember the build just published: ``sites`` is slug -> (fingerprint, posts, feeds).
+        """Remember the build just published: ``sites`` is slug -> (fingerprint, posts, feeds), ``pages``
+        the page digests of the sites rendered this time (the others keep theirs).
 
         After a build planned from this memory (``scope``) with no card or moderation change, only
-        the posts of the orgs whose news changed are written again; otherwise everything is."""
+        the posts of the orgs whose news changed are written again; otherwise every post is. One
+        transaction: a half-written memory would mislead the next build."""
         root = network.root_dir
         orgs = [
             (
@@ -256,36 +260,43 @@ class BuildMemory:
             if org.slug in sites
         ]
         meta = {**context, "format": FORMAT, "valid_until": valid_until.isoformat() if valid_until else ""}
-        if scope is not None and scope.sites is not None and not scope.rerouted and self.path.is_file():
-            changed = scope.news_changed
-            posts = self._rows(network, reached, (p for p in network.posts if p.org in changed))
-            try:
-                with self._connect() as db:  # one transaction: all or nothing
-                    db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", sorted(meta.items()))
-                    db.execute("DELETE FROM orgs")
-                    db.executemany("INSERT INTO orgs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", orgs)
-                    db.executemany("DELETE FROM posts WHERE org = ?", [(slug,) for slug in sorted(changed)])
-                    db.executemany("INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?, ?)", posts)
-                return
-            except sqlite3.DatabaseError:
-                pass
-        posts = self._rows(network, reached, network.posts)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+        partial = scope is not None and scope.sites is not None and not scope.rerouted and self.path.is_file()
+        changed = scope.news_changed if partial and scope is not None else set()
+        posts = self._rows(
+            network, reached, (p for p in network.posts if p.org in changed) if partial else network.posts
+        )
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.unlink(missing_ok=True)
-            db = sqlite3.connect(tmp)
-            with db:
-                for statement in SCHEMA:
-                    db.execute(statement)
+            with self._connect() as db:
+                db.execute("DELETE FROM meta")
                 db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
+                db.execute("DELETE FROM orgs")
                 db.executemany("INSERT INTO orgs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", orgs)
-                db.executemany("INSERT INTO posts VALUES (?, ?, ?, ?, ?)", posts)
-            db.close()
-            os.replace(tmp, self.path)  # all or nothing: a half-written memory would mislead the next build
-        except (sqlite3.DatabaseError, OSError):
-            tmp.unlink(missing_ok=True)
+                if partial:
+                    db.executemany("DELETE FROM posts WHERE org = ?", [(slug,) for slug in sorted(changed)])
+                else:
+                    db.execute("DELETE FROM posts")
+                db.executemany("INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?, ?)", posts)
+                gone = [(slug,) for slug in self._page_sites(db) if slug not in sites]
+                db.executemany("DELETE FROM pages WHERE slug = ?", gone)
+                for slug, digests in (pages or {}).items():
+                    db.execute("DELETE FROM pages WHERE slug = ?", (slug,))
+                    db.executemany("INSERT INTO pages VALUES (?, ?, ?)", [(slug, k, v) for k, v in digests.items()])
+        except sqlite3.DatabaseError:
             self.forget()
+
+    @staticmethod
+    def _page_sites(db: sqlite3.Connection) -> list[str]:
+        return [row[0] for row in db.execute("SELECT DISTINCT slug FROM pages")]
+
+    def pages(self, slug: str) -> dict[str, str]:
+        """The page digests of ``slug``'s published site (``""``: what every page shows)."""
+        if not self.path.is_file():
+            return {}
+        try:
+            with self._connect() as db:
+                return dict(db.execute("SELECT src, digest FROM pages WHERE slug = ?", (slug,)))
+        except sqlite3.DatabaseError:
+            return {}
 
     @staticmethod
     def _rows(network: Network, reached: Mapping[str, list[str]], posts: Iterable[Post]) -> list[tuple]:

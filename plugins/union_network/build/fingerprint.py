@@ -118,6 +118,47 @@ class Fingerprinter:
         self.root_dir = root_dir
         self._memo: dict[int, tuple[Any, bytes]] = {}
 
+    def pages(self, plan: SitePlan, folder: str) -> dict[str, str]:
+        """A digest per page of the site (``src_uri``), and under ``""`` the digest of what every page
+        shows: the environment, the org, navigation, header and footer, the feeds linked from every
+        page, which pages and posts exist, the folder's own pages and files (``folder``: their digest,
+        build/changes.py). A page's digest covers that and its own data: a generated page's data, a
+        post's item and source file, the home blocks for the home page."""
+        chrome = hashlib.blake2b(digest_size=16)
+        chrome.update(self.environment.encode())
+        chrome.update(folder.encode())
+        shape = {
+            "org": plan.org,
+            "site_url": plan.site_url,
+            "breadcrumb": plan.breadcrumb,
+            "has_home_page": plan.has_home_page,
+            "exclude": plan.exclude,
+            "nav": plan.nav,
+            "brand": plan.brand,
+            "search": plan.search,
+            "pictures": plan.pictures,
+            "members": plan.members,
+            "feeds": [(f.kind, f.title, f.page, f.rss, f.atom) for f in plan.feeds],
+            "pages": [(p.src_uri, p.title, p.template, p.searchable, p.noindex) for p in plan.pages.values()],
+            "posts": sorted(plan.own_posts),
+        }
+        _feed(chrome, shape, self._memo)
+        base = chrome.hexdigest()
+        digests = {"": base}
+        for src in sorted({*plan.pages, *plan.own_posts, "index.md"}):
+            h = hashlib.blake2b(base.encode(), digest_size=16)
+            _feed(h, plan.pages.get(src), self._memo)
+            _feed(h, plan.own_posts.get(src), self._memo)
+            if src == "index.md":
+                _feed(h, plan.home, self._memo)
+            try:
+                st = os.stat(plan.source_dir / src)
+                h.update(f"{st.st_size}:{st.st_mtime_ns}".encode())
+            except OSError:
+                h.update(b"-")
+            digests[src] = h.hexdigest()
+        return digests
+
     def site(self, plan: SitePlan) -> str:
         h = hashlib.blake2b(digest_size=16)
         h.update(self.environment.encode())
