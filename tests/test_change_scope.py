@@ -12,7 +12,7 @@ import yaml
 from netfactory import write_network, write_post, write_yaml
 
 from union_network.build.builder import build_network
-from union_network.plan.flow import PostTrace, Tree, sites_of_org, sites_of_post
+from union_network.plan.flow import PostTrace, Tree, sites_of_moderation, sites_of_org, sites_of_post
 from union_network.render.mkdocs.render import MkDocsRenderer
 
 #       fed
@@ -71,9 +71,11 @@ def test_unpublished_posts_show_only_on_their_own_site():
     assert sites_of_post(None, draft, TREES) == {"prim"}
 
 
-def test_a_card_reaches_up_and_down_a_moderation_file_only_up():
+def test_a_card_reaches_up_and_down_a_moderation_file_up_and_to_the_children():
     assert sites_of_org("terr", TREES) == {"terr", "fed", "prim", "prim3"}
-    assert sites_of_org("terr", TREES, down=False) == {"terr", "fed"}
+    # the children's dashboards show how many of their posts rose above them
+    assert sites_of_moderation("fed", TREES) == {"fed", "terr", "terr2"}
+    assert sites_of_moderation("terr", TREES) == {"terr", "fed", "prim", "prim3"}
     moved = Tree({**PARENTS, "prim2": "terr"})
     assert sites_of_org("prim2", (Tree(PARENTS), moved)) == {"prim2", "terr2", "terr", "fed"}
 
@@ -145,7 +147,7 @@ CHANGES = {
     ),
     "moderation": (
         lambda r: write_yaml(r / "orgs/terr/moderation.yml", {"hide": ["prim/2026-01-05-a"]}),
-        {"terr", "fed"},
+        {"terr", "fed", "prim", "prim3"},
     ),
     "a card": (lambda r: edit_card(r, "terr2", short_name="Теркомпрофсоюза-2"), {"terr2", "fed", "prim2"}),
 }

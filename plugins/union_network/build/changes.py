@@ -22,7 +22,15 @@ from datetime import datetime
 from pathlib import Path
 
 from union_network.core.network import Network, Post
-from union_network.plan.flow import PostTrace, Tree, post_key, reached_ancestors, sites_of_org, sites_of_post
+from union_network.plan.flow import (
+    PostTrace,
+    Tree,
+    post_key,
+    reached_ancestors,
+    sites_of_moderation,
+    sites_of_org,
+    sites_of_post,
+)
 from union_network.read.moderation import MODERATION_FILE
 from union_network.read.news import NEWS_FOLDER
 from union_network.read.registry import CARD
@@ -200,7 +208,7 @@ class BuildMemory:
                 reasons.append(f"{slug}: карточка")
                 rerouted = True
             if before.moderation != moderation_digest(network, slug):
-                sites |= sites_of_org(slug, trees, down=False)
+                sites |= sites_of_moderation(slug, trees)
                 reasons.append(f"{slug}: модерация")
                 rerouted = True
             if before.files.assets != files.assets:  # pictures its posts show elsewhere
@@ -211,6 +219,7 @@ class BuildMemory:
                 reasons.append(f"{slug}: страницы")
             if before.files.news != files.news or before.folder != folder:
                 news_changed.add(slug)
+                sites.add(slug)  # its fingerprint covers its files, whatever they mean
         if news_changed:
             old_traces = self._traces(news_changed)
             new_traces = {
