@@ -17,7 +17,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -179,60 +179,24 @@ class BuildMemory:
         if loaded is None:
             return Scope(None, ["нет памяти о прошлой сборке"])
         meta, old = loaded
-        if meta.get("format") != FORMAT or any(meta.get(k) != v for k, v in context.items()):
-            return Scope(None, ["изменились тема, настройки или версия"])
-        valid_until = meta.get("valid_until")
-        if not valid_until or network.build_time is None or network.build_time >= datetime.fromisoformat(valid_until):
-            return Scope(None, ["наступило время, меняющее вывод (дата новости, событие, новый день)"])
-        if {slug: site.fingerprint for slug, site in old.items()} != dict(published):
-            return Scope(None, ["опубликованный вывод сделан не этой сборкой"])
-        registry = network.registry
-        new = {org.slug: org for org in registry}
-        trees = (Tree({s: m.parent for s, m in old.items()}), Tree({o.slug: o.parent for o in registry}))
-        sites: set[str] = set()
-        reasons: list[str] = []
-        news_changed: set[str] = set()
-        rerouted = False
+        why = _not_comparable(meta, old, network, context, published)
+        if why:
+            return Scope(None, [why])
+        new = {org.slug: org for org in network.registry}
+        trees = (Tree({s: m.parent for s, m in old.items()}), Tree({o.slug: o.parent for o in network.registry}))
+        scope = Scope(set())
         for slug in sorted(set(old) | set(new)):
-            before, org = old.get(slug), new.get(slug)
-            if before is None or org is None:
-                sites |= sites_of_org(slug, trees)
-                reasons.append(f"{slug}: организация {'добавлена' if before is None else 'удалена'}")
-                news_changed.add(slug)
-                rerouted = True
-                continue
-            folder = _rel(org.folder, network.root_dir)
-            files = folders[slug]
-            if before.folder != folder or before.parent != org.parent or before.card != card_digest(network, slug):
-                sites |= sites_of_org(slug, trees)
-                reasons.append(f"{slug}: карточка")
-                rerouted = True
-            if before.moderation != moderation_digest(network, slug):
-                sites |= sites_of_moderation(slug, trees)
-                reasons.append(f"{slug}: модерация")
-                rerouted = True
-            if before.files.assets != files.assets:  # pictures its posts show elsewhere
-                sites |= sites_of_org(slug, trees)
-                reasons.append(f"{slug}: файлы")
-            if before.files.pages != files.pages:
-                sites.add(slug)
-                reasons.append(f"{slug}: страницы")
-            if before.files.news != files.news or before.folder != folder:
-                news_changed.add(slug)
-                sites.add(slug)  # its fingerprint covers its files, whatever they mean
-        if news_changed:
-            old_traces = self._traces(news_changed)
+            _org_changes(scope, slug, old.get(slug), network, folders, trees)
+        if scope.news_changed:
             new_traces = {
                 _rel(p.path, network.root_dir): trace(network, p, reached)
                 for p in network.posts
-                if p.org in news_changed
+                if p.org in scope.news_changed
             }
-            for path in sorted(set(old_traces) | set(new_traces)):
-                before_trace, after = old_traces.get(path), new_traces.get(path)
-                if before_trace != after:
-                    sites |= sites_of_post(before_trace, after, trees)
-                    reasons.append(f"{path}: новость")
-        return Scope(sites & set(new), reasons, news_changed, rerouted)
+            _post_changes(scope, self._traces(scope.news_changed), new_traces, trees)
+        assert scope.sites is not None
+        scope.sites &= set(new)
+        return scope
 
     # -- remembering -----------------------------------------------------------------------
     def save(
@@ -252,22 +216,7 @@ class BuildMemory:
         After a build planned from this memory (``scope``) with no card or moderation change, only
         the posts of the orgs whose news changed are written again; otherwise every post is. One
         transaction: a half-written memory would mislead the next build."""
-        root = network.root_dir
-        orgs = [
-            (
-                org.slug,
-                _rel(org.folder, root),
-                org.parent,
-                card_digest(network, org.slug),
-                moderation_digest(network, org.slug),
-                folders[org.slug].news,
-                folders[org.slug].pages,
-                folders[org.slug].assets,
-                *sites[org.slug],
-            )
-            for org in network.registry
-            if org.slug in sites
-        ]
+        orgs = _org_rows(network, folders, sites)
         meta = {**context, "format": FORMAT, "valid_until": valid_until.isoformat() if valid_until else ""}
         partial = scope is not None and scope.sites is not None and not scope.rerouted and self.path.is_file()
         changed = scope.news_changed if partial and scope is not None else set()
@@ -317,6 +266,88 @@ class BuildMemory:
 
     def forget(self) -> None:
         self.path.unlink(missing_ok=True)
+
+
+def _not_comparable(
+    meta: Mapping[str, str],
+    old: Mapping[str, SiteMemory],
+    network: Network,
+    context: Mapping[str, str],
+    published: Mapping[str, str],
+) -> str | None:
+    """Why the memory cannot tell this build what changed (then every site is planned), or None."""
+    if meta.get("format") != FORMAT or any(meta.get(k) != v for k, v in context.items()):
+        return "изменились тема, настройки или версия"
+    valid_until = meta.get("valid_until")
+    if not valid_until or network.build_time is None or network.build_time >= datetime.fromisoformat(valid_until):
+        return "наступило время, меняющее вывод (дата новости, событие, новый день)"
+    if {slug: site.fingerprint for slug, site in old.items()} != dict(published):
+        return "опубликованный вывод сделан не этой сборкой"
+    return None
+
+
+def _org_changes(
+    scope: Scope,
+    slug: str,
+    before: SiteMemory | None,
+    network: Network,
+    folders: Mapping[str, FolderState],
+    trees: tuple[Tree, Tree],
+) -> None:
+    """Add to ``scope`` what changed in organisation ``slug`` since ``before`` (its card, moderation
+    file, pictures and documents, pages); note whether its news must be compared post by post."""
+    sites = scope.sites
+    assert sites is not None
+    org = network.registry.orgs.get(slug)
+    if before is None or org is None:
+        sites |= sites_of_org(slug, trees)
+        scope.reasons.append(f"{slug}: организация {'добавлена' if before is None else 'удалена'}")
+        scope.news_changed.add(slug)
+        scope.rerouted = True
+        return
+    folder, files = _rel(org.folder, network.root_dir), folders[slug]
+    if before.folder != folder or before.parent != org.parent or before.card != card_digest(network, slug):
+        sites |= sites_of_org(slug, trees)
+        scope.reasons.append(f"{slug}: карточка")
+        scope.rerouted = True
+    if before.moderation != moderation_digest(network, slug):
+        sites |= sites_of_moderation(slug, trees)
+        scope.reasons.append(f"{slug}: модерация")
+        scope.rerouted = True
+    if before.files.assets != files.assets:  # pictures its posts show elsewhere
+        sites |= sites_of_org(slug, trees)
+        scope.reasons.append(f"{slug}: файлы")
+    if before.files.pages != files.pages:
+        sites.add(slug)
+        scope.reasons.append(f"{slug}: страницы")
+    if before.files.news != files.news or before.folder != folder:
+        scope.news_changed.add(slug)
+        sites.add(slug)  # its fingerprint covers its files, whatever they mean
+
+
+def _post_changes(
+    scope: Scope, old: Mapping[str, PostTrace], new: Mapping[str, PostTrace], trees: tuple[Tree, Tree]
+) -> None:
+    """Add to ``scope`` the sites every added, deleted or edited post can change (plan/flow.py)."""
+    assert scope.sites is not None
+    for path in sorted(set(old) | set(new)):
+        before, after = old.get(path), new.get(path)
+        if before != after:
+            scope.sites |= sites_of_post(before, after, trees)
+            scope.reasons.append(f"{path}: новость")
+
+
+def _org_rows(
+    network: Network, folders: Mapping[str, FolderState], sites: Mapping[str, tuple[str, int, int]]
+) -> list[tuple]:
+    rows = []
+    for org in network.registry:
+        if org.slug in sites:
+            files = folders[org.slug]
+            card, moderation = card_digest(network, org.slug), moderation_digest(network, org.slug)
+            folder = _rel(org.folder, network.root_dir)
+            rows.append((org.slug, folder, org.parent, card, moderation, *astuple(files), *sites[org.slug]))
+    return rows
 
 
 def _rel(path: Path, root: Path) -> str:
