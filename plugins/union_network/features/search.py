@@ -250,6 +250,7 @@ class _Service:
             env=env,
         )
         self._next_id = 0
+        self._buffer = bytearray()
 
     def requests(self, payloads: list[dict[str, Any]]) -> list[dict[str, Any]]:
         assert self._process.stdin is not None
@@ -271,15 +272,19 @@ class _Service:
         return answers
 
     def _read_one(self) -> dict[str, Any]:
+        """The next answer: base64 JSON ended by a comma. Read in chunks (one byte at a time cost
+        seconds on a network index: millions of reads)."""
         assert self._process.stdout is not None
-        raw = bytearray()
         while True:
-            byte = self._process.stdout.read(1)
-            if not byte:
+            end = self._buffer.find(b",")
+            if end >= 0:
+                raw = bytes(self._buffer[:end])
+                del self._buffer[: end + 1]
+                return json.loads(base64.b64decode(raw))
+            chunk = self._process.stdout.read1(1 << 16)
+            if not chunk:
                 raise PagefindError("Pagefind завершился во время индексирования")
-            if byte == b",":
-                return json.loads(base64.b64decode(bytes(raw)))
-            raw += byte
+            self._buffer += chunk
 
     def close(self) -> None:
         if self._process.stdin:
