@@ -651,6 +651,7 @@ class TreeRSS:
         self.pss_every = pss_every
         self.peak = 0  # bytes
         self.peak_pss = 0  # bytes
+        self.peak_parts = ""  # what the tree held at the RSS peak: "main 240 MB + 2× python3 380 MB + …"
         self._parents: dict[int, int] = {}
         self._page = os.sysconf("SC_PAGE_SIZE")
         self._stop = threading.Event()
@@ -667,6 +668,7 @@ class TreeRSS:
     def reset(self) -> None:
         """Forget the peaks so far (the next ones are of what follows)."""
         self.peak = self.peak_pss = 0
+        self.peak_parts = ""
 
     @property
     def peak_mb(self) -> float:
@@ -704,14 +706,36 @@ class TreeRSS:
 
     def sample(self, pids: list[int] | None = None) -> int:
         """The current RSS of the tree, in bytes (0 once the process is gone)."""
-        total = 0
-        for pid in self.tree() if pids is None else pids:
+        return sum(self._each(self.tree() if pids is None else pids).values())
+
+    def _each(self, pids: list[int]) -> dict[int, int]:
+        """The RSS of each process, in bytes."""
+        each = {}
+        for pid in pids:
             try:
                 with open(f"/proc/{pid}/statm", "rb") as f:
-                    total += int(f.read().split()[1]) * self._page
+                    each[pid] = int(f.read().split()[1]) * self._page
             except (OSError, IndexError, ValueError):
                 pass
-        return total
+        return each
+
+    def _parts(self, each: dict[int, int]) -> str:
+        """The RSS of the tree by process name, the measured process first ("main")."""
+        groups: dict[str, list[int]] = {}
+        for pid, rss in each.items():
+            name = "main"
+            if pid != self.pid:
+                try:
+                    with open(f"/proc/{pid}/comm", encoding="utf-8", errors="replace") as f:
+                        name = f.read().strip()
+                except OSError:
+                    name = "?"
+            groups.setdefault(name, []).append(rss)
+        ordered = sorted(groups.items(), key=lambda kv: (kv[0] != "main", -sum(kv[1])))
+        return " + ".join(
+            f"{'' if len(sizes) == 1 else f'{len(sizes)}× '}{name} {sum(sizes) / 1024 / 1024:.0f} MB"
+            for name, sizes in ordered
+        )
 
     def sample_pss(self, pids: list[int] | None = None) -> int:
         """The current PSS of the tree, in bytes."""
@@ -729,7 +753,11 @@ class TreeRSS:
         tick = 0
         while True:
             pids = self.tree()
-            self.peak = max(self.peak, self.sample(pids))
+            each = self._each(pids)
+            total = sum(each.values())
+            if total > self.peak:
+                self.peak = total
+                self.peak_parts = self._parts(each)
             if tick % self.pss_every == 0:
                 self.peak_pss = max(self.peak_pss, self.sample_pss(pids))
             tick += 1
@@ -748,6 +776,7 @@ class Run:
     note: str = ""
     cpu_seconds: float | None = None  # user + system time of the whole process tree: less skewed by other load
     peak_pss_mb: float | None = None  # peak PSS of the tree (sampled every 0.5 s): memory really used
+    peak_rss_parts: str = ""  # the RSS peak by process (TreeRSS.peak_parts)
 
 
 @dataclass
@@ -757,6 +786,7 @@ class Measured:
     peak_pss_mb: float | None
     cpu_seconds: float  # user + system of the process and every descendant it waited for
     proc: subprocess.CompletedProcess
+    peak_rss_parts: str = ""
 
 
 def measure(cmd: list[str], env: dict, *, rss: bool = True, cwd: Path | None = None) -> Measured:
@@ -777,6 +807,7 @@ def measure(cmd: list[str], env: dict, *, rss: bool = True, cwd: Path | None = N
         round(sampler.peak_pss_mb, 1) if sampler else None,
         round(cpu, 2),
         done,
+        sampler.peak_parts if sampler else "",
     )
 
 
@@ -872,6 +903,7 @@ def run_baseline(net: GeneratedNetwork, work: Path, env: dict) -> Run:
         note,
         m.cpu_seconds,
         m.peak_pss_mb,
+        m.peak_rss_parts,
     )
 
 
@@ -978,6 +1010,7 @@ def run_hugo(net: GeneratedNetwork, work: Path, env: dict, domain: str) -> Run |
         note,
         m.cpu_seconds,
         m.peak_pss_mb,
+        m.peak_rss_parts,
     )
 
 
@@ -1056,6 +1089,7 @@ def run_ours(
             note,
             m.cpu_seconds,
             m.peak_pss_mb,
+            m.peak_rss_parts,
         )
         runs.append(run)
         click.echo(
@@ -1160,6 +1194,7 @@ class ServeResult:
     peak_rss_mb_edits: float | None  # the process tree while it rebuilds after edits (the first build's peak excluded)
     returncode: int = 0  # 0: every edit was served; 1: serve failed or an edit never showed
     note: str = ""
+    peak_rss_parts_edits: str = ""  # the RSS peak during the edits by process (TreeRSS.peak_parts)
 
 
 def _edit_title(path: Path, marker: str) -> None:
@@ -1297,7 +1332,7 @@ def run_serve(
             proc.kill()
             proc.wait()
     median = round(statistics.median(e.seconds for e in done), 3) if done else None
-    return ServeResult(round(first, 2), done, median, rss_first, round(sampler.peak_mb, 1), 0, note)
+    return ServeResult(round(first, 2), done, median, rss_first, round(sampler.peak_mb, 1), 0, note, sampler.peak_parts)
 
 
 def _log_lines(log: Path) -> list[str]:
@@ -1488,7 +1523,7 @@ def side_by_side(sizes: dict[int, SizeResult]) -> str:
     for size in sizes.values():
         keys += [k for k in size.runs if k not in keys]
     keys.append(SERVE_EDIT)
-    head = f"{'tool':<14} {'scenario':<48}" + "".join(
+    head = f"{'tool':<14} {'scenario':<52}" + "".join(
         f" | {f'network-{n}: s':>16} {'CPU s':>7} {'RSS MB':>7} {'sites':>5}" for n in sizes
     )
     lines = [head, "-" * len(head)]
@@ -1516,7 +1551,7 @@ def side_by_side(sizes: dict[int, SizeResult]) -> str:
                 f"{'' if run.peak_rss_mb is None else f'{run.peak_rss_mb:.0f}':>7} "
                 f"{'' if run.sites_rebuilt is None else run.sites_rebuilt:>5}"
             )
-        lines.append(f"{tool:<14} {scenario[:48]:<48}{cells}")
+        lines.append(f"{tool:<14} {scenario[:52]:<52}{cells}")
     return "\n".join(lines)
 
 
@@ -1548,6 +1583,11 @@ def report_text(sizes: dict[int, SizeResult], rows: list[Target]) -> str:
                 f"(peak RSS {s.peak_rss_mb_first_build or 0:.0f} MB); edits {edits or '—'} s"
                 + (f"; {s.note}" if s.note else "")
             )
+    for n, size in sizes.items():
+        peaks = [(r.scenario, r.peak_rss_parts) for r in size.runs.values() if r.peak_rss_parts and r.tool != "hugo"]
+        if size.serve and size.serve.peak_rss_parts_edits:
+            peaks.append(("warm serve edits", size.serve.peak_rss_parts_edits))
+        parts += [f"network-{n}  RSS peak of {scenario}: {where}" for scenario, where in peaks]
     parts += ["", "issue 14's targets (reported, not asserted):", target_table(rows)]
     return "\n".join(parts)
 

@@ -158,6 +158,10 @@ def test_tree_rss_counts_the_children():
         proc.wait()
     assert sampler.peak_mb > 80
     assert sampler.peak_pss_mb > 80
+    # the peak by process: the measured one first, then its descendants by name ("main 9 MB + 2× python3 90 MB")
+    parts = sampler.peak_parts.split(" + ")
+    assert parts[0].startswith("main ") and len(parts) >= 2
+    assert max(int(part.rsplit(" ", 2)[-2]) for part in parts[1:]) > 80
     assert TreeRSS(proc.pid).sample() == 0  # gone
 
 
