@@ -1243,8 +1243,8 @@ def run_serve(
     jobs: int,
     *,
     edits: int = 5,
-    first_timeout: float = 1800.0,
-    edit_timeout: float = 300.0,
+    first_timeout: float = 3600.0,
+    edit_timeout: float = 1200.0,
     log: Path | None = None,
 ) -> ServeResult:
     """What an editor waits for in ``union-network serve``: start it on the network (a free port), wait for the
