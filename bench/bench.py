@@ -25,6 +25,7 @@ import platform
 import re
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -1257,7 +1258,8 @@ def run_serve(
     cmd += ["--jobs", str(jobs)]
     started = time.perf_counter()
     with open(log, "wb") as err:
-        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=err)
+        # its own process group: stopped with its workers as Ctrl+C would (SIGINT), killed if that hangs
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
     sampler = TreeRSS(proc.pid)
     done: list[ServeEdit] = []
     first = 0.0
@@ -1325,11 +1327,13 @@ def run_serve(
             if len(done) < edits:
                 note = f"{len(done)} of {edits} edits measured"
     finally:
-        proc.terminate()
+        with suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGINT)
         try:
-            proc.wait(10)
+            proc.wait(15)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            with suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
     median = round(statistics.median(e.seconds for e in done), 3) if done else None
     return ServeResult(round(first, 2), done, median, rss_first, round(sampler.peak_mb, 1), 0, note, sampler.peak_parts)
