@@ -49,6 +49,10 @@ def _refused_org_file(file: File, docs_dir: Path, theme: frozenset[str]) -> bool
     return not is_published(file.src_uri, theme) or is_link_inside(Path(file.abs_src_path), docs_dir)
 
 
+#: update_date of a page with no content date (MkDocs' default would be the day of the build).
+NO_DATE = "1970-01-01"
+
+
 class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
     supports_multiple_instances = False
 
@@ -161,8 +165,9 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
         page_layout(page, plan)  # card pages (un-*.html) use the full width: no sidebars
         lastmod = page_lastmod(plan, src, page.meta)  # from content, not the build clock (sitemap.xml)
         page.meta["un_lastmod"] = lastmod.isoformat() if lastmod else None  # sitemap.xml
-        if lastmod:
-            page.update_date = lastmod.isoformat()
+        # MkDocs stamps sitemap.xml.gz with the newest update_date (else the build day): content dates
+        # only, so that a site whose content did not change keeps the same bytes from day to day.
+        page.update_date = lastmod.isoformat() if lastmod else NO_DATE
         return markdown
 
     def on_page_content(self, content: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
