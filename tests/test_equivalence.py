@@ -47,13 +47,15 @@ def clean(cfg: Path, out: Path) -> None:
 
 # -- 1. every kind of change ---------------------------------------------------------------------
 def base_net() -> g.Net:
-    """fed › terr › prim, fed › terr2 › prim2; per_page 3 (prim's news has 3 pages), feed_size 5."""
+    """fed › terr › prim, fed › terr2 › prim2 and prim3 (no posts); per_page 3 (prim's news has 3 pages),
+    feed_size 5."""
     orgs = {
         "fed": g.base_org("fed", "federation", None),
         "terr": g.base_org("terr", "territorial", "fed"),
         "prim": g.base_org("prim", "primary", "terr"),
         "terr2": g.base_org("terr2", "territorial", "fed"),
         "prim2": g.base_org("prim2", "primary", "terr2"),
+        "prim3": g.base_org("prim3", "primary", "terr2"),
     }
     net = g.Net("fed", orgs, per_page=3, feed_size=5)
     orgs["terr2"].card["moderation"] = "review"
@@ -194,32 +196,7 @@ def restored(base: tuple[Path, Path, g.Net, dict[str, str]]) -> tuple[Path, g.Ne
     return work, net, before
 
 
-#: Cases that fail on main as it is, with what fails (strict: a fix makes them pass, and the mark must go).
-MANIFEST_STALE = (
-    "build/changes.py sees no change in a post whose parsed front matter is the same, so its site is not planned "
-    "and its fingerprint in .union-network/manifest.json stays the old one, while a clean build fingerprints the "
-    "folder's new size/mtime (build/fingerprint.py); every page is identical"
-)
-KNOWN_FAILURES = dict.fromkeys(
-    ("a post rewritten with the same meaning (front matter reordered)", "a post's default reach written out"),
-    MANIFEST_STALE,
-)
-KNOWN_FAILURES["moderation: the root hides a territorial's own post (its dashboard: what rose above it)"] = (
-    "a moderation file at A plans A and its ancestors (plan/flow.sites_of_org, down=False), but a decision at "
-    "the parent of the post's org changes the share of that org's posts that rose above it, shown on its own "
-    "dashboard: terr/maturity/index.html and terr/maturity/maturity.csv stay as they were"
-)
-
-
-@pytest.mark.parametrize(
-    "case",
-    [
-        pytest.param(case, marks=pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[case]))
-        if case in KNOWN_FAILURES
-        else case
-        for case in CASES
-    ],
-)
+@pytest.mark.parametrize("case", list(CASES))
 def test_every_kind_of_change_gives_what_a_clean_build_gives(base, case):
     work, net, before = restored(base)
     cfg = work / "net/mkdocs.yml"
@@ -230,6 +207,37 @@ def test_every_kind_of_change_gives_what_a_clean_build_gives(base, case):
     clean(cfg, work / "clean")
     assert g.digest(work / "clean") != before, "the change shows nowhere: the case tests nothing"
     assert not (diff := g.differences(work / "inc", work / "clean")), f"{case} (rebuilt {built}):\n" + "\n".join(diff)
+
+
+#: Known failures of the incremental build (strict: a fix makes the test pass, and the mark must go).
+KNOWN = {
+    "empty feed": "a site nothing changed for is carried (its fingerprint leaves the build time out, by design), "
+    "but a feed with no items takes the build time as its <updated>/<lastBuildDate> (write/feeds.py): "
+    "prim3/news/feed.xml and prim3/news/atom.xml (prim3 has no posts) keep the old build time",
+    "card saved again": "an org.yml or moderation.yml saved again with the same bytes (only its mtime new) is "
+    "compared parsed (build/changes.py), so its site is not re-planned, but its fingerprint covers the folder's "
+    "mtimes (build/fingerprint.py): .union-network/manifest.json keeps the old fingerprint; every page is identical",
+}
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param("orgs/prim/org.yml", marks=pytest.mark.xfail(strict=True, reason=KNOWN["card saved again"])),
+        pytest.param("content/moderation.yml", marks=pytest.mark.xfail(strict=True, reason=KNOWN["card saved again"])),
+        "orgs/prim/news/a.md",
+    ],
+)
+def test_a_file_saved_again_unchanged_gives_what_a_clean_build_gives(base, path):
+    """An editor saves a file without changing it (or fixes a broken one back to what it was): only its
+    mtime is new."""
+    work, _, _ = restored(base)
+    cfg, file = work / "net/mkdocs.yml", work / "net" / path
+    ns = file.stat().st_mtime_ns + 5 * 10**9
+    os.utime(file, ns=(ns, ns))
+    built = incremental(cfg, work / "inc")
+    clean(cfg, work / "clean")
+    assert not (diff := g.differences(work / "inc", work / "clean")), f"rebuilt {built}:\n" + "\n".join(diff)
 
 
 @pytest.fixture(scope="module")
@@ -247,23 +255,12 @@ def month_later(base, tmp_path_factory) -> tuple[Path, list[str], dict[str, str]
     return kept, built, before
 
 
-def test_time_passing_alone_gives_what_a_clean_build_gives_but_for_gzip_time_stamps(month_later):
+@pytest.mark.xfail(strict=True, reason=KNOWN["empty feed"])
+def test_time_passing_alone_gives_what_a_clean_build_gives(month_later):
     """The future post is due, the event is past, the dashboards count other months: the incremental
-    build shows it all (sitemap.xml.gz compared by what it holds)."""
+    build shows it all."""
     work, built, before = month_later
     assert g.digest(work / "clean") != before
-    diff = g.differences(work / "inc", work / "clean", gzip_content=True)
-    assert not diff, f"rebuilt {built}:\n" + "\n".join(diff)
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="a site nothing changed for is carried (its fingerprint leaves the build time out, by design), but "
-    "MkDocs writes sitemap.xml.gz with the build time in its gzip header (the newest page's update_date, the "
-    "build time for pages without a date): prim2/sitemap.xml.gz differs from a clean build in bytes 4-7 only",
-)
-def test_time_passing_alone_gives_what_a_clean_build_gives(month_later):
-    work, built, _ = month_later
     assert not (diff := g.differences(work / "inc", work / "clean")), f"rebuilt {built}:\n" + "\n".join(diff)
 
 
@@ -289,7 +286,7 @@ SEED = int(os.environ.get("UN_EQUIV_SEED", "14"))
 EDITS = int(os.environ.get("UN_EQUIV_EDITS", "200"))
 CHECK_EVERY = int(os.environ.get("UN_EQUIV_CHECK_EVERY", "5"))  # builds between comparisons with a clean build
 INVALID = 0.04  # share of batches that first try an invalid edit
-TIME_PASSES = 0.05  # share of builds made 1 to 240 hours after the one before (posts fall due, events pass)
+TIME_PASSES = 0.05  # share of builds 1 to 240 hours after the one before (unless editgen.AVOID_KNOWN_BUGS)
 
 
 def test_a_random_sequence_of_edits_gives_what_clean_builds_give(tmp_path, monkeypatch):
@@ -319,7 +316,7 @@ def test_a_random_sequence_of_edits_gives_what_clean_builds_give(tmp_path, monke
         kinds.update(b.split(":")[0] for b in batch)
         since_check += [f"step {step}: {b}" for b in batch]
         g.sync(root, net.files())
-        if rng.random() < TIME_PASSES:
+        if rng.random() < TIME_PASSES and not g.AVOID_KNOWN_BUGS:
             epoch += rng.randint(1, 240) * 3600
             monkeypatch.setenv("SOURCE_DATE_EPOCH", str(epoch))
             since_check.append(f"step {step}: the build time -> {datetime.fromtimestamp(epoch, UTC)}")
@@ -328,7 +325,7 @@ def test_a_random_sequence_of_edits_gives_what_clean_builds_give(tmp_path, monke
         builds += 1
         if builds % CHECK_EVERY == 0 or done >= EDITS:
             clean(cfg, tmp_path / "clean")
-            diff = g.differences(out, tmp_path / "clean", gzip_content=g.AVOID_KNOWN_BUGS)
+            diff = g.differences(out, tmp_path / "clean")
             assert not diff, (
                 f"seed {SEED} (UN_EQUIV_SEED), step {step}, {done} edits: the incremental output differs from a "
                 "clean build.\nEdits since the last good checkpoint:\n  "
