@@ -588,12 +588,13 @@ EDITS: dict[str, tuple[Edit, int]] = {
 }
 
 
-def random_edit(net: Net, rng: random.Random) -> str:
-    """Apply one random valid edit to ``net``; returns ``"<kind>: <what it did>"``."""
+def random_edit(net: Net, rng: random.Random, first: str | None = None) -> str:
+    """Apply one random valid edit to ``net`` (of kind ``first`` if it applies); returns
+    ``"<kind>: <what it did>"``."""
     kinds = list(EDITS)
     weights = [EDITS[k][1] for k in kinds]
     while True:
-        kind = rng.choices(kinds, weights)[0]
+        kind, first = first or rng.choices(kinds, weights)[0], None
         done = EDITS[kind][0](net, rng)
         if done is not None:
             return f"{kind}: {done}"
