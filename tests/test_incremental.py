@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import run_cli
+from conftest import rglob, run_cli
 from netfactory import write_network, write_post, write_yaml
 
 from union_network.build.builder import build_network, read_manifest
@@ -32,7 +32,7 @@ POSTS = [
 def digest(folder: Path) -> dict[str, str]:
     return {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
+        for p in sorted(rglob(folder, "*"))
         if p.is_file()
     }
 

@@ -20,7 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import EPOCH
+from conftest import EPOCH, rglob
 from netfactory import write_network
 
 from union_network.build.builder import build_network, read_manifest
@@ -54,7 +54,7 @@ def digest(folder: Path) -> dict[str, str]:
     assert set(read_manifest(folder)["sites"]) == sites
     return {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
+        for p in sorted(rglob(folder, "*"))
         if p.is_file() and not p.relative_to(folder).as_posix().startswith(".union-network/")
     }
 
@@ -83,9 +83,18 @@ def run(cfg: Path, out: Path, *extra: str, **kw) -> subprocess.CompletedProcess:
 
 
 def leftovers(out: Path) -> list[str]:
-    """Anything of ours beside the output but the generation it links to (and no lock file)."""
+    """Anything of ours beside the output but the generation it links to and the site versions
+    that generation links to (and no lock file)."""
     published = out.readlink().name if out.is_symlink() else None
-    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.") and p.name != published)
+    versions = out.parent / f".{out.name}.sites"
+    linked = {os.readlink(p) for p in out.iterdir() if p.is_symlink()} if out.is_dir() else set()
+    found = [p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.") and p.name != published]
+    if versions.is_dir() and linked:
+        found.remove(versions.name)
+        found += [
+            f"{versions.name}/{v.name}" for v in versions.iterdir() if f"../{versions.name}/{v.name}" not in linked
+        ]
+    return sorted(found)
 
 
 @pytest.fixture(scope="module")
