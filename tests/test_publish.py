@@ -16,6 +16,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -171,6 +172,98 @@ def test_unchanged_sites_are_hard_links_into_the_previous_generation(net, publis
     generation = out.readlink().name
     assert build_network(cfg, MkDocsRenderer, out, full=False).built == []
     assert out.readlink().name == generation
+
+
+def _links(out: Path) -> dict[str, str]:
+    return {p.name: os.readlink(p) for p in out.iterdir() if p.is_symlink()}
+
+
+def test_an_edit_writes_and_removes_only_the_versions_of_the_sites_it_changed(net, published, monkeypatch):
+    """A generation is one link per site (plus the manifest); a one-post edit makes new versions of
+    the sites it changed (and of the root, whose search index it changes), keeps every other link,
+    and removes exactly the versions it replaced: counted on the file system, not timed."""
+    cfg, digests = net
+    out, old = published["out"], published["live"]
+    new = "B" if old == "A" else "A"
+    versions = out.parent / f".{out.name}.sites"
+    links, before = _links(out), set(os.listdir(versions))
+    assert set(links) == set(TREE) and before == {Path(t).name for t in links.values()}
+    inodes = {name: (versions / name / "index.html").stat().st_ino for name in before}
+    set_version(cfg.parent, new)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    result = build_network(cfg, MkDocsRenderer, out)
+    published["live"] = new
+    after = _links(out)
+    generation = out.resolve()
+    assert sorted(os.listdir(generation)) == sorted([".union-network", *TREE])  # nothing else
+    assert all(t.startswith(f"../{versions.name}/") for t in after.values())
+    changed = {slug for slug in TREE if after[slug] != links[slug]}
+    assert "prim2" in changed and "prim" not in changed
+    assert changed <= {*result.built, "fed"}  # fed: the root, holding the network's search index
+    now = set(os.listdir(versions))
+    assert now - before == {Path(after[slug]).name for slug in changed}  # O(changed) new versions
+    assert before - now == {Path(links[slug]).name for slug in changed}  # only the replaced ones removed
+    for slug in set(TREE) - changed:  # the very same files, not copies
+        assert (out / slug / "index.html").stat().st_ino == inodes[Path(links[slug]).name]
+    assert digest(out) == digests[new] and leftovers(out) == []
+
+
+def test_a_reader_of_a_site_during_builds_sees_the_old_or_the_new_file(net, published):
+    """Reading ``site/prim2/index.html`` (and a post page) in a loop while builds flip the output
+    back and forth: every read is the whole old file or the whole new one, never missing."""
+    cfg, _ = net
+    out = published["out"]
+    clean = {v: cfg.parent.parent / f"clean-{v}" for v in "AB"}
+    pages = ["prim2/index.html", "prim2/news/index.html"]
+    known = {page: {(clean[v] / page).read_bytes() for v in "AB"} for page in pages}
+    assert all(len(k) == 2 for k in known.values())  # the edit changes both
+    seen: dict[str, set[bytes]] = {page: set() for page in pages}
+    errors: list[str] = []
+    done = threading.Event()
+
+    def read() -> None:
+        while not done.is_set():
+            for page in pages:
+                try:
+                    data = (out / page).read_bytes()
+                except OSError as exc:
+                    errors.append(f"{page}: {exc}")
+                    continue
+                if data not in known[page]:
+                    errors.append(f"{page}: a mix of two versions")
+                seen[page].add(data)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        for _ in range(2):
+            new = "B" if published["live"] == "A" else "A"
+            set_version(cfg.parent, new)
+            built = run(cfg, out, "-j", "1")
+            assert built.returncode == 0, built.stderr
+            published["live"] = new
+    finally:
+        done.set()
+        reader.join()
+    assert errors == []
+    assert all(seen[page] == known[page] for page in pages)  # both versions were read
+    assert leftovers(out) == []
+
+
+def test_generations_of_whole_sites_are_turned_into_versions(net, tmp_path, monkeypatch):
+    """An output of the previous layout (``site -> .site.gen-<n>/`` holding real site folders):
+    the first build hard-links its unchanged sites into versions and removes the old generation."""
+    cfg, digests = net
+    set_version(cfg.parent, "A")
+    out = tmp_path / "site"
+    shutil.copytree(cfg.parent.parent / "clean-B", tmp_path / ".site.gen-4")
+    out.symlink_to(".site.gen-4")
+    prim = (out / "prim/index.html").stat().st_ino
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    build_network(cfg, MkDocsRenderer, out)
+    assert digest(out) == digests["A"] and leftovers(out) == []
+    assert set(_links(out)) == set(TREE) and not (tmp_path / ".site.gen-4").exists()
+    assert (out / "prim/index.html").stat().st_ino == prim  # linked, not copied
 
 
 @pytest.mark.parametrize("code", [CLI, NO_EXCHANGE], ids=["exchange", "two-renames"])
