@@ -24,6 +24,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
+from union_network.build.changes import BuildMemory, FolderState, Scope, folder_states
 from union_network.build.fingerprint import Fingerprinter, environment_digest, tree_digest
 from union_network.build.publish import Output, Stage, checkpoint, die_with_parent, staged
 from union_network.core.dates import build_time
@@ -77,6 +78,7 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     cache_hits: int = 0
     cache_misses: int = 0
+    planned: list[str] = field(default_factory=list)  # sites planned and fingerprinted: those the changes reach
 
 
 Progress = Callable[[int, int | None, SitePlan, float], None]  # done, total (once known), site, seconds
@@ -111,6 +113,11 @@ def _inputs_digest(root_dir: Path, environment: str, shard, preview_host) -> str
     """Everything a build reads: the organisations' folders, theme, config, package; and how it was asked."""
     digest = tree_digest(root_dir / ROOT_FOLDER, root_dir / ORGS_FOLDER)
     return f"{environment}:{digest}:{shard}:{preview_host}"
+
+
+def _memory(job: _Job) -> BuildMemory:
+    """The memory of the last build published into ``out_dir`` (build/changes.py), beside the state."""
+    return BuildMemory(job.state_file.with_suffix(".sqlite"))
 
 
 def _write_state(path: Path, state: dict) -> None:
@@ -353,9 +360,9 @@ class _Rendered:
     """Sites planned and rendered into a stage."""
 
     fingerprints: dict[str, str] = field(default_factory=dict)
+    counts: dict[str, tuple[int, int]] = field(default_factory=dict)  # slug -> (posts, feeds)
+    planned: list[str] = field(default_factory=list)  # sites planned (the others were out of the change's reach)
     uncarried: list[str] = field(default_factory=list)  # unchanged sites not yet linked into the stage
-    posts: int = 0
-    feeds: int = 0
     changed: int = 0
 
     def carry(self, stage: Stage) -> None:
@@ -373,21 +380,32 @@ def _render_changed(
     result: BuildResult,
     run: tuple[RendererFactory, ProcessPoolExecutor | None, int],
     progress: Progress | None,
+    scope: Scope,
 ) -> _Rendered:
-    """Plan every site, fingerprint it, render into the stage those whose fingerprint changed
-    (or whose folder is missing from the published output)."""
+    """Plan the sites in ``scope`` (all when ``scope.sites`` is None), fingerprint them, render into the
+    stage those whose fingerprint changed (or whose folder is missing from the published output);
+    carry the others as published."""
     factory, pool, jobs = run
     done = _Rendered()
     fingerprinter = Fingerprinter(job.environment, job.root_dir)
     published = stage.previous
+    remembered = _memory(job).previous_sites() if scope.sites is not None else {}
 
     def changed_plans() -> Iterator[SitePlan]:
         """Plan the sites one by one (a plan is dropped as soon as it is known unchanged)."""
         for slug in slugs:
+            site = remembered.get(slug)
+            if site is not None and _out_of_reach(slug, scope, previous, published):  # carried as published
+                done.fingerprints[slug] = previous[slug]
+                done.counts[slug] = (site.posts, site.feeds)
+                done.uncarried.append(slug)
+                if done.changed:
+                    done.carry(stage)
+                continue
             plan = _plan(checked, slug)
+            done.planned.append(slug)
             done.fingerprints[slug] = fingerprinter.site(plan)
-            done.posts += plan.counts["posts"]
-            done.feeds += plan.counts["feeds"]
+            done.counts[slug] = (plan.counts["posts"], plan.counts["feeds"])
             if previous.get(slug) == done.fingerprints[slug] and published and (published / slug).is_dir():
                 done.uncarried.append(slug)
             else:
@@ -408,6 +426,13 @@ def _render_changed(
             progress(index, done.changed if planned else None, plan, seconds)
     checkpoint("rendered")
     return done
+
+
+def _out_of_reach(slug: str, scope: Scope, previous: dict[str, str], published: Path | None) -> bool:
+    """A site no change since the last build can reach, published by it: not planned again."""
+    if scope.sites is None or slug in scope.sites or not previous.get(slug):
+        return False
+    return published is not None and (published / slug).is_dir()
 
 
 def _publish(
@@ -435,9 +460,40 @@ def _publish(
         checkpoint("pruned")
 
 
-def _remember(job: _Job, network: Network, slugs: list[str], done: _Rendered, result: BuildResult) -> None:
-    """What the fast path needs to skip the next build: what was built from what, valid until when."""
+def _context(job: _Job) -> dict[str, str]:
+    """What a build's memory is only valid for: the same environment (package, renderer, mkdocs.yml,
+    theme) and the same kind of build."""
+    return {"environment": job.environment, "preview_host": job.preview_host or "", "shard": str(job.shard)}
+
+
+def _scope(job: _Job, checked: Checked, folders: dict[str, FolderState] | None, previous: dict[str, str]) -> Scope:
+    """The sites this build plans: only those the changes since the last published build can reach."""
+    if folders is None or checked.planner is None or checked.network is None:
+        return Scope(None, ["полная сборка"])
+    reached = checked.planner.routes.reached
+    return _memory(job).scope(checked.network, reached, folders, _context(job), previous)
+
+
+def _remember(
+    job: _Job,
+    checked: Checked,
+    slugs: list[str],
+    done: _Rendered,
+    result: BuildResult,
+    folders: dict[str, FolderState] | None,
+    scope: Scope,
+) -> None:
+    """What the fast path needs to skip the next build: what was built from what, valid until when;
+    and what the next build needs to plan only what its changes reach (build/changes.py)."""
+    network = checked.network
+    assert network is not None and checked.planner is not None
     next_change = network.next_change()
+    memory = _memory(job)
+    if folders is None or job.shard is not None:
+        memory.forget()
+    else:
+        sites = {slug: (done.fingerprints[slug], *done.counts[slug]) for slug in slugs}
+        memory.save(network, checked.planner.routes.reached, folders, _context(job), sites, next_change, scope)
     _write_state(
         job.state_file,
         {
@@ -446,8 +502,8 @@ def _remember(job: _Job, network: Network, slugs: list[str], done: _Rendered, re
             "valid_until": next_change.isoformat() if next_change else None,
             "root": result.root,
             "sites": len(slugs),
-            "posts": done.posts,
-            "feeds": done.feeds,
+            "posts": sum(posts for posts, _ in done.counts.values()),
+            "feeds": sum(feeds for _, feeds in done.counts.values()),
             "warnings": result.warnings,
         },
     )
@@ -493,15 +549,19 @@ def build_network(
         result.cache_hits, result.cache_misses = network.cache_stats
         slugs = _select(checked, shard)
         previous = {} if full or stage.previous is None else read_manifest(stage.previous).get("sites", {})
-        done = _render_changed(job, checked, slugs, stage, previous, result, (renderer_factory, pool, jobs), progress)
+        folders = None if shard is not None else folder_states(network)
+        scope = _scope(job, checked, None if full else folders, previous)
+        run = (renderer_factory, pool, jobs)
+        done = _render_changed(job, checked, slugs, stage, previous, result, run, progress, scope)
         if strict and result.warnings:
             raise SiteFailure("*", "strict", result.warnings)
         _publish(stage, slugs, shard, done, result)
-        _remember(job, network, slugs, done, result)
+        _remember(job, checked, slugs, done, result, folders, scope)
     result.built.sort()
     result.sites = len(slugs)
-    result.posts = done.posts
-    result.feeds = done.feeds
+    result.planned = sorted(done.planned)
+    result.posts = sum(posts for posts, _ in done.counts.values())
+    result.feeds = sum(feeds for _, feeds in done.counts.values())
     result.seconds = time.monotonic() - started
     return result
 

@@ -281,7 +281,7 @@ class _Service:
                 raw = bytes(self._buffer[:end])
                 del self._buffer[: end + 1]
                 return json.loads(base64.b64decode(raw))
-            chunk = self._process.stdout.read1(1 << 16)
+            chunk = os.read(self._process.stdout.fileno(), 1 << 16)  # what the pipe holds, up to 64 KiB
             if not chunk:
                 raise PagefindError("Pagefind завершился во время индексирования")
             self._buffer += chunk
