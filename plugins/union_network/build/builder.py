@@ -452,7 +452,7 @@ def _publish(
         done.carry(stage)
         checkpoint("carried")
         if result.root:
-            stage.own(result.root)  # the network's search index is written into it
+            stage.own(result.root, search.NETWORK_INDEX)  # the network's search index is written into it
         search.index_network(stage.folder, stage.previous, result.root, MANIFEST_DIR)  # Pagefind, on the root site
         write_manifest(stage.folder, manifest)
         checkpoint("manifest")

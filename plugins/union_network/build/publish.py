@@ -65,14 +65,17 @@ def link_tree(src: Path, dst: Path) -> None:
         target = os.path.join(dst, os.path.relpath(dirpath, top))
         os.makedirs(target, exist_ok=True)
         for name in [*filenames, *(d for d in dirnames if os.path.islink(os.path.join(dirpath, d)))]:
-            source, copy = os.path.join(dirpath, name), os.path.join(target, name)
-            if os.path.islink(source):
-                os.symlink(os.readlink(source), copy)
-                continue
-            try:
-                os.link(source, copy)
-            except OSError:  # another file system, or too many links
-                shutil.copy2(source, copy)
+            _link(os.path.join(dirpath, name), os.path.join(target, name))
+
+
+def _link(source: str, copy: str) -> None:
+    if os.path.islink(source):
+        os.symlink(os.readlink(source), copy)
+        return
+    try:
+        os.link(source, copy)
+    except OSError:  # another file system, or too many links
+        shutil.copy2(source, copy)
 
 
 def _remove(path: Path) -> None:
@@ -315,10 +318,11 @@ class Stage:
             return
         link_tree(origin, self.site_dir(slug))
 
-    def own(self, slug: str) -> Path | None:
+    def own(self, slug: str, leave_out: str | None = None) -> Path | None:
         """Site ``slug``'s folder in this stage, made writable: a carried (shared, published)
         version is first copied to a new one of hard links, whose files are replaced, never
-        written in place. None when the stage has no such site."""
+        written in place (``leave_out``: a top-level entry not to copy, about to be rewritten
+        whole). None when the stage has no such site."""
         link = self.folder / slug
         if not link.is_dir():
             return None
@@ -326,7 +330,13 @@ class Stage:
             return Path(os.path.realpath(link))
         shared = Path(os.path.realpath(link))
         version = self.site_dir(slug)
-        link_tree(shared, version)
+        for entry in os.scandir(shared):
+            if entry.name == leave_out:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                link_tree(Path(entry.path), version / entry.name)
+            else:
+                _link(entry.path, os.fspath(version / entry.name))
         return version
 
     def publish(self) -> None:
