@@ -55,7 +55,7 @@ def digest(folder: Path) -> dict[str, str]:
     assert set(read_manifest(folder)["sites"]) == sites
     return {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(rglob(folder, "*"))
+        for p in rglob(folder)
         if p.is_file() and not p.relative_to(folder).as_posix().startswith(".union-network/")
     }
 
@@ -264,6 +264,42 @@ def test_generations_of_whole_sites_are_turned_into_versions(net, tmp_path, monk
     assert digest(out) == digests["A"] and leftovers(out) == []
     assert set(_links(out)) == set(TREE) and not (tmp_path / ".site.gen-4").exists()
     assert (out / "prim/index.html").stat().st_ino == prim  # linked, not copied
+
+
+DOCS = Path(__file__).parents[1] / "docs"
+
+
+def _rsync_recipes() -> list[list[str]]:
+    """Every ``rsync`` command of the deploy recipes (docs/ci/*.yml, docs/publishing.md), as options."""
+    found = []
+    for path in [*sorted((DOCS / "ci").glob("*.yml")), DOCS / "publishing.md"]:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if "rsync -a" in line and "site/" in line:
+                words = line.split("rsync", 1)[1].split("`")[0].replace('-e "ssh -i ~/.ssh/id_deploy"', "").split()
+                found.append([w for w in words if w.startswith("-")])
+    return found
+
+
+def test_the_deploy_recipes_copy_the_sites_not_their_links(net, published, tmp_path):
+    """``rsync site/ host:/srv/site/`` as the recipes write it: the site links point outside
+    ``site/``, so the copy must carry the sites' files (``--copy-unsafe-links``), not dangling links;
+    and a second run after an edit brings the copy to the new output."""
+    cfg, digests = net
+    out = published["out"]
+    recipes = _rsync_recipes()
+    assert len(recipes) >= 3 and all("--copy-unsafe-links" in options for options in recipes), recipes
+    for n, options in enumerate({tuple(o) for o in recipes}):
+        host = tmp_path / f"srv{n}"
+        for _ in range(2):
+            copied = subprocess.run(["rsync", *options, f"{out}/", f"{host}/"], capture_output=True, text=True)
+            assert copied.returncode == 0, copied.stderr
+            assert not [p for p in rglob(host) if p.is_symlink()]
+            assert digest(host) == digests[published["live"]]
+            new = "B" if published["live"] == "A" else "A"
+            set_version(cfg.parent, new)
+            built = run(cfg, out, "-j", "1")
+            assert built.returncode == 0, built.stderr
+            published["live"] = new
 
 
 @pytest.mark.parametrize("code", [CLI, NO_EXCHANGE], ids=["exchange", "two-renames"])
