@@ -160,7 +160,7 @@ def test_no_change_rebuilds_nothing(base):
 def test_a_deleted_site_folder_is_rebuilt(base):
     cfg = restored(base)
     out = cfg.parent.parent / "inc"
-    shutil.rmtree(out / "prim2")
+    (out / "prim2").unlink()  # the output's link to the site's version (build/publish.py)
     assert rebuilt(cfg, out) == ["prim2"]
 
 

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import rglob, run_cli
+from conftest import run_cli
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 pytestmark = pytest.mark.skipif(
@@ -200,11 +200,11 @@ def test_calendar_files_are_text_calendar(server):
 
 def test_asset_caching(server):
     port, site = server
-    hashed = next(rglob((site / "prim/assets"), "main.*.min.css"))
+    hashed = next((site / "prim/assets").rglob("main.*.min.css"))
     status, headers, _ = get(port, "prim.net.example", "/" + hashed.relative_to(site / "prim").as_posix())
     assert status == 200 and headers["content-type"].startswith("text/css")
     assert headers["cache-control"] == "public, max-age=31536000, immutable"
-    plain = next(p for p in rglob((site / "prim/assets"), "*") if p.is_file() and ".min." not in p.name)
+    plain = next(p for p in (site / "prim/assets").rglob("*") if p.is_file() and ".min." not in p.name)
     status, headers, _ = get(port, "prim.net.example", "/" + plain.relative_to(site / "prim").as_posix())
     assert status == 200 and headers["cache-control"] == "public, max-age=86400"
 

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import EPOCH, rglob
+from conftest import EPOCH, leftovers, rglob
 from netfactory import write_network
 
 from union_network.build.builder import build_network, read_manifest
@@ -81,21 +81,6 @@ def run(cfg: Path, out: Path, *extra: str, **kw) -> subprocess.CompletedProcess:
     proc = cli(cfg, out, *extra, **kw)
     stdout, stderr = proc.communicate(timeout=600)
     return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
-
-
-def leftovers(out: Path) -> list[str]:
-    """Anything of ours beside the output but the generation it links to and the site versions
-    that generation links to (and no lock file)."""
-    published = out.readlink().name if out.is_symlink() else None
-    versions = out.parent / f".{out.name}.sites"
-    linked = {os.readlink(p) for p in out.iterdir() if p.is_symlink()} if out.is_dir() else set()
-    found = [p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.") and p.name != published]
-    if versions.is_dir() and linked:
-        found.remove(versions.name)
-        found += [
-            f"{versions.name}/{v.name}" for v in versions.iterdir() if f"../{versions.name}/{v.name}" not in linked
-        ]
-    return sorted(found)
 
 
 @pytest.fixture(scope="module")

@@ -138,11 +138,13 @@ class Output:
         with os.scandir(generation) as entries:
             return {v for e in entries if e.is_symlink() and (v := self.version_of(Path(e.path)))}
 
-    def unlinked_versions(self) -> list[Path]:
-        """Site versions the published generation does not link to: replaced ones, or a killed build's."""
+    def unlinked_versions(self, live: set[str] | None = None) -> list[Path]:
+        """Site versions the published generation does not link to (``live``: those it does, when
+        known): replaced ones, or a killed build's."""
         if not self.sites.is_dir():
             return []
-        live = self.linked_versions(self.current())
+        if live is None:
+            live = self.linked_versions(self.current())
         return sorted(p for p in self.sites.iterdir() if p.name not in live)
 
     def current(self) -> Path | None:
@@ -162,11 +164,11 @@ class Output:
             for entry in self.parent.iterdir()
             if self._ours.fullmatch(entry.name) and (current is None or entry != current)
         ]
-        unlinked = self.unlinked_versions()
-        if self.sites.is_dir() and not self.linked_versions(current):
+        live = self.linked_versions(current)
+        if self.sites.is_dir() and not live:
             found.append(self.sites)  # nothing published links into it: all of it goes
         else:
-            found.extend(unlinked)
+            found.extend(self.unlinked_versions(live))
         return sorted(found)
 
     def prune(self) -> None:
