@@ -195,3 +195,24 @@ def test_without_a_memory_every_site_is_planned(base, tmp_path):
     replace_in(news(work / "net", "prim", "2026-01-07-self"), "Только у нас", "Только здесь")
     result = build_network(work / "net" / "mkdocs.yml", MkDocsRenderer, work / "inc")
     assert set(result.planned) == set(TREE) and result.built == ["prim"]
+
+
+def test_the_preview_publishes_pages_first_and_the_search_index_after(base):
+    """``search_now=False`` (serve): the edit is published with the network index as it was; then
+    ``refresh_search`` brings the output to exactly what a clean build gives."""
+    from union_network.build.builder import refresh_search
+
+    work, snapshot = base
+    shutil.rmtree(work)
+    shutil.copytree(snapshot, work, symlinks=True)
+    cfg = work / "net" / "mkdocs.yml"
+    index = "fed/pagefind/pagefind-entry.json"
+    before = (work / "inc" / index).read_bytes()
+    replace_in(news(work / "net", "fed", "2026-03-01-d"), "title: Федерация", "title: Федерация сообщает")
+    result = build_network(cfg, MkDocsRenderer, work / "inc", search_now=False)
+    assert "fed" in result.built and result.search_stale
+    assert (work / "inc" / index).read_bytes() == before  # the published index, carried
+    build_network(cfg, MkDocsRenderer, work / "clean", full=True)
+    assert digest(work / "inc") != digest(work / "clean")
+    refresh_search(work / "inc", "fed")
+    assert digest(work / "inc") == digest(work / "clean")

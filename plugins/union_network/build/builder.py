@@ -79,6 +79,7 @@ class BuildResult:
     cache_hits: int = 0
     cache_misses: int = 0
     planned: list[str] = field(default_factory=list)  # sites planned and fingerprinted: those the changes reach
+    search_stale: bool = False  # built with search_now=False: the network index waits for refresh_search
 
 
 Progress = Callable[[int, int | None, SitePlan, float], None]  # done, total (once known), site, seconds
@@ -436,7 +437,12 @@ def _out_of_reach(slug: str, scope: Scope, previous: dict[str, str], published: 
 
 
 def _publish(
-    stage: Stage, slugs: list[str], shard: tuple[int, int] | None, done: _Rendered, result: BuildResult
+    stage: Stage,
+    slugs: list[str],
+    shard: tuple[int, int] | None,
+    done: _Rendered,
+    result: BuildResult,
+    search_now: bool = True,
 ) -> None:
     """Every site rendered (and every unchanged one hard-linked from the published generation):
     record the fingerprints and flip the output to the new generation, unless nothing changed."""
@@ -451,9 +457,9 @@ def _publish(
     if result.built or result.removed or old != manifest:
         done.carry(stage)
         checkpoint("carried")
-        if result.root:
+        if result.root and search_now:
             stage.own(result.root, search.NETWORK_INDEX)  # the network's search index is written into it
-        search.index_network(stage.folder, stage.previous, result.root, MANIFEST_DIR)  # Pagefind, on the root site
+        search.index_network(stage.folder, stage.previous, result.root, MANIFEST_DIR, now=search_now)  # Pagefind
         write_manifest(stage.folder, manifest)
         checkpoint("manifest")
         stage.publish()
@@ -522,13 +528,16 @@ def build_network(
     full: bool = False,
     cache_dir: Path | None = None,
     preview_host: str | None = None,
+    search_now: bool = True,
 ) -> BuildResult:
     """Build the network (or shard ``(k, n)`` of it) into ``out_dir``.
 
     Raises :class:`InputError` or :class:`SiteFailure` (with ``strict``, also on
     warnings); the output then stays as it was. ``full`` ignores fingerprints.
     ``preview_host`` (``localhost:8000``) builds for the live preview: every org at
-    ``http://<slug>.<preview_host>/``, the root at ``http://<preview_host>/``.
+    ``http://<slug>.<preview_host>/``, the root at ``http://<preview_host>/``. ``search_now`` False
+    leaves the network search index as published (the preview refreshes it after the pages:
+    :func:`refresh_search`); ``result.search_stale`` then says whether it needs that.
     """
     started = time.monotonic()
     job = _Job.make(config_file, out_dir, shard, preview_host)
@@ -555,7 +564,8 @@ def build_network(
         done = _render_changed(job, checked, slugs, stage, previous, result, run, progress, scope)
         if strict and result.warnings:
             raise SiteFailure("*", "strict", result.warnings)
-        _publish(stage, slugs, shard, done, result)
+        _publish(stage, slugs, shard, done, result, search_now)
+        result.search_stale = not search_now and bool(result.built or result.removed)
         _remember(job, checked, slugs, done, result, folders, scope)
     result.built.sort()
     result.sites = len(slugs)
@@ -564,6 +574,16 @@ def build_network(
     result.feeds = sum(feeds for _, feeds in done.counts.values())
     result.seconds = time.monotonic() - started
     return result
+
+
+def refresh_search(out_dir: Path, root: str) -> None:
+    """Rewrite the network search index of the published output (after ``search_now=False``), under
+    the output's lock so that no build carries the root site while its index is swapped."""
+    output = Output(out_dir)
+    with output.locked():
+        current = output.current()
+        if current is not None and (current / root).is_dir():
+            search.refresh_network_index(current, root, MANIFEST_DIR)
 
 
 def merge_outputs(shard_dirs: list[Path], out_dir: Path) -> BuildResult:
