@@ -56,12 +56,16 @@ DAYS = [f"2026-{m:02d}-{d:02d}" for m in (1, 2, 3, 4, 5, 6, 7) for d in (1, 9, 1
 
 # -- comparing outputs ------------------------------------------------------------------------
 def digest(folder: Path) -> dict[str, str]:
-    """Every file under ``folder`` (its relative path) -> sha256 of its bytes."""
-    return {
-        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
-        if p.is_file()
-    }
+    """Every file under ``folder`` (its relative path) -> sha256 of its bytes. Links are followed: an
+    output folder's sites may be links to per-site folders (which ``Path.rglob`` would not enter)."""
+    out = {}
+    for top, dirs, files in os.walk(folder, followlinks=True):
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(top) / name
+            out[path.relative_to(folder).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert sum(k.endswith("/index.html") for k in out) >= 3, f"{folder}: no sites in it (nothing to compare)"
+    return dict(sorted(out.items()))
 
 
 def differences(incremental: Path, clean: Path, limit: int = 12) -> list[str]:
