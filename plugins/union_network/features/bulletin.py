@@ -37,7 +37,7 @@ from union_network import __version__
 from union_network.core.dates import russian_month
 from union_network.core.siteplan import Item, Page, SitePlan, SiteRef
 from union_network.plan.planner import Planner
-from union_network.write.feeds import LANGUAGE
+from union_network.write.feeds import LANGUAGE, NEVER
 
 BULLETIN_TITLE = "Бюллетень"
 MASTHEAD = "Электронный бюллетень"
@@ -229,7 +229,7 @@ def render_bulletin_rss(feed: BulletinFeed) -> bytes:
     fg.link(href=feed.page_url, rel="alternate", type="text/html")
     fg.language(LANGUAGE)
     fg.generator("union-network", version=__version__)
-    updated = feed.issues[0].date if feed.issues else feed.site.build_time
+    updated = feed.issues[0].date if feed.issues else NEVER
     fg.lastBuildDate(updated)
     for issue in feed.issues:
         entry = fg.add_entry(order="append")

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from feedgen.feed import FeedGenerator
 from lxml import etree
@@ -23,6 +23,10 @@ from union_network import __version__
 from union_network.core.siteplan import EventView, Feed, Item, SiteRef
 
 LANGUAGE = "ru"
+
+#: The date of a feed with no items (Atom requires one): not the build time, so that a site whose
+#: content did not change keeps the same bytes from build to build (the fingerprint leaves time out).
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def event_text(event: EventView) -> str:
@@ -76,7 +80,7 @@ def _generator(site: SiteRef, feed: Feed, self_href: str, self_type: str) -> Fee
     fg.language(LANGUAGE)
     fg.author({"name": site.org.name, "uri": site.url})
     fg.generator("union-network", version=__version__)
-    updated: datetime = feed.items[0].date if feed.items else site.build_time
+    updated: datetime = feed.items[0].date if feed.items else NEVER
     fg.updated(updated)
     fg.lastBuildDate(updated)
     for item in feed.items:
