@@ -13,31 +13,31 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from union_network.build.fingerprint import Fingerprinter, environment_digest, tree_digest
 from union_network.build.publish import Output, Stage, checkpoint, die_with_parent, staged
 from union_network.core.dates import build_time
 from union_network.core.files import write_atomic
-from union_network.core.network import Network
 from union_network.core.problems import InputError, Problems, UnionNetworkError
 from union_network.core.siteplan import SitePlan
-from union_network.core.urls import PATH, UrlScheme
-from union_network.features import search
-from union_network.features.registry import planner as make_planner
-from union_network.plan.layout import check_path_layout
-from union_network.plan.planner import Planner
-from union_network.read.load import default_cache_dir, load_network
+from union_network.read.load import default_cache_dir
 from union_network.read.registry import ORGS_FOLDER, ROOT_FOLDER
+
+# The no-change fast path (_unchanged_output) and `check` import only the above: the readers,
+# the planner, the features and the worker pool are imported where they are used (tests/test_fast_start.py).
+if TYPE_CHECKING:
+    from concurrent.futures import Executor, ProcessPoolExecutor
+
+    from union_network.core.network import Network
+    from union_network.plan.planner import Planner
 
 MANIFEST_DIR = ".union-network"  # inside the output folder, beside (never inside) the sites
 MANIFEST = "manifest.json"
@@ -195,6 +195,9 @@ def _worker_pool(jobs: int, factory: RendererFactory, config_file: Path) -> Iter
     if jobs <= 1:
         yield None
         return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(
         jobs, mp_context=context, initializer=_init_worker, initargs=(factory, config_file, os.getpid())
@@ -225,6 +228,8 @@ def _render_all(
 ) -> Iterator[tuple[SitePlan, list[str], float]]:
     """Render plans into ``folder/<slug>`` as the iterator yields them (planning the next sites
     while workers render); yields as sites finish; raises :class:`SiteFailure` on the first failure."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+
     if pool is None:
         renderer = factory(job.config_file)
         for plan in plans:
@@ -317,6 +322,11 @@ def load_and_check(
 ) -> Checked:
     """Read the network (:func:`load_network`), then check what only a plan shows: with
     ``url_style: path``, member slugs taken by the root site's top-level paths."""
+    from union_network.core.urls import PATH, UrlScheme
+    from union_network.features.registry import planner as make_planner
+    from union_network.plan.layout import check_path_layout
+    from union_network.read.load import load_network
+
     network, problems = load_network(config_file, now, cache_dir=cache_dir, pool=pool)
     if network is None:
         return Checked(None, problems)
@@ -376,6 +386,8 @@ def _render_changed(
 ) -> _Rendered:
     """Plan every site, fingerprint it, render into the stage those whose fingerprint changed
     (or whose folder is missing from the published output)."""
+    from union_network.features import search
+
     factory, pool, jobs = run
     done = _Rendered()
     fingerprinter = Fingerprinter(job.environment, job.root_dir)
@@ -415,6 +427,8 @@ def _publish(
 ) -> None:
     """Every site rendered (and every unchanged one hard-linked from the published generation):
     record the fingerprints and flip the output to the new generation, unless nothing changed."""
+    from union_network.features import search
+
     old = read_manifest(stage.previous) if stage.previous is not None else {}
     if stage.previous is not None:
         result.removed = sorted(
@@ -506,6 +520,8 @@ def build_network(
 
 def merge_outputs(shard_dirs: list[Path], out_dir: Path) -> BuildResult:
     """Assemble shard outputs into one output folder (replacing it only when all is well)."""
+    from union_network.features import search
+
     started = time.monotonic()
     fingerprints: dict[str, str] = {}
     sources: dict[str, Path] = {}
