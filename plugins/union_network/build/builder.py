@@ -16,7 +16,7 @@ import json
 import os
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -25,10 +25,9 @@ from typing import TYPE_CHECKING, Protocol
 from union_network.build.fingerprint import Fingerprinter, environment_digest, tree_digest
 from union_network.build.publish import Output, Stage, checkpoint, die_with_parent, staged
 from union_network.core.dates import build_time
-from union_network.core.files import write_atomic
+from union_network.core.files import default_cache_dir, write_atomic
 from union_network.core.problems import InputError, Problems, UnionNetworkError
 from union_network.core.siteplan import SitePlan
-from union_network.read.load import default_cache_dir
 from union_network.read.registry import ORGS_FOLDER, ROOT_FOLDER
 
 # The no-change fast path (_unchanged_output) and `check` import only the above: the readers,
@@ -478,6 +477,7 @@ def build_network(
     full: bool = False,
     cache_dir: Path | None = None,
     preview_host: str | None = None,
+    workers: ProcessPoolExecutor | None = None,
 ) -> BuildResult:
     """Build the network (or shard ``(k, n)`` of it) into ``out_dir``.
 
@@ -485,6 +485,7 @@ def build_network(
     warnings); the output then stays as it was. ``full`` ignores fingerprints.
     ``preview_host`` (``localhost:8000``) builds for the live preview: every org at
     ``http://<slug>.<preview_host>/``, the root at ``http://<preview_host>/``.
+    ``workers``: render workers kept by the caller (build/warm.py) instead of ``jobs`` new ones.
     """
     started = time.monotonic()
     job = _Job.make(config_file, out_dir, shard, preview_host)
@@ -493,7 +494,8 @@ def build_network(
         unchanged.seconds = time.monotonic() - started
         return unchanged
 
-    with _worker_pool(jobs, renderer_factory, job.config_file) as pool, staged(job.out_dir) as stage:
+    pools = nullcontext(workers) if workers is not None else _worker_pool(jobs, renderer_factory, job.config_file)
+    with pools as pool, staged(job.out_dir) as stage:
         cache = cache_dir or default_cache_dir(job.root_dir)
         checked = load_and_check(job.config_file, job.now, cache_dir=cache, pool=pool, preview_host=preview_host)
         if checked.problems or checked.network is None:

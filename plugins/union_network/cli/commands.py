@@ -149,7 +149,14 @@ def build(
     jobs = jobs or os.cpu_count() or 1
     try:
         result = build_network(
-            config_file, mkdocs_renderer, out_dir, make_progress(quiet), strict=strict, jobs=jobs, shard=shard, full=full
+            config_file,
+            mkdocs_renderer,
+            out_dir,
+            make_progress(quiet),
+            strict=strict,
+            jobs=jobs,
+            shard=shard,
+            full=full,
         )
     except InputError as exc:
         report(exc.problems)

@@ -6,7 +6,6 @@ import os
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
-
 LOCALE = "ru"
 
 

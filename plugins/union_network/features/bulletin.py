@@ -29,16 +29,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from functools import lru_cache
 from pathlib import Path
-
-import jinja2
-from babel.dates import format_date
-from feedgen.feed import FeedGenerator
+from typing import TYPE_CHECKING
 
 from union_network import __version__
 from union_network.core.dates import LOCALE
 from union_network.core.siteplan import Item, Page, SitePlan, SiteRef
 from union_network.plan.planner import Planner
 from union_network.write.feeds import LANGUAGE
+
+if TYPE_CHECKING:  # imported where used: checking and planning do not load it
+    import jinja2
 
 BULLETIN_TITLE = "Бюллетень"
 MASTHEAD = "Электронный бюллетень"
@@ -108,6 +108,8 @@ def month_of(value: datetime, zone: tzinfo) -> tuple[int, int]:
 
 def month_text(year: int, month: int) -> str:
     """«ноябрь 2026» (the nominative, stand-alone month name)."""
+    from babel.dates import format_date
+
     return format_date(date(year, month, 1), "LLLL y", locale=LOCALE)
 
 
@@ -193,6 +195,8 @@ def bulletin_section(planner: Planner, plan: SitePlan) -> None:
 # -- writers ---------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def _email_environment() -> jinja2.Environment:
+    import jinja2
+
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(EMAIL_TEMPLATES)),
         autoescape=True,
@@ -221,6 +225,8 @@ def issue_summary(issue: Issue) -> str:
 
 
 def render_bulletin_rss(feed: BulletinFeed) -> bytes:
+    from feedgen.feed import FeedGenerator
+
     fg = FeedGenerator()
     fg.id(feed.page_url)
     fg.title(feed.title)

@@ -34,8 +34,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date
-
 from union_network.core.models import KIND_LABELS
 from union_network.core.network import Network, Org, Post, Registry
 from union_network.plan.flow import Routes, route
@@ -137,6 +135,8 @@ def month_keys(now: datetime, tz: ZoneInfo, months: int = MONTHS) -> list[date]:
 
 def posts_per_month(posts: Iterable[Post], now: datetime, tz: ZoneInfo, months: int = MONTHS) -> tuple[MonthCount, ...]:
     """Posts per calendar month (in the network's time zone) over the ``months`` months ending now."""
+    from babel.dates import format_date
+
     firsts = month_keys(now, tz, months)
     counts = {(d.year, d.month): 0 for d in firsts}
     for post in posts:
@@ -234,6 +234,8 @@ class Assessment(OrgHead):
 
     @property
     def last_update_text(self) -> str:
+        from babel.dates import format_date
+
         a = self.activity
         return format_date(a.last_update, "d MMMM y", locale="ru") if a.last_update else "нет новостей"
 

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from union_network.core.files import default_cache_dir
+from union_network.core.network import Network
 from union_network.core.problems import Problems
+from union_network.enforce.content_rules import check_content_rules
+from union_network.read.brandbook import load_brandbook
+from union_network.read.cache import IndexCache
+from union_network.read.moderation import read_moderation
+from union_network.read.news import check_unplaced_news, read_news
+from union_network.read.options import read_options
 from union_network.read.registry import ORGS_FOLDER, read_registry
 
-if TYPE_CHECKING:  # the readers are imported by load_network: not by the build's no-change path
-    from concurrent.futures import Executor
-
-    from union_network.core.network import Network
-
 INDEX_FILE = "news-index.sqlite"
-
-
-def default_cache_dir(root_dir: Path) -> Path:
-    """Where a network's build caches live: ``.cache/union-network/`` in the network root."""
-    return root_dir / ".cache" / "union-network"
+__all__ = ["INDEX_FILE", "default_cache_dir", "load_network"]  # default_cache_dir: core/files.py
 
 
 def load_network(
@@ -33,14 +32,6 @@ def load_network(
 
     With ``cache_dir``, parsed posts are cached there (SQLite) between runs.
     """
-    from union_network.core.network import Network
-    from union_network.enforce.content_rules import check_content_rules
-    from union_network.read.brandbook import load_brandbook
-    from union_network.read.cache import IndexCache
-    from union_network.read.moderation import read_moderation
-    from union_network.read.news import check_unplaced_news, read_news
-    from union_network.read.options import read_options
-
     config_file = Path(config_file).resolve()
     root_dir = config_file.parent
     problems = Problems(root=root_dir)

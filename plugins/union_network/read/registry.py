@@ -21,6 +21,7 @@ def read_registry(root_dir: Path, problems: Problems) -> Registry | None:
     from union_network.core.models import OrgCard, check_slug
     from union_network.core.network import Org, Registry
     from union_network.read.yamlfile import read_model
+
     cards: dict[str, tuple[Org, YamlDoc]] = {}
 
     root_path = root_dir / ROOT_FOLDER / CARD

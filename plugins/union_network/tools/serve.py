@@ -25,9 +25,10 @@ from pathlib import Path
 from urllib.parse import quote, unquote_to_bytes
 
 from union_network.build.builder import BuildResult, RendererFactory, SiteFailure, build_network
+from union_network.build.warm import WarmRenderer, WarmWorkers
+from union_network.core.files import default_cache_dir
 from union_network.core.problems import InputError
 from union_network.enforce.html import video_hosts
-from union_network.read.load import default_cache_dir
 from union_network.render.mkdocs.csp import policy as csp_policy
 
 STATE_PATH = "/__union-network/state"
@@ -101,7 +102,10 @@ class Preview:
     ):
         self.config_file = Path(config_file).resolve()
         self.root_dir = self.config_file.parent
-        self.renderer_factory = renderer_factory
+        # Kept between saves: the renderer (MkDocs imported, Jinja compiled) and its worker processes.
+        self.renderer_factory = WarmRenderer(renderer_factory)
+        self.workers = WarmWorkers(self.renderer_factory, self.config_file, jobs)
+        self._building = threading.Lock()
         self.host = f"localhost:{port}"
         self.jobs = jobs
         self.echo = echo
@@ -117,9 +121,16 @@ class Preview:
     def rebuild(self) -> BuildResult | None:
         started = time.monotonic()
         try:
-            result = build_network(
-                self.config_file, self.renderer_factory, self.out_dir, None, jobs=self.jobs, preview_host=self.host
-            )
+            with self._building:
+                result = build_network(
+                    self.config_file,
+                    self.renderer_factory,
+                    self.out_dir,
+                    None,
+                    jobs=self.jobs,
+                    preview_host=self.host,
+                    workers=self.workers.pool(),
+                )
         except InputError as exc:
             self._failed([str(p) for p in exc.problems])
             return None
@@ -185,6 +196,11 @@ class Preview:
 
     def stop(self) -> None:
         self._stop.set()
+        if self._building.acquire(blocking=False):  # else a rebuild is running: its workers die with this process
+            try:
+                self.workers.close()
+            finally:
+                self._building.release()
 
     # -- serving -----------------------------------------------------------------------
     def site_dir(self, host_header: str | None) -> Path | None:
