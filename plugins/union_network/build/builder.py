@@ -35,6 +35,7 @@ from union_network.read.registry import ORGS_FOLDER, ROOT_FOLDER
 if TYPE_CHECKING:
     from concurrent.futures import Executor, ProcessPoolExecutor
 
+    from union_network.build.changes import BuildMemory, FolderState, Scope
     from union_network.core.network import Network
     from union_network.plan.planner import Planner
 
@@ -76,6 +77,8 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
     cache_hits: int = 0
     cache_misses: int = 0
+    planned: list[str] = field(default_factory=list)  # sites planned and fingerprinted: those the changes reach
+    search_stale: bool = False  # built with search_now=False: the network index waits for refresh_search
 
 
 Progress = Callable[[int, int | None, SitePlan, float], None]  # done, total (once known), site, seconds
@@ -110,6 +113,13 @@ def _inputs_digest(root_dir: Path, environment: str, shard, preview_host) -> str
     """Everything a build reads: the organisations' folders, theme, config, package; and how it was asked."""
     digest = tree_digest(root_dir / ROOT_FOLDER, root_dir / ORGS_FOLDER)
     return f"{environment}:{digest}:{shard}:{preview_host}"
+
+
+def _memory(job: _Job) -> BuildMemory:
+    """The memory of the last build published into ``out_dir`` (build/changes.py), beside the state."""
+    from union_network.build.changes import BuildMemory
+
+    return BuildMemory(job.state_file.with_suffix(".sqlite"))
 
 
 def _write_state(path: Path, state: dict) -> None:
@@ -362,9 +372,9 @@ class _Rendered:
     """Sites planned and rendered into a stage."""
 
     fingerprints: dict[str, str] = field(default_factory=dict)
+    counts: dict[str, tuple[int, int]] = field(default_factory=dict)  # slug -> (posts, feeds)
+    planned: list[str] = field(default_factory=list)  # sites planned (the others were out of the change's reach)
     uncarried: list[str] = field(default_factory=list)  # unchanged sites not yet linked into the stage
-    posts: int = 0
-    feeds: int = 0
     changed: int = 0
 
     def carry(self, stage: Stage) -> None:
@@ -382,23 +392,34 @@ def _render_changed(
     result: BuildResult,
     run: tuple[RendererFactory, ProcessPoolExecutor | None, int],
     progress: Progress | None,
+    scope: Scope,
 ) -> _Rendered:
-    """Plan every site, fingerprint it, render into the stage those whose fingerprint changed
-    (or whose folder is missing from the published output)."""
+    """Plan the sites in ``scope`` (all when ``scope.sites`` is None), fingerprint them, render into the
+    stage those whose fingerprint changed (or whose folder is missing from the published output);
+    carry the others as published."""
     from union_network.features import search
 
     factory, pool, jobs = run
     done = _Rendered()
     fingerprinter = Fingerprinter(job.environment, job.root_dir)
     published = stage.previous
+    remembered = _memory(job).previous_sites() if scope.sites is not None else {}
 
     def changed_plans() -> Iterator[SitePlan]:
         """Plan the sites one by one (a plan is dropped as soon as it is known unchanged)."""
         for slug in slugs:
+            site = remembered.get(slug)
+            if site is not None and _out_of_reach(slug, scope, previous, published):  # carried as published
+                done.fingerprints[slug] = previous[slug]
+                done.counts[slug] = (site.posts, site.feeds)
+                done.uncarried.append(slug)
+                if done.changed:
+                    done.carry(stage)
+                continue
             plan = _plan(checked, slug)
+            done.planned.append(slug)
             done.fingerprints[slug] = fingerprinter.site(plan)
-            done.posts += plan.counts["posts"]
-            done.feeds += plan.counts["feeds"]
+            done.counts[slug] = (plan.counts["posts"], plan.counts["feeds"])
             if previous.get(slug) == done.fingerprints[slug] and published and (published / slug).is_dir():
                 done.uncarried.append(slug)
             else:
@@ -421,8 +442,20 @@ def _render_changed(
     return done
 
 
+def _out_of_reach(slug: str, scope: Scope, previous: dict[str, str], published: Path | None) -> bool:
+    """A site no change since the last build can reach, published by it: not planned again."""
+    if scope.sites is None or slug in scope.sites or not previous.get(slug):
+        return False
+    return published is not None and (published / slug).is_dir()
+
+
 def _publish(
-    stage: Stage, slugs: list[str], shard: tuple[int, int] | None, done: _Rendered, result: BuildResult
+    stage: Stage,
+    slugs: list[str],
+    shard: tuple[int, int] | None,
+    done: _Rendered,
+    result: BuildResult,
+    search_now: bool = True,
 ) -> None:
     """Every site rendered (and every unchanged one hard-linked from the published generation):
     record the fingerprints and flip the output to the new generation, unless nothing changed."""
@@ -439,16 +472,49 @@ def _publish(
     if result.built or result.removed or old != manifest:
         done.carry(stage)
         checkpoint("carried")
-        search.index_network(stage.folder, stage.previous, result.root, MANIFEST_DIR)  # Pagefind, on the root site
+        search.index_network(stage.folder, stage.previous, result.root, MANIFEST_DIR, now=search_now)  # Pagefind
         write_manifest(stage.folder, manifest)
         checkpoint("manifest")
         stage.publish()
         checkpoint("pruned")
 
 
-def _remember(job: _Job, network: Network, slugs: list[str], done: _Rendered, result: BuildResult) -> None:
-    """What the fast path needs to skip the next build: what was built from what, valid until when."""
+def _context(job: _Job) -> dict[str, str]:
+    """What a build's memory is only valid for: the same environment (package, renderer, mkdocs.yml,
+    theme) and the same kind of build."""
+    return {"environment": job.environment, "preview_host": job.preview_host or "", "shard": str(job.shard)}
+
+
+def _scope(job: _Job, checked: Checked, folders: dict[str, FolderState] | None, previous: dict[str, str]) -> Scope:
+    """The sites this build plans: only those the changes since the last published build can reach."""
+    from union_network.build.changes import Scope
+
+    if folders is None or checked.planner is None or checked.network is None:
+        return Scope(None, ["полная сборка"])
+    reached = checked.planner.routes.reached
+    return _memory(job).scope(checked.network, reached, folders, _context(job), previous)
+
+
+def _remember(
+    job: _Job,
+    checked: Checked,
+    slugs: list[str],
+    done: _Rendered,
+    result: BuildResult,
+    folders: dict[str, FolderState] | None,
+    scope: Scope,
+) -> None:
+    """What the fast path needs to skip the next build: what was built from what, valid until when;
+    and what the next build needs to plan only what its changes reach (build/changes.py)."""
+    network = checked.network
+    assert network is not None and checked.planner is not None
     next_change = network.next_change()
+    memory = _memory(job)
+    if folders is None or job.shard is not None:
+        memory.forget()
+    else:
+        sites = {slug: (done.fingerprints[slug], *done.counts[slug]) for slug in slugs}
+        memory.save(network, checked.planner.routes.reached, folders, _context(job), sites, next_change, scope)
     _write_state(
         job.state_file,
         {
@@ -457,8 +523,8 @@ def _remember(job: _Job, network: Network, slugs: list[str], done: _Rendered, re
             "valid_until": next_change.isoformat() if next_change else None,
             "root": result.root,
             "sites": len(slugs),
-            "posts": done.posts,
-            "feeds": done.feeds,
+            "posts": sum(posts for posts, _ in done.counts.values()),
+            "feeds": sum(feeds for _, feeds in done.counts.values()),
             "warnings": result.warnings,
         },
     )
@@ -477,6 +543,7 @@ def build_network(
     full: bool = False,
     cache_dir: Path | None = None,
     preview_host: str | None = None,
+    search_now: bool = True,
     workers: ProcessPoolExecutor | None = None,
 ) -> BuildResult:
     """Build the network (or shard ``(k, n)`` of it) into ``out_dir``.
@@ -484,7 +551,9 @@ def build_network(
     Raises :class:`InputError` or :class:`SiteFailure` (with ``strict``, also on
     warnings); the output then stays as it was. ``full`` ignores fingerprints.
     ``preview_host`` (``localhost:8000``) builds for the live preview: every org at
-    ``http://<slug>.<preview_host>/``, the root at ``http://<preview_host>/``.
+    ``http://<slug>.<preview_host>/``, the root at ``http://<preview_host>/``. ``search_now`` False
+    leaves the network search index as published (the preview refreshes it after the pages:
+    :func:`refresh_search`); ``result.search_stale`` then says whether it needs that.
     ``workers``: render workers kept by the caller (build/warm.py) instead of ``jobs`` new ones.
     """
     started = time.monotonic()
@@ -493,6 +562,8 @@ def build_network(
     if unchanged is not None:
         unchanged.seconds = time.monotonic() - started
         return unchanged
+    from union_network.build.changes import folder_states
+
 
     pools = nullcontext(workers) if workers is not None else _worker_pool(jobs, renderer_factory, job.config_file)
     with pools as pool, staged(job.out_dir) as stage:
@@ -507,17 +578,34 @@ def build_network(
         result.cache_hits, result.cache_misses = network.cache_stats
         slugs = _select(checked, shard)
         previous = {} if full or stage.previous is None else read_manifest(stage.previous).get("sites", {})
-        done = _render_changed(job, checked, slugs, stage, previous, result, (renderer_factory, pool, jobs), progress)
+        folders = None if shard is not None else folder_states(network)
+        scope = _scope(job, checked, None if full else folders, previous)
+        run = (renderer_factory, pool, jobs)
+        done = _render_changed(job, checked, slugs, stage, previous, result, run, progress, scope)
         if strict and result.warnings:
             raise SiteFailure("*", "strict", result.warnings)
-        _publish(stage, slugs, shard, done, result)
-        _remember(job, network, slugs, done, result)
+        _publish(stage, slugs, shard, done, result, search_now)
+        result.search_stale = not search_now and bool(result.built or result.removed)
+        _remember(job, checked, slugs, done, result, folders, scope)
     result.built.sort()
     result.sites = len(slugs)
-    result.posts = done.posts
-    result.feeds = done.feeds
+    result.planned = sorted(done.planned)
+    result.posts = sum(posts for posts, _ in done.counts.values())
+    result.feeds = sum(feeds for _, feeds in done.counts.values())
     result.seconds = time.monotonic() - started
     return result
+
+
+def refresh_search(out_dir: Path, root: str) -> None:
+    """Rewrite the network search index of the published output (after ``search_now=False``), under
+    the output's lock so that no build carries the root site while its index is swapped."""
+    from union_network.features import search
+
+    output = Output(out_dir)
+    with output.locked():
+        current = output.current()
+        if current is not None and (current / root).is_dir():
+            search.refresh_network_index(current, root, MANIFEST_DIR)
 
 
 def merge_outputs(shard_dirs: list[Path], out_dir: Path) -> BuildResult:

@@ -176,6 +176,11 @@ def build(
     unchanged = result.sites - len(result.built)
     click.echo(
         f"Готово: сайтов — {result.sites} (пересобрано {len(result.built)}, без изменений {unchanged}"
+        + (
+            f"; проверено затронутых изменениями {len(result.planned)}"
+            if 0 < len(result.planned) < result.sites
+            else ""
+        )
         + (f", удалено {len(result.removed)}" if result.removed else "")
         + f"), новостей — {result.posts}, лент — {result.feeds}, "
         f"предупреждений — {len(result.warnings)}, время — {result.seconds:.1f} с → {result.out_dir}",

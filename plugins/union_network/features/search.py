@@ -250,6 +250,7 @@ class _Service:
             env=env,
         )
         self._next_id = 0
+        self._buffer = bytearray()
 
     def requests(self, payloads: list[dict[str, Any]]) -> list[dict[str, Any]]:
         assert self._process.stdin is not None
@@ -271,15 +272,19 @@ class _Service:
         return answers
 
     def _read_one(self) -> dict[str, Any]:
+        """The next answer: base64 JSON ended by a comma. Read in chunks (one byte at a time cost
+        seconds on a network index: millions of reads)."""
         assert self._process.stdout is not None
-        raw = bytearray()
         while True:
-            byte = self._process.stdout.read(1)
-            if not byte:
+            end = self._buffer.find(b",")
+            if end >= 0:
+                raw = bytes(self._buffer[:end])
+                del self._buffer[: end + 1]
+                return json.loads(base64.b64decode(raw))
+            chunk = os.read(self._process.stdout.fileno(), 1 << 16)  # what the pipe holds, up to 64 KiB
+            if not chunk:
                 raise PagefindError("Pagefind завершился во время индексирования")
-            if byte == b",":
-                return json.loads(base64.b64decode(bytes(raw)))
-            raw += byte
+            self._buffer += chunk
 
     def close(self) -> None:
         if self._process.stdin:
@@ -415,10 +420,53 @@ def index_site(plan: SitePlan, site_dir: Path) -> None:
     _timing["extracted_sites"] += 1
 
 
-def index_network(out: Path, previous: Path | None, root_slug: str | None, manifest_dir: str) -> None:
+def index_network(
+    out: Path, previous: Path | None, root_slug: str | None, manifest_dir: str, *, now: bool = True
+) -> None:
     """Before a new output is published (``out``: the new generation, ``previous``: the published one):
     keep the records of the sites rendered this time, carry those of the others from ``previous``, and
-    index every site's records into the root site's ``pagefind/``."""
+    index every site's records into the root site's ``pagefind/``.
+
+    With ``now`` False (the live preview, where an editor waits for the page, not for search) the index
+    is not rewritten: a re-rendered root keeps the published one until :func:`refresh_network_index`."""
+    records = keep_records(out, previous, manifest_dir)
+    if not root_slug or not (out / root_slug).is_dir():
+        return
+    if not now:
+        published = previous / root_slug / NETWORK_INDEX if previous is not None else None
+        target = out / root_slug / NETWORK_INDEX
+        if published is not None and published.is_dir() and not target.exists():
+            shutil.copytree(published, target, copy_function=os.link)  # hard links: never written in place
+        return
+    started = time.perf_counter()
+    try:
+        write_index(records, out / root_slug / NETWORK_INDEX)
+    finally:
+        close_service()
+    _timing["network"] = time.perf_counter() - started
+    stats = {key: round(value, 3) for key, value in _timing.items()} | {"network_records": len(records)}
+    if os.environ.get(STATS_ENV):
+        Path(os.environ[STATS_ENV]).write_text(json.dumps(stats, indent=1) + "\n", encoding="utf-8")
+    _timing.update(extract=0.0, network=0.0, extracted_sites=0)
+
+
+def refresh_network_index(out: Path, root_slug: str, manifest_dir: str) -> None:
+    """Rewrite the root site's network index of a published output from its kept records (after a
+    build with ``index_network(..., now=False)``). The folder is swapped whole (:func:`write_index`)."""
+    kept = out / manifest_dir / RECORDS_FOLDER
+    records: list[dict[str, Any]] = []
+    for path in sorted(kept.glob("*.json")):
+        if (out / path.stem).is_dir():
+            records.extend(json.loads(path.read_text(encoding="utf-8")))
+    try:
+        write_index(records, out / root_slug / NETWORK_INDEX)
+    finally:
+        close_service()
+
+
+def keep_records(out: Path, previous: Path | None, manifest_dir: str) -> list[dict[str, Any]]:
+    """Every site's search records in ``out``'s manifest folder: those staged by this build's renders,
+    the others carried from ``previous``; returned in site order."""
     kept = out / manifest_dir / RECORDS_FOLDER
     kept.mkdir(parents=True, exist_ok=True)
     staged = out / STAGED_RECORDS
@@ -441,18 +489,7 @@ def index_network(out: Path, previous: Path | None, root_slug: str | None, manif
             path.write_text(json.dumps(_records_of_files(out / slug), ensure_ascii=False), encoding="utf-8")
         records.extend(json.loads(path.read_text(encoding="utf-8")))
     _timing["extract"] += time.perf_counter() - started
-    if not root_slug or not (out / root_slug).is_dir():
-        return
-    started = time.perf_counter()
-    try:
-        write_index(records, out / root_slug / NETWORK_INDEX)
-    finally:
-        close_service()
-    _timing["network"] = time.perf_counter() - started
-    stats = {key: round(value, 3) for key, value in _timing.items()} | {"network_records": len(records)}
-    if os.environ.get(STATS_ENV):
-        Path(os.environ[STATS_ENV]).write_text(json.dumps(stats, indent=1) + "\n", encoding="utf-8")
-    _timing.update(extract=0.0, network=0.0, extracted_sites=0)
+    return records
 
 
 def merge_network(out: Path, sources: dict[str, Path], manifest_dir: str) -> None:

@@ -107,3 +107,113 @@ def route(registry: Registry, posts: Iterable[Post], moderation: Mapping[str, Mo
         slug: newest_first(p for a in registry.ancestors(slug) for p in broadcasts[a]) for slug in registry.orgs
     }
     return Routes(own=own, network=network, upstream=upstream, support=support_items(posts), reached=reached)
+
+
+# -- what a change can reach (issue 14: plan only the sites a change can affect) ----------------
+@dataclass(frozen=True)
+class PostTrace:
+    """What a build remembers of a post to know, at the next build, which sites showed it.
+
+    ``key`` holds what orders, counts or routes the post (date, reach, support, broadcast,
+    published): when it changes, every ancestor's aggregates (dashboards, roll-ups) may change.
+    ``reached`` is where its network news went (:func:`reached_ancestors`), ``digest`` everything
+    else it shows (title, summary, body, picture, event, categories)."""
+
+    org: str
+    key: tuple
+    reached: tuple[str, ...]
+    digest: str
+
+    @property
+    def published(self) -> bool:
+        return bool(self.key[-1])
+
+    @property
+    def support(self) -> bool:
+        return bool(self.key[2])
+
+    @property
+    def broadcast(self) -> bool:
+        return bool(self.key[3])
+
+
+def post_key(post: Post, published: bool) -> tuple:
+    """The part of a post that routes, orders and counts it (see :class:`PostTrace`)."""
+    return (post.date.isoformat(), post.reach, post.support, post.broadcast, published)
+
+
+class Tree:
+    """Parents of a registry, old or new: enough to walk up and down (a build remembers this)."""
+
+    def __init__(self, parents: Mapping[str, str | None]):
+        self.parents = dict(parents)
+        self.children: dict[str, list[str]] = {slug: [] for slug in self.parents}
+        for slug, parent in self.parents.items():
+            if parent is not None and parent in self.children:
+                self.children[parent].append(slug)
+
+    def ancestors(self, slug: str) -> list[str]:
+        chain: list[str] = []
+        parent = self.parents.get(slug)
+        while parent is not None and parent not in chain:
+            chain.append(parent)
+            parent = self.parents.get(parent)
+        return chain
+
+    def descendants(self, slug: str) -> list[str]:
+        out: list[str] = []
+        stack = list(self.children.get(slug, ()))
+        while stack:
+            child = stack.pop()
+            if child not in out:
+                out.append(child)
+                stack.extend(self.children.get(child, ()))
+        return out
+
+    def root(self) -> str | None:
+        return next((slug for slug, parent in self.parents.items() if parent is None), None)
+
+
+def sites_of_post(old: PostTrace | None, new: PostTrace | None, trees: tuple[Tree, Tree]) -> set[str]:
+    """The sites an added (``old`` None), deleted (``new`` None) or edited post can change.
+
+    Its own site always. A post that was and is unpublished (a draft, a future post) shows nowhere
+    else. When only what it shows changed: the ancestors its network news reached before and after
+    (§5.2–5.3), the root for a support item (§5.4), the descendants for a broadcast (§5.5). When what
+    routes, orders or counts it changed (or it came or went): every ancestor, whose dashboards and
+    roll-ups count posts, plus the descendants of a broadcast."""
+    old_tree, new_tree = trees
+    sites: set[str] = set()
+    versions = [v for v in (old, new) if v is not None]
+    for version in versions:
+        sites.add(version.org)
+    if not any(v.published for v in versions):
+        return sites
+    routed = old is None or new is None or old.key != new.key or old.org != new.org
+    for seen, tree in ((old, old_tree), (new, new_tree)):
+        if seen is None:
+            continue
+        if routed:
+            sites.update(tree.ancestors(seen.org))
+        else:
+            sites.update(seen.reached)
+            if seen.support and (root := tree.root()) is not None:
+                sites.add(root)
+        if seen.broadcast:
+            sites.update(tree.descendants(seen.org))
+    return sites
+
+
+def sites_of_org(slug: str, trees: tuple[Tree, Tree], *, down: bool = True) -> set[str]:
+    """The sites a change of ``slug``'s card (name, parent, contacts, moderation mode), or of a file
+    its posts show (a picture), can change: its own, its ancestors' (lists, members, registry,
+    dashboards) and, with ``down``, its descendants' (breadcrumbs, parent links, upstream news);
+    in the old tree and the new. A moderation file (``down=False``) changes only what ``slug`` and
+    its ancestors show (§5.3)."""
+    sites = {slug}
+    for tree in trees:
+        if slug in tree.parents:
+            sites.update(tree.ancestors(slug))
+            if down:
+                sites.update(tree.descendants(slug))
+    return sites

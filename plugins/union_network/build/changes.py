@@ -1,0 +1,328 @@
+"""What the last published build was made from, so the next one plans only what a change can reach.
+
+After every published build the builder remembers, in SQLite beside the fast path's state
+(``.cache/union-network/builds/<key>.sqlite``): per organisation its folder, parent, a digest of
+its card and of its moderation file, digests of its news, pages and other files (path, size and
+mtime), its site's fingerprint and counts; per post a :class:`~union_network.plan.flow.PostTrace`.
+The next build compares the network it loaded with that and asks :mod:`union_network.plan.flow`
+which sites the differences can change; only those are planned and fingerprinted, the others are
+carried as published. Anything the memory cannot vouch for (another environment, another output,
+a time-dependent change due, no memory) means: plan everything, as a clean build does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from union_network.core.network import Network, Post
+from union_network.plan.flow import PostTrace, Tree, post_key, reached_ancestors, sites_of_org, sites_of_post
+from union_network.read.moderation import MODERATION_FILE
+from union_network.read.news import NEWS_FOLDER
+from union_network.read.registry import CARD
+
+FORMAT = "1"
+SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
+    (
+        "CREATE TABLE IF NOT EXISTS orgs (slug TEXT PRIMARY KEY, folder TEXT, parent TEXT, card TEXT,"
+        " moderation TEXT, news TEXT, pages TEXT, assets TEXT, fingerprint TEXT, posts INTEGER, feeds INTEGER)"
+    ),
+    "CREATE TABLE IF NOT EXISTS posts (path TEXT PRIMARY KEY, org TEXT, key TEXT, reached TEXT, digest TEXT)",
+    "CREATE INDEX IF NOT EXISTS posts_by_org ON posts (org)",
+)
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=12).hexdigest()
+
+
+@dataclass(frozen=True)
+class FolderState:
+    """Digests of an org folder's files by role: news posts, pages (other ``.md``), everything else."""
+
+    news: str
+    pages: str
+    assets: str
+
+
+def folder_state(folder: Path) -> FolderState:
+    """Path, size and mtime of every file below ``folder`` (hidden folders and links skipped, as the
+    readers skip them), digested per role. The card and the moderation file are compared parsed."""
+    parts: dict[str, list[str]] = {"news": [], "pages": [], "assets": []}
+    stack = [(str(folder), "")]
+    while stack:
+        here, rel = stack.pop()
+        try:
+            entries = list(os.scandir(here))
+        except OSError:
+            continue
+        for entry in entries:
+            name = f"{rel}{entry.name}"
+            if entry.is_symlink():
+                continue
+            if entry.is_dir():
+                if not entry.name.startswith("."):
+                    stack.append((entry.path, name + "/"))
+                continue
+            if name in (CARD, MODERATION_FILE):
+                continue
+            try:
+                st = entry.stat()
+            except OSError:
+                continue
+            role = "news" if name.startswith(f"{NEWS_FOLDER}/") else "pages" if name.endswith(".md") else "assets"
+            parts[role].append(f"{name}\0{st.st_size}\0{st.st_mtime_ns}")
+    return FolderState(*(_digest("\n".join(sorted(parts[role]))) for role in ("news", "pages", "assets")))
+
+
+@dataclass
+class SiteMemory:
+    """One site as the last published build left it."""
+
+    folder: str
+    parent: str | None
+    card: str
+    moderation: str
+    files: FolderState
+    fingerprint: str
+    posts: int
+    feeds: int
+
+
+@dataclass
+class Scope:
+    """The sites to plan this time (``None``: all of them) and why, for the progress line and tests."""
+
+    sites: set[str] | None
+    reasons: list[str] = field(default_factory=list)
+    news_changed: set[str] = field(default_factory=set)  # orgs whose posts were compared
+    rerouted: bool = False  # cards or moderation changed: any post's route may have changed
+
+
+class BuildMemory:
+    """The SQLite memory of the last published build into one output."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    # -- reading -----------------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path)
+        for statement in SCHEMA:
+            db.execute(statement)
+        return db
+
+    def _load(self) -> tuple[dict[str, str], dict[str, SiteMemory]] | None:
+        if not self.path.is_file():
+            return None
+        try:
+            with self._connect() as db:
+                meta = dict(db.execute("SELECT key, value FROM meta"))
+                sites = {
+                    row[0]: SiteMemory(row[1], row[2], row[3], row[4], FolderState(*row[5:8]), *row[8:11])
+                    for row in db.execute(
+                        "SELECT slug, folder, parent, card, moderation, news, pages, assets, fingerprint, posts, feeds"
+                        " FROM orgs"
+                    )
+                }
+        except sqlite3.DatabaseError:
+            return None
+        return meta, sites
+
+    def _traces(self, orgs: Iterable[str]) -> dict[str, PostTrace]:
+        """The remembered posts of ``orgs``, by path."""
+        found: dict[str, PostTrace] = {}
+        try:
+            with self._connect() as db:
+                for org in orgs:
+                    for path, key, reached, digest in db.execute(
+                        "SELECT path, key, reached, digest FROM posts WHERE org = ?", (org,)
+                    ):
+                        found[path] = PostTrace(org, tuple(json.loads(key)), tuple(json.loads(reached)), digest)
+        except sqlite3.DatabaseError:
+            pass
+        return found
+
+    def previous_sites(self) -> dict[str, SiteMemory]:
+        loaded = self._load()
+        return loaded[1] if loaded else {}
+
+    # -- what changed --------------------------------------------------------------------
+    def scope(
+        self,
+        network: Network,
+        reached: Mapping[str, list[str]],
+        folders: Mapping[str, FolderState],
+        context: Mapping[str, str],
+        published: Mapping[str, str],
+    ) -> Scope:
+        """Which sites this build must plan, given the memory of the build that made ``published``
+        (the published manifest: slug -> fingerprint) in the same ``context`` (environment, ...)."""
+        loaded = self._load()
+        if loaded is None:
+            return Scope(None, ["нет памяти о прошлой сборке"])
+        meta, old = loaded
+        if meta.get("format") != FORMAT or any(meta.get(k) != v for k, v in context.items()):
+            return Scope(None, ["изменились тема, настройки или версия"])
+        valid_until = meta.get("valid_until")
+        if not valid_until or network.build_time is None or network.build_time >= datetime.fromisoformat(valid_until):
+            return Scope(None, ["наступило время, меняющее вывод (дата новости, событие, новый день)"])
+        if {slug: site.fingerprint for slug, site in old.items()} != dict(published):
+            return Scope(None, ["опубликованный вывод сделан не этой сборкой"])
+        registry = network.registry
+        new = {org.slug: org for org in registry}
+        trees = (Tree({s: m.parent for s, m in old.items()}), Tree({o.slug: o.parent for o in registry}))
+        sites: set[str] = set()
+        reasons: list[str] = []
+        news_changed: set[str] = set()
+        rerouted = False
+        for slug in sorted(set(old) | set(new)):
+            before, org = old.get(slug), new.get(slug)
+            if before is None or org is None:
+                sites |= sites_of_org(slug, trees)
+                reasons.append(f"{slug}: организация {'добавлена' if before is None else 'удалена'}")
+                news_changed.add(slug)
+                rerouted = True
+                continue
+            folder = _rel(org.folder, network.root_dir)
+            files = folders[slug]
+            if before.folder != folder or before.parent != org.parent or before.card != card_digest(network, slug):
+                sites |= sites_of_org(slug, trees)
+                reasons.append(f"{slug}: карточка")
+                rerouted = True
+            if before.moderation != moderation_digest(network, slug):
+                sites |= sites_of_org(slug, trees, down=False)
+                reasons.append(f"{slug}: модерация")
+                rerouted = True
+            if before.files.assets != files.assets:  # pictures its posts show elsewhere
+                sites |= sites_of_org(slug, trees)
+                reasons.append(f"{slug}: файлы")
+            if before.files.pages != files.pages:
+                sites.add(slug)
+                reasons.append(f"{slug}: страницы")
+            if before.files.news != files.news or before.folder != folder:
+                news_changed.add(slug)
+        if news_changed:
+            old_traces = self._traces(news_changed)
+            new_traces = {
+                _rel(p.path, network.root_dir): trace(network, p, reached)
+                for p in network.posts
+                if p.org in news_changed
+            }
+            for path in sorted(set(old_traces) | set(new_traces)):
+                before_trace, after = old_traces.get(path), new_traces.get(path)
+                if before_trace != after:
+                    sites |= sites_of_post(before_trace, after, trees)
+                    reasons.append(f"{path}: новость")
+        return Scope(sites & set(new), reasons, news_changed, rerouted)
+
+    # -- remembering -----------------------------------------------------------------------
+    def save(
+        self,
+        network: Network,
+        reached: Mapping[str, list[str]],
+        folders: Mapping[str, FolderState],
+        context: Mapping[str, str],
+        sites: Mapping[str, tuple[str, int, int]],
+        valid_until: datetime | None,
+        scope: Scope | None = None,
+    ) -> None:
+        """Remember the build just published: ``sites`` is slug -> (fingerprint, posts, feeds).
+
+        After a build planned from this memory (``scope``) with no card or moderation change, only
+        the posts of the orgs whose news changed are written again; otherwise everything is."""
+        root = network.root_dir
+        orgs = [
+            (
+                org.slug,
+                _rel(org.folder, root),
+                org.parent,
+                card_digest(network, org.slug),
+                moderation_digest(network, org.slug),
+                folders[org.slug].news,
+                folders[org.slug].pages,
+                folders[org.slug].assets,
+                *sites[org.slug],
+            )
+            for org in network.registry
+            if org.slug in sites
+        ]
+        meta = {**context, "format": FORMAT, "valid_until": valid_until.isoformat() if valid_until else ""}
+        if scope is not None and scope.sites is not None and not scope.rerouted and self.path.is_file():
+            changed = scope.news_changed
+            posts = self._rows(network, reached, (p for p in network.posts if p.org in changed))
+            try:
+                with self._connect() as db:  # one transaction: all or nothing
+                    db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", sorted(meta.items()))
+                    db.execute("DELETE FROM orgs")
+                    db.executemany("INSERT INTO orgs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", orgs)
+                    db.executemany("DELETE FROM posts WHERE org = ?", [(slug,) for slug in sorted(changed)])
+                    db.executemany("INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?, ?)", posts)
+                return
+            except sqlite3.DatabaseError:
+                pass
+        posts = self._rows(network, reached, network.posts)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.unlink(missing_ok=True)
+            db = sqlite3.connect(tmp)
+            with db:
+                for statement in SCHEMA:
+                    db.execute(statement)
+                db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
+                db.executemany("INSERT INTO orgs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", orgs)
+                db.executemany("INSERT INTO posts VALUES (?, ?, ?, ?, ?)", posts)
+            db.close()
+            os.replace(tmp, self.path)  # all or nothing: a half-written memory would mislead the next build
+        except (sqlite3.DatabaseError, OSError):
+            tmp.unlink(missing_ok=True)
+            self.forget()
+
+    @staticmethod
+    def _rows(network: Network, reached: Mapping[str, list[str]], posts: Iterable[Post]) -> list[tuple]:
+        rows = []
+        for post in posts:
+            t = trace(network, post, reached)
+            rows.append((_rel(post.path, network.root_dir), t.org, json.dumps(t.key), json.dumps(t.reached), t.digest))
+        return rows
+
+    def forget(self) -> None:
+        self.path.unlink(missing_ok=True)
+
+
+def _rel(path: Path, root: Path) -> str:
+    return Path(path).relative_to(root).as_posix()
+
+
+def trace(network: Network, post: Post, reached: Mapping[str, list[str]]) -> PostTrace:
+    published = network.is_published(post)
+    if published and post.id in reached:
+        went = reached[post.id]
+    elif published:
+        went = reached_ancestors(post, network.registry, network.moderation)
+    else:
+        went = []
+    return PostTrace(post.org, post_key(post, published), tuple(went), _digest(repr(post)))
+
+
+def card_digest(network: Network, slug: str) -> str:
+    return _digest(network.registry[slug].card.model_dump_json())
+
+
+def moderation_digest(network: Network, slug: str) -> str:
+    decisions = network.moderation.get(slug)
+    return _digest(decisions.model_dump_json() if decisions is not None else "")
+
+
+def folder_states(network: Network) -> dict[str, FolderState]:
+    """:func:`folder_state` of every organisation's folder."""
+    return {org.slug: folder_state(org.folder) for org in network.registry}
