@@ -65,10 +65,11 @@ def test_workers_are_kept_between_saves_and_output_is_a_clean_builds(tmp_path):
         edit_title(cfg, "Собрание профкома")
         result = preview.rebuild()
         assert result is not None and "prim" in result.built, lines
+        assert lines[-1].startswith("Поиск обновлён"), lines  # after the pages («Пересобрано: …»)
         assert preview.workers.started == 1 and preview.workers.pool() is pool  # the same processes
         assert "Собрание профкома" in (tmp_path / "preview/prim/news/2026-01-05-a/index.html").read_text("utf-8")
 
-        clean = build_network(cfg, MkDocsRenderer, tmp_path / "clean", preview_host=preview.host)
+        clean = build_network(cfg, MkDocsRenderer, tmp_path / "clean", preview_host=preview.host)  # search and all
         assert clean.built == sorted(TREE)
         assert sites(tmp_path / "preview") == sites(tmp_path / "clean")
 

@@ -24,7 +24,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, unquote_to_bytes
 
-from union_network.build.builder import BuildResult, RendererFactory, SiteFailure, build_network
+from union_network.build.builder import BuildResult, RendererFactory, SiteFailure, build_network, refresh_search
 from union_network.build.warm import WarmRenderer, WarmWorkers
 from union_network.core.files import default_cache_dir
 from union_network.core.problems import InputError
@@ -129,6 +129,7 @@ class Preview:
                     None,
                     jobs=self.jobs,
                     preview_host=self.host,
+                    search_now=False,  # the pages first; the network search index after them
                     workers=self.workers.pool(),
                 )
         except InputError as exc:
@@ -148,7 +149,20 @@ class Preview:
             self.echo(warning)
         rebuilt = ", ".join(result.built) if result.built else "ничего"
         self.echo(f"Пересобрано: {rebuilt} ({time.monotonic() - started:.1f} с)")
+        if result.search_stale and result.root:
+            self._refresh_search(result.root)
         return result
+
+    def _refresh_search(self, root: str) -> None:
+        """The network search index, after the pages are shown (builder.refresh_search)."""
+        started = time.monotonic()
+        try:
+            with self._building:
+                refresh_search(self.out_dir, root)
+        except Exception as exc:
+            self.echo(f"Поиск не обновлён: {type(exc).__name__}: {exc}")
+            return
+        self.echo(f"Поиск обновлён ({time.monotonic() - started:.1f} с)")
 
     def _failed(self, lines: list[str]) -> None:
         text = "\n".join(lines)
