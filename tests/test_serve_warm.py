@@ -102,3 +102,43 @@ def test_one_renderer_in_process_until_the_theme_changes(tmp_path):
     assert result is not None and result.built == sorted(TREE), lines
     assert warm.made == 2 and warm(cfg) is not first
     assert "Объявление" in (tmp_path / "preview/prim/index.html").read_text("utf-8")
+
+
+def test_the_news_index_stays_in_memory_between_builds(tmp_path, monkeypatch):
+    import pickle
+    import types
+    from datetime import UTC, datetime
+
+    from union_network.read import cache
+    from union_network.read.load import load_network
+
+    cfg = network(tmp_path)
+    cache_dir = tmp_path / "cache"
+    now = datetime(2026, 6, 1, tzinfo=UTC)
+    monkeypatch.setattr(cache, "_keeping", False)
+    monkeypatch.setattr(cache, "_KEPT", {})
+    cache.keep_in_memory()
+    first, problems = load_network(cfg, now, cache_dir=cache_dir)
+    assert first is not None and not problems and first.cache_stats == (0, 2)
+
+    def refuse(data):
+        raise AssertionError("a post kept in memory was unpickled again")
+
+    monkeypatch.setattr(cache, "pickle", types.SimpleNamespace(loads=refuse, dumps=pickle.dumps, HIGHEST_PROTOCOL=5))
+    again, _ = load_network(cfg, now, cache_dir=cache_dir)
+    assert again is not None and again.cache_stats == (2, 0) and again.posts == first.posts
+
+    edit_title(cfg, "Собрание профкома")
+    edited, _ = load_network(cfg, now, cache_dir=cache_dir)
+    assert edited is not None and edited.cache_stats == (1, 1)
+    assert {p.title for p in edited.posts} == {"Собрание профкома", "Всем"}
+
+    # Another process rewrote the cache file: it is read again, not trusted from memory.
+    monkeypatch.setattr(cache, "pickle", pickle)
+    index = cache_dir / "news-index.sqlite"
+    st = index.stat()
+    os.utime(index, ns=(st.st_atime_ns, st.st_mtime_ns + 1))
+    monkeypatch.setattr(cache.IndexCache, "_keep", lambda self: None)  # this build only reads
+    reread, _ = load_network(cfg, now, cache_dir=cache_dir)
+    assert reread is not None and reread.cache_stats == (2, 0) and reread.posts == edited.posts
+    assert all(a is not b for a, b in zip(reread.posts, edited.posts))  # fresh from SQLite

@@ -12,6 +12,9 @@ forking its render workers. ``serve`` rebuilds on every save, so it keeps them:
   renderer) from one build to the next, and replaces them when the renderer's
   inputs change. They are forked when first needed, before any network is read,
   so their memory does not grow with the network (plans reach them pickled).
+
+``serve`` also keeps the parsed news index in memory
+(:func:`union_network.read.cache.keep_in_memory`).
 """
 
 from __future__ import annotations

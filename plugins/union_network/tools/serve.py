@@ -29,6 +29,7 @@ from union_network.build.warm import WarmRenderer, WarmWorkers
 from union_network.core.files import default_cache_dir
 from union_network.core.problems import InputError
 from union_network.enforce.html import video_hosts
+from union_network.read.cache import keep_in_memory
 from union_network.render.mkdocs.csp import policy as csp_policy
 
 STATE_PATH = "/__union-network/state"
@@ -105,6 +106,7 @@ class Preview:
         # Kept between saves: the renderer (MkDocs imported, Jinja compiled) and its worker processes.
         self.renderer_factory = WarmRenderer(renderer_factory)
         self.workers = WarmWorkers(self.renderer_factory, self.config_file, jobs)
+        keep_in_memory()  # ... and the parsed news index (read/cache.py)
         self._building = threading.Lock()
         self.host = f"localhost:{port}"
         self.jobs = jobs
