@@ -12,7 +12,7 @@ import yaml
 from netfactory import write_network, write_post, write_yaml
 
 from union_network.build.builder import build_network
-from union_network.plan.flow import PostTrace, Tree, sites_of_org, sites_of_post
+from union_network.plan.flow import PostTrace, Tree, sites_of_moderation, sites_of_org, sites_of_post
 from union_network.render.mkdocs.render import MkDocsRenderer
 
 #       fed
@@ -71,9 +71,11 @@ def test_unpublished_posts_show_only_on_their_own_site():
     assert sites_of_post(None, draft, TREES) == {"prim"}
 
 
-def test_a_card_reaches_up_and_down_a_moderation_file_only_up():
+def test_a_card_reaches_up_and_down_a_moderation_file_up_and_to_the_children():
     assert sites_of_org("terr", TREES) == {"terr", "fed", "prim", "prim3"}
-    assert sites_of_org("terr", TREES, down=False) == {"terr", "fed"}
+    # the children's dashboards show how many of their posts rose above them
+    assert sites_of_moderation("fed", TREES) == {"fed", "terr", "terr2"}
+    assert sites_of_moderation("terr", TREES) == {"terr", "fed", "prim", "prim3"}
     moved = Tree({**PARENTS, "prim2": "terr"})
     assert sites_of_org("prim2", (Tree(PARENTS), moved)) == {"prim2", "terr2", "terr", "fed"}
 
@@ -145,7 +147,7 @@ CHANGES = {
     ),
     "moderation": (
         lambda r: write_yaml(r / "orgs/terr/moderation.yml", {"hide": ["prim/2026-01-05-a"]}),
-        {"terr", "fed"},
+        {"terr", "fed", "prim", "prim3"},
     ),
     "a card": (lambda r: edit_card(r, "terr2", short_name="Теркомпрофсоюза-2"), {"terr2", "fed", "prim2"}),
 }
@@ -215,3 +217,27 @@ def test_the_preview_publishes_pages_first_and_the_search_index_after(base):
     assert digest(work / "inc") != digest(work / "clean")
     refresh_search(work / "inc", "fed")
     assert digest(work / "inc") == digest(work / "clean")
+
+
+def test_a_re_rendered_site_takes_its_unchanged_pages_from_the_published_one(base):
+    """Per-page digests (build/fingerprint.py): an edited post re-renders its page and the pages that
+    list it; the site's other pages are hard links to the published ones, and the output is still
+    what a clean build gives. A change to what every page shows (a new own page: the navigation)
+    renders every page."""
+    work, snapshot = base
+    shutil.rmtree(work)
+    shutil.copytree(snapshot, work, symlinks=True)
+    cfg = work / "net" / "mkdocs.yml"
+    unchanged = work / "inc" / "prim" / "news" / "2026-01-05-a" / "index.html"
+    before = unchanged.stat().st_ino
+    replace_in(news(work / "net", "prim", "2026-01-07-self"), "Только у нас", "Только здесь")
+    result = build_network(cfg, MkDocsRenderer, work / "inc")
+    assert result.built == ["prim"] and result.reused_pages > 0
+    assert unchanged.stat().st_ino == before  # the same file, not rendered again
+    assert "Только здесь" in (work / "inc" / "prim" / "news" / "2026-01-07-self" / "index.html").read_text("utf-8")
+    build_network(cfg, MkDocsRenderer, work / "clean", full=True)
+    assert digest(work / "inc") == digest(work / "clean")
+    (work / "net" / "orgs" / "prim" / "about.md").write_text("# О нас\n\nПервичка.\n", encoding="utf-8")
+    result = build_network(cfg, MkDocsRenderer, work / "inc")
+    assert result.built == ["prim"] and result.reused_pages == 0
+    assert unchanged.stat().st_ino != before

@@ -519,3 +519,34 @@ def test_local_images_and_external_links_pass(tmp_path, check):
         "# О нас\n\n![Фото](photo.png)\n\n[Сайт](https://example.org/)\n\n```\n![x](https://example.org/x.png)\n```\n",
     )
     assert_clean(check(cfg))
+
+
+def test_a_folder_that_passed_is_not_read_again_until_a_file_in_it_changes(tmp_path, monkeypatch):
+    """The content rules skip an org folder whose files (path, type, size, mtime) are what they were
+    when all of them passed; any new, changed or linked file makes the folder checked again."""
+    from union_network.core.problems import Problems
+    from union_network.enforce import content_rules
+
+    cfg = write_network(tmp_path / "net", None, [dict(org="prim", stem="2026-01-05-a", title="А", date="2026-01-05")])
+    root, cache = cfg.parent, tmp_path / "cache"
+    checked: list[str] = []
+    real = content_rules.check_org_folder
+    monkeypatch.setattr(
+        content_rules, "check_org_folder", lambda folder, *a, **k: (checked.append(folder.name), real(folder, *a, **k))
+    )
+
+    def check() -> Problems:
+        checked.clear()
+        problems = Problems(root=root)
+        content_rules.check_content_rules(root, problems, cache, book=None)
+        return problems
+
+    assert not check().items and sorted(checked) == ["content", "prim", "terr"]
+    assert not check().items and checked == []  # nothing changed: no folder read
+    (root / "orgs/prim/news/2026-01-06-b.md").write_text(
+        "---\ntitle: Б\ndate: 2026-01-06\n---\n<script>alert(1)</script>\n"
+    )
+    problems = check()
+    assert checked == ["prim"] and any("2026-01-06-b.md" in str(p) for p in problems.items)
+    problems = check()  # a folder with problems is checked, and its problems reported, every time
+    assert checked == ["prim"] and problems.items

@@ -27,7 +27,7 @@ from union_network.build.publish import Output, Stage, checkpoint, die_with_pare
 from union_network.core.dates import build_time
 from union_network.core.files import default_cache_dir, write_atomic
 from union_network.core.problems import InputError, Problems, UnionNetworkError
-from union_network.core.siteplan import SitePlan
+from union_network.core.siteplan import Reuse, SitePlan
 from union_network.read.registry import ORGS_FOLDER, ROOT_FOLDER
 
 # The no-change fast path (_unchanged_output) and `check` import only the above: the readers,
@@ -41,11 +41,14 @@ if TYPE_CHECKING:
 
 MANIFEST_DIR = ".union-network"  # inside the output folder, beside (never inside) the sites
 MANIFEST = "manifest.json"
+#: Key of a site's page digests (build memory) holding the fingerprint of the site they describe.
+PUBLISHED_AS = "@fingerprint"
 
 
 class Renderer(Protocol):
-    def render(self, plan: SitePlan, site_dir: Path) -> list[str]:
-        """Render one site into ``site_dir``; return warnings, raise on failure."""
+    def render(self, plan: SitePlan, site_dir: Path, reuse: Reuse | None = None) -> list[str]:
+        """Render one site into ``site_dir`` (taking what ``reuse`` allows from its published
+        version); return warnings, raise on failure."""
 
 
 RendererFactory = Callable[[Path], Renderer]
@@ -78,6 +81,7 @@ class BuildResult:
     cache_hits: int = 0
     cache_misses: int = 0
     planned: list[str] = field(default_factory=list)  # sites planned and fingerprinted: those the changes reach
+    reused_pages: int = 0  # pages of re-rendered sites taken from their published version
     search_stale: bool = False  # built with search_now=False: the network index waits for refresh_search
 
 
@@ -186,11 +190,11 @@ def _messages(exc: BaseException) -> list[str]:
     return getattr(exc, "messages", None) or [f"{type(exc).__name__}: {exc}"]
 
 
-def _render_in_worker(plan: SitePlan, site_dir: Path) -> tuple[list[str], float]:
+def _render_in_worker(plan: SitePlan, site_dir: Path, reuse: Reuse | None) -> tuple[list[str], float]:
     started = time.monotonic()
     assert _worker_renderer is not None
     try:
-        warnings = _worker_renderer.render(plan, site_dir)
+        warnings = _worker_renderer.render(plan, site_dir, reuse)
     except Exception as exc:
         raise UnionNetworkError(_messages(exc)) from None  # picklable, unlike what MkDocs raises
     return warnings, time.monotonic() - started
@@ -228,7 +232,7 @@ def _failure(plan: SitePlan, root_dir: Path, exc: BaseException) -> SiteFailure:
 
 
 def _render_all(
-    plans: Iterator[SitePlan],
+    plans: Iterator[tuple[SitePlan, Reuse | None]],
     folder: Path,
     factory: RendererFactory,
     job: _Job,
@@ -241,10 +245,10 @@ def _render_all(
 
     if pool is None:
         renderer = factory(job.config_file)
-        for plan in plans:
+        for plan, reuse in plans:
             started = time.monotonic()
             try:
-                warnings = renderer.render(plan, folder / plan.slug)
+                warnings = renderer.render(plan, folder / plan.slug, reuse)
             except Exception as exc:
                 raise _failure(plan, job.root_dir, exc) from None
             yield plan, warnings, time.monotonic() - started
@@ -256,11 +260,12 @@ def _render_all(
     while True:
         # Keep every worker busy (plus one queued each), planning more sites as they free up.
         while not exhausted and len(pending) < 2 * jobs:
-            queued = next(source, None)
-            if queued is None:
+            job_ = next(source, None)
+            if job_ is None:
                 exhausted = True
                 break
-            future = pool.submit(_render_in_worker, queued, folder / queued.slug)
+            queued, reuse = job_
+            future = pool.submit(_render_in_worker, queued, folder / queued.slug, reuse)
             futures[future] = queued
             pending.add(future)
         if not pending:
@@ -373,6 +378,8 @@ class _Rendered:
 
     fingerprints: dict[str, str] = field(default_factory=dict)
     counts: dict[str, tuple[int, int]] = field(default_factory=dict)  # slug -> (posts, feeds)
+    pages: dict[str, dict[str, str]] = field(default_factory=dict)  # page digests of the sites rendered
+    reused: int = 0  # pages taken from the published output instead of rendered
     planned: list[str] = field(default_factory=list)  # sites planned (the others were out of the change's reach)
     uncarried: list[str] = field(default_factory=list)  # unchanged sites not yet linked into the stage
     changed: int = 0
@@ -403,9 +410,27 @@ def _render_changed(
     done = _Rendered()
     fingerprinter = Fingerprinter(job.environment, job.root_dir)
     published = stage.previous
-    remembered = _memory(job).previous_sites() if scope.sites is not None else {}
+    memory = _memory(job)
+    remembered = memory.previous_sites()
 
-    def changed_plans() -> Iterator[SitePlan]:
+    def reuse_for(plan: SitePlan) -> Reuse | None:
+        """The pages of a site to render that did not change since its published version."""
+        digests = fingerprinter.pages(plan, site_folder_digest(plan))
+        done.pages[plan.slug] = {**digests, PUBLISHED_AS: done.fingerprints[plan.slug]}
+        before = memory.pages(plan.slug)
+        if published is None or not (published / plan.slug).is_dir():
+            return None
+        if not previous.get(plan.slug) or before.get(PUBLISHED_AS) != previous[plan.slug]:
+            return None  # the digests remembered are not those of the published site
+        if before.get("") != digests[""]:
+            return None  # what every page shows changed: render them all
+        same = frozenset(src for src, digest in digests.items() if src and before.get(src) == digest)
+        if not same:
+            return None
+        done.reused += len(same)
+        return Reuse(published / plan.slug, same)
+
+    def changed_plans() -> Iterator[tuple[SitePlan, Reuse | None]]:
         """Plan the sites one by one (a plan is dropped as soon as it is known unchanged)."""
         for slug in slugs:
             site = remembered.get(slug)
@@ -424,7 +449,7 @@ def _render_changed(
                 done.uncarried.append(slug)
             else:
                 done.changed += 1
-                yield plan
+                yield plan, reuse_for(plan)
             if done.changed:  # a new generation will be published: hard-link while the workers render
                 done.carry(stage)
 
@@ -440,6 +465,14 @@ def _render_changed(
             progress(index, done.changed if planned else None, plan, seconds)
     checkpoint("rendered")
     return done
+
+
+def site_folder_digest(plan: SitePlan) -> str:
+    """The org folder's own pages and files (not its news): part of what every page shows."""
+    from union_network.build.changes import folder_state
+
+    state = folder_state(plan.source_dir)
+    return f"{state.pages}:{state.assets}"
 
 
 def _out_of_reach(slug: str, scope: Scope, previous: dict[str, str], published: Path | None) -> bool:
@@ -514,7 +547,8 @@ def _remember(
         memory.forget()
     else:
         sites = {slug: (done.fingerprints[slug], *done.counts[slug]) for slug in slugs}
-        memory.save(network, checked.planner.routes.reached, folders, _context(job), sites, next_change, scope)
+        reached = checked.planner.routes.reached
+        memory.save(network, reached, folders, _context(job), sites, next_change, scope, done.pages)
     _write_state(
         job.state_file,
         {
@@ -564,7 +598,6 @@ def build_network(
         return unchanged
     from union_network.build.changes import folder_states
 
-
     pools = nullcontext(workers) if workers is not None else _worker_pool(jobs, renderer_factory, job.config_file)
     with pools as pool, staged(job.out_dir) as stage:
         cache = cache_dir or default_cache_dir(job.root_dir)
@@ -590,6 +623,7 @@ def build_network(
     result.built.sort()
     result.sites = len(slugs)
     result.planned = sorted(done.planned)
+    result.reused_pages = done.reused
     result.posts = sum(posts for posts, _ in done.counts.values())
     result.feeds = sum(feeds for _, feeds in done.counts.values())
     result.seconds = time.monotonic() - started

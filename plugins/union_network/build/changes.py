@@ -17,17 +17,25 @@ import json
 import os
 import sqlite3
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 from union_network.core.network import Network, Post
-from union_network.plan.flow import PostTrace, Tree, post_key, reached_ancestors, sites_of_org, sites_of_post
+from union_network.plan.flow import (
+    PostTrace,
+    Tree,
+    post_key,
+    reached_ancestors,
+    sites_of_moderation,
+    sites_of_org,
+    sites_of_post,
+)
 from union_network.read.moderation import MODERATION_FILE
 from union_network.read.news import NEWS_FOLDER
 from union_network.read.registry import CARD
 
-FORMAT = "1"
+FORMAT = "2"
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
     (
@@ -36,6 +44,7 @@ SCHEMA = (
     ),
     "CREATE TABLE IF NOT EXISTS posts (path TEXT PRIMARY KEY, org TEXT, key TEXT, reached TEXT, digest TEXT)",
     "CREATE INDEX IF NOT EXISTS posts_by_org ON posts (org)",
+    "CREATE TABLE IF NOT EXISTS pages (slug TEXT, src TEXT, digest TEXT, PRIMARY KEY (slug, src))",
 )
 
 
@@ -170,59 +179,24 @@ class BuildMemory:
         if loaded is None:
             return Scope(None, ["нет памяти о прошлой сборке"])
         meta, old = loaded
-        if meta.get("format") != FORMAT or any(meta.get(k) != v for k, v in context.items()):
-            return Scope(None, ["изменились тема, настройки или версия"])
-        valid_until = meta.get("valid_until")
-        if not valid_until or network.build_time is None or network.build_time >= datetime.fromisoformat(valid_until):
-            return Scope(None, ["наступило время, меняющее вывод (дата новости, событие, новый день)"])
-        if {slug: site.fingerprint for slug, site in old.items()} != dict(published):
-            return Scope(None, ["опубликованный вывод сделан не этой сборкой"])
-        registry = network.registry
-        new = {org.slug: org for org in registry}
-        trees = (Tree({s: m.parent for s, m in old.items()}), Tree({o.slug: o.parent for o in registry}))
-        sites: set[str] = set()
-        reasons: list[str] = []
-        news_changed: set[str] = set()
-        rerouted = False
+        why = _not_comparable(meta, old, network, context, published)
+        if why:
+            return Scope(None, [why])
+        new = {org.slug: org for org in network.registry}
+        trees = (Tree({s: m.parent for s, m in old.items()}), Tree({o.slug: o.parent for o in network.registry}))
+        scope = Scope(set())
         for slug in sorted(set(old) | set(new)):
-            before, org = old.get(slug), new.get(slug)
-            if before is None or org is None:
-                sites |= sites_of_org(slug, trees)
-                reasons.append(f"{slug}: организация {'добавлена' if before is None else 'удалена'}")
-                news_changed.add(slug)
-                rerouted = True
-                continue
-            folder = _rel(org.folder, network.root_dir)
-            files = folders[slug]
-            if before.folder != folder or before.parent != org.parent or before.card != card_digest(network, slug):
-                sites |= sites_of_org(slug, trees)
-                reasons.append(f"{slug}: карточка")
-                rerouted = True
-            if before.moderation != moderation_digest(network, slug):
-                sites |= sites_of_org(slug, trees, down=False)
-                reasons.append(f"{slug}: модерация")
-                rerouted = True
-            if before.files.assets != files.assets:  # pictures its posts show elsewhere
-                sites |= sites_of_org(slug, trees)
-                reasons.append(f"{slug}: файлы")
-            if before.files.pages != files.pages:
-                sites.add(slug)
-                reasons.append(f"{slug}: страницы")
-            if before.files.news != files.news or before.folder != folder:
-                news_changed.add(slug)
-        if news_changed:
-            old_traces = self._traces(news_changed)
+            _org_changes(scope, slug, old.get(slug), network, folders, trees)
+        if scope.news_changed:
             new_traces = {
                 _rel(p.path, network.root_dir): trace(network, p, reached)
                 for p in network.posts
-                if p.org in news_changed
+                if p.org in scope.news_changed
             }
-            for path in sorted(set(old_traces) | set(new_traces)):
-                before_trace, after = old_traces.get(path), new_traces.get(path)
-                if before_trace != after:
-                    sites |= sites_of_post(before_trace, after, trees)
-                    reasons.append(f"{path}: новость")
-        return Scope(sites & set(new), reasons, news_changed, rerouted)
+            _post_changes(scope, self._traces(scope.news_changed), new_traces, trees)
+        assert scope.sites is not None
+        scope.sites &= set(new)
+        return scope
 
     # -- remembering -----------------------------------------------------------------------
     def save(
@@ -234,58 +208,53 @@ class BuildMemory:
         sites: Mapping[str, tuple[str, int, int]],
         valid_until: datetime | None,
         scope: Scope | None = None,
+        pages: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
-        """Remember the build just published: ``sites`` is slug -> (fingerprint, posts, feeds).
+        """Remember the build just published: ``sites`` is slug -> (fingerprint, posts, feeds), ``pages``
+        the page digests of the sites rendered this time (the others keep theirs).
 
         After a build planned from this memory (``scope``) with no card or moderation change, only
-        the posts of the orgs whose news changed are written again; otherwise everything is."""
-        root = network.root_dir
-        orgs = [
-            (
-                org.slug,
-                _rel(org.folder, root),
-                org.parent,
-                card_digest(network, org.slug),
-                moderation_digest(network, org.slug),
-                folders[org.slug].news,
-                folders[org.slug].pages,
-                folders[org.slug].assets,
-                *sites[org.slug],
-            )
-            for org in network.registry
-            if org.slug in sites
-        ]
+        the posts of the orgs whose news changed are written again; otherwise every post is. One
+        transaction: a half-written memory would mislead the next build."""
+        orgs = _org_rows(network, folders, sites)
         meta = {**context, "format": FORMAT, "valid_until": valid_until.isoformat() if valid_until else ""}
-        if scope is not None and scope.sites is not None and not scope.rerouted and self.path.is_file():
-            changed = scope.news_changed
-            posts = self._rows(network, reached, (p for p in network.posts if p.org in changed))
-            try:
-                with self._connect() as db:  # one transaction: all or nothing
-                    db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", sorted(meta.items()))
-                    db.execute("DELETE FROM orgs")
-                    db.executemany("INSERT INTO orgs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", orgs)
-                    db.executemany("DELETE FROM posts WHERE org = ?", [(slug,) for slug in sorted(changed)])
-                    db.executemany("INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?, ?)", posts)
-                return
-            except sqlite3.DatabaseError:
-                pass
-        posts = self._rows(network, reached, network.posts)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}")
+        partial = scope is not None and scope.sites is not None and not scope.rerouted and self.path.is_file()
+        changed = scope.news_changed if partial and scope is not None else set()
+        posts = self._rows(
+            network, reached, (p for p in network.posts if p.org in changed) if partial else network.posts
+        )
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.unlink(missing_ok=True)
-            db = sqlite3.connect(tmp)
-            with db:
-                for statement in SCHEMA:
-                    db.execute(statement)
+            with self._connect() as db:
+                db.execute("DELETE FROM meta")
                 db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
+                db.execute("DELETE FROM orgs")
                 db.executemany("INSERT INTO orgs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", orgs)
-                db.executemany("INSERT INTO posts VALUES (?, ?, ?, ?, ?)", posts)
-            db.close()
-            os.replace(tmp, self.path)  # all or nothing: a half-written memory would mislead the next build
-        except (sqlite3.DatabaseError, OSError):
-            tmp.unlink(missing_ok=True)
+                if partial:
+                    db.executemany("DELETE FROM posts WHERE org = ?", [(slug,) for slug in sorted(changed)])
+                else:
+                    db.execute("DELETE FROM posts")
+                db.executemany("INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?, ?)", posts)
+                gone = [(slug,) for slug in self._page_sites(db) if slug not in sites]
+                db.executemany("DELETE FROM pages WHERE slug = ?", gone)
+                for slug, digests in (pages or {}).items():
+                    db.execute("DELETE FROM pages WHERE slug = ?", (slug,))
+                    db.executemany("INSERT INTO pages VALUES (?, ?, ?)", [(slug, k, v) for k, v in digests.items()])
+        except sqlite3.DatabaseError:
             self.forget()
+
+    @staticmethod
+    def _page_sites(db: sqlite3.Connection) -> list[str]:
+        return [row[0] for row in db.execute("SELECT DISTINCT slug FROM pages")]
+
+    def pages(self, slug: str) -> dict[str, str]:
+        """The page digests of ``slug``'s published site (``""``: what every page shows)."""
+        if not self.path.is_file():
+            return {}
+        try:
+            with self._connect() as db:
+                return dict(db.execute("SELECT src, digest FROM pages WHERE slug = ?", (slug,)))
+        except sqlite3.DatabaseError:
+            return {}
 
     @staticmethod
     def _rows(network: Network, reached: Mapping[str, list[str]], posts: Iterable[Post]) -> list[tuple]:
@@ -297,6 +266,88 @@ class BuildMemory:
 
     def forget(self) -> None:
         self.path.unlink(missing_ok=True)
+
+
+def _not_comparable(
+    meta: Mapping[str, str],
+    old: Mapping[str, SiteMemory],
+    network: Network,
+    context: Mapping[str, str],
+    published: Mapping[str, str],
+) -> str | None:
+    """Why the memory cannot tell this build what changed (then every site is planned), or None."""
+    if meta.get("format") != FORMAT or any(meta.get(k) != v for k, v in context.items()):
+        return "изменились тема, настройки или версия"
+    valid_until = meta.get("valid_until")
+    if not valid_until or network.build_time is None or network.build_time >= datetime.fromisoformat(valid_until):
+        return "наступило время, меняющее вывод (дата новости, событие, новый день)"
+    if {slug: site.fingerprint for slug, site in old.items()} != dict(published):
+        return "опубликованный вывод сделан не этой сборкой"
+    return None
+
+
+def _org_changes(
+    scope: Scope,
+    slug: str,
+    before: SiteMemory | None,
+    network: Network,
+    folders: Mapping[str, FolderState],
+    trees: tuple[Tree, Tree],
+) -> None:
+    """Add to ``scope`` what changed in organisation ``slug`` since ``before`` (its card, moderation
+    file, pictures and documents, pages); note whether its news must be compared post by post."""
+    sites = scope.sites
+    assert sites is not None
+    org = network.registry.orgs.get(slug)
+    if before is None or org is None:
+        sites |= sites_of_org(slug, trees)
+        scope.reasons.append(f"{slug}: организация {'добавлена' if before is None else 'удалена'}")
+        scope.news_changed.add(slug)
+        scope.rerouted = True
+        return
+    folder, files = _rel(org.folder, network.root_dir), folders[slug]
+    if before.folder != folder or before.parent != org.parent or before.card != card_digest(network, slug):
+        sites |= sites_of_org(slug, trees)
+        scope.reasons.append(f"{slug}: карточка")
+        scope.rerouted = True
+    if before.moderation != moderation_digest(network, slug):
+        sites |= sites_of_moderation(slug, trees)
+        scope.reasons.append(f"{slug}: модерация")
+        scope.rerouted = True
+    if before.files.assets != files.assets:  # pictures its posts show elsewhere
+        sites |= sites_of_org(slug, trees)
+        scope.reasons.append(f"{slug}: файлы")
+    if before.files.pages != files.pages:
+        sites.add(slug)
+        scope.reasons.append(f"{slug}: страницы")
+    if before.files.news != files.news or before.folder != folder:
+        scope.news_changed.add(slug)
+        sites.add(slug)  # its fingerprint covers its files, whatever they mean
+
+
+def _post_changes(
+    scope: Scope, old: Mapping[str, PostTrace], new: Mapping[str, PostTrace], trees: tuple[Tree, Tree]
+) -> None:
+    """Add to ``scope`` the sites every added, deleted or edited post can change (plan/flow.py)."""
+    assert scope.sites is not None
+    for path in sorted(set(old) | set(new)):
+        before, after = old.get(path), new.get(path)
+        if before != after:
+            scope.sites |= sites_of_post(before, after, trees)
+            scope.reasons.append(f"{path}: новость")
+
+
+def _org_rows(
+    network: Network, folders: Mapping[str, FolderState], sites: Mapping[str, tuple[str, int, int]]
+) -> list[tuple]:
+    rows = []
+    for org in network.registry:
+        if org.slug in sites:
+            files = folders[org.slug]
+            card, moderation = card_digest(network, org.slug), moderation_digest(network, org.slug)
+            folder = _rel(org.folder, network.root_dir)
+            rows.append((org.slug, folder, org.parent, card, moderation, *astuple(files), *sites[org.slug]))
+    return rows
 
 
 def _rel(path: Path, root: Path) -> str:

@@ -33,11 +33,14 @@ TEMPLATES = (PACKAGE / "render" / "mkdocs" / "templates", PACKAGE / "features" /
 _BY_REPR = frozenset({Item, Category, EventView, Link, OrgView})
 
 
+_LOCAL = -1  # memo key of the per-plan memo (ids are never negative)
+
+
 class _Digest(Protocol):
     def update(self, data: bytes, /) -> None: ...
 
 
-def _feed(h: _Digest, obj: Any, memo: dict[int, tuple[Any, bytes]]) -> None:
+def _feed(h: _Digest, obj: Any, memo: dict[int, tuple[Any, Any]]) -> None:
     """Feed a stable encoding of ``obj`` into ``h``; dataclass instances are digested once (memo)."""
     if obj is None or isinstance(obj, (bool, int, float, str)):
         h.update(f"{type(obj).__name__}:{obj!r};".encode())
@@ -55,12 +58,19 @@ def _feed(h: _Digest, obj: Any, memo: dict[int, tuple[Any, bytes]]) -> None:
             entry = memo[id(obj)] = (obj, hashlib.blake2b(repr(obj).encode(), digest_size=16).digest())
         h.update(entry[1])
     elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
-        h.update(type(obj).__qualname__.encode())
-        for f in dataclasses.fields(obj):
-            if f.metadata.get("fingerprint") is False:  # e.g. SiteRef.build_time
-                continue
-            h.update(f.name.encode())
-            _feed(h, getattr(obj, f.name), memo)
+        # A plan repeats the same record in many places (a feed in each of its list pages): digested
+        # once per plan (a local memo, dropped with the plan, unlike the items shared by all plans).
+        local = memo.setdefault(_LOCAL, (None, {}))[1]
+        entry = local.get(id(obj))
+        if entry is None or entry[0] is not obj:
+            sub = hashlib.blake2b(type(obj).__qualname__.encode(), digest_size=16)
+            for f in dataclasses.fields(obj):
+                if f.metadata.get("fingerprint") is False:  # e.g. SiteRef.build_time
+                    continue
+                sub.update(f.name.encode())
+                _feed(sub, getattr(obj, f.name), memo)
+            entry = local[id(obj)] = (obj, sub.digest())
+        h.update(entry[1])
     elif _is_model(obj):
         _feed(h, obj.model_dump(), memo)
     elif isinstance(obj, dict):
@@ -143,7 +153,49 @@ class Fingerprinter:
     def __init__(self, environment: str, root_dir: Path):
         self.environment = environment
         self.root_dir = root_dir
-        self._memo: dict[int, tuple[Any, bytes]] = {}
+        self._memo: dict[int, tuple[Any, Any]] = {}
+
+    def pages(self, plan: SitePlan, folder: str) -> dict[str, str]:
+        """A digest per page of the site (``src_uri``), and under ``""`` the digest of what every page
+        shows: the environment, the org, navigation, header and footer, the feeds linked from every
+        page, which pages and posts exist, the folder's own pages and files (``folder``: their digest,
+        build/changes.py). A page's digest covers that and its own data: a generated page's data, a
+        post's item and source file, the home blocks for the home page."""
+        chrome = hashlib.blake2b(digest_size=16)
+        chrome.update(self.environment.encode())
+        chrome.update(folder.encode())
+        shape = {
+            "org": plan.org,
+            "site_url": plan.site_url,
+            "breadcrumb": plan.breadcrumb,
+            "has_home_page": plan.has_home_page,
+            "exclude": plan.exclude,
+            "nav": plan.nav,
+            "brand": plan.brand,
+            "search": plan.search,
+            "pictures": plan.pictures,
+            "members": plan.members,
+            "feeds": [(f.kind, f.title, f.page, f.rss, f.atom) for f in plan.feeds],
+            "pages": [(p.src_uri, p.title, p.template, p.searchable, p.noindex) for p in plan.pages.values()],
+            "posts": sorted(plan.own_posts),
+        }
+        _feed(chrome, shape, self._memo)
+        base = chrome.hexdigest()
+        digests = {"": base}
+        for src in sorted({*plan.pages, *plan.own_posts, "index.md"}):
+            h = hashlib.blake2b(base.encode(), digest_size=16)
+            _feed(h, plan.pages.get(src), self._memo)
+            _feed(h, plan.own_posts.get(src), self._memo)
+            if src == "index.md":
+                _feed(h, plan.home, self._memo)
+            try:
+                st = os.stat(plan.source_dir / src)
+                h.update(f"{st.st_size}:{st.st_mtime_ns}".encode())
+            except OSError:
+                h.update(b"-")
+            digests[src] = h.hexdigest()
+        self._memo.pop(_LOCAL, None)
+        return digests
 
     def site(self, plan: SitePlan) -> str:
         h = hashlib.blake2b(digest_size=16)
@@ -154,4 +206,5 @@ class Fingerprinter:
             f.name: getattr(plan, f.name) for f in dataclasses.fields(plan) if f.name not in ("build_time", "counts")
         }
         _feed(h, fields, self._memo)
+        self._memo.pop(_LOCAL, None)
         return h.hexdigest()

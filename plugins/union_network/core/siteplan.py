@@ -212,3 +212,14 @@ class SitePlan:
 
     def add_file(self, path: str, write: Writer, data: Any = None) -> None:
         self.files.append(OutputFile(path, write, data))
+
+
+@dataclass(frozen=True)
+class Reuse:
+    """What a site's render may take from its published version instead of rendering it again: the
+    pages (``src_uri``) whose digest did not change, and every static file, from ``previous`` (the
+    published site folder). Given only when what every page shows (navigation, header, theme) is
+    unchanged (build/fingerprint.py)."""
+
+    previous: Path
+    pages: frozenset[str]

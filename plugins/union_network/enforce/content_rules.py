@@ -40,7 +40,7 @@ from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.util import BLOCK_LEVEL_ELEMENTS
 
 from union_network.core.problems import Problems
-from union_network.enforce.files import MESSAGES, WHY, theme_files, walk_org_folder
+from union_network.enforce.files import MESSAGES, WHY, listing_digest, theme_files, walk_org_folder
 from union_network.read.brandbook import DEFAULT_MAX_IMAGE_KB, DEFAULT_VIDEO_HOSTS, Brandbook
 from union_network.read.cache import CleanFiles
 from union_network.read.registry import ORGS_FOLDER, ROOT_FOLDER
@@ -115,7 +115,13 @@ def check_content_rules(
         problems.error(orgs, None, MESSAGES["link"])
         return
     for folder in org_folders(root_dir):
+        listing = listing_digest(folder) if clean is not None else ""
+        if clean is not None and clean.folder_is_clean(folder, listing):
+            continue  # the same files as when all of them passed: nothing to read or classify
+        found = len(problems.items)
         check_org_folder(folder, rules, problems, clean, theme)
+        if clean is not None and len(problems.items) == found:
+            clean.mark_folder_clean(folder, listing)
     if clean is not None:
         clean.save()
 

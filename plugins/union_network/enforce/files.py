@@ -32,6 +32,7 @@ file, so a miss in the check still publishes nothing).
 from __future__ import annotations
 
 import functools
+import hashlib
 import os
 import stat
 import unicodedata
@@ -218,13 +219,13 @@ def renderer_theme_files() -> frozenset[str]:
     """Site paths (lower case) of the files Material copies into every site (its scripts, styles,
     favicon …), read from the installed distribution's file list: nothing is imported."""
     prefix = "material/templates/"
-    try:
-        listed = metadata.files("mkdocs-material") or []
+    try:  # the RECORD's lines, not metadata.files(): a path object per file cost 0.2 s on every build
+        record = metadata.distribution("mkdocs-material").read_text("RECORD") or ""
     except metadata.PackageNotFoundError:
         return frozenset()
     found = set()
-    for entry in listed:
-        name = str(entry)
+    for line in record.splitlines():
+        name = line.rsplit(",", 2)[0].strip('"')
         if name.startswith(prefix) and not name.endswith(".html"):
             rel = name[len(prefix) :]
             if not any(part.startswith((".", "__")) for part in rel.split("/")):
@@ -244,6 +245,32 @@ def theme_files(root_dir: Path) -> frozenset[str]:
             if not name.endswith(".html") and name != "brandbook.yml":
                 found.add(rel.lower())
     return frozenset(found)
+
+
+def listing_digest(folder: Path) -> str:
+    """Digest of everything below ``folder`` as the file system lists it: every entry's path, type,
+    size and mtime, links and hidden folders included, nothing followed or read. Equal digests mean
+    the folder holds the same files as when it was last checked."""
+    h = hashlib.blake2b(digest_size=16)
+    stack = [(os.fspath(folder), "")]
+    while stack:
+        here, rel = stack.pop()
+        try:
+            entries = sorted(os.scandir(here), key=lambda e: e.name)
+        except OSError:
+            h.update(f"!{rel}\n".encode("utf-8", "surrogateescape"))
+            continue
+        for entry in entries:
+            name = rel + entry.name
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError:
+                h.update(f"?{name}\n".encode("utf-8", "surrogateescape"))
+                continue
+            h.update(f"{name}\0{st.st_mode}\0{st.st_size}\0{st.st_mtime_ns}\n".encode("utf-8", "surrogateescape"))
+            if stat.S_ISDIR(st.st_mode):
+                stack.append((entry.path, name + "/"))
+    return h.hexdigest()
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from union_network import __version__
-from union_network.core.dates import LOCALE
+from union_network.core.dates import russian_month
 from union_network.core.siteplan import Item, Page, SitePlan, SiteRef
 from union_network.plan.planner import Planner
 from union_network.write.feeds import LANGUAGE
@@ -108,9 +108,7 @@ def month_of(value: datetime, zone: tzinfo) -> tuple[int, int]:
 
 def month_text(year: int, month: int) -> str:
     """«ноябрь 2026» (the nominative, stand-alone month name)."""
-    from babel.dates import format_date
-
-    return format_date(date(year, month, 1), "LLLL y", locale=LOCALE)
+    return russian_month(date(year, month, 1))
 
 
 def by_month(items: Iterable[Item], zone: tzinfo, now: datetime) -> dict[tuple[int, int], list[Item]]:

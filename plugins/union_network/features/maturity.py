@@ -34,6 +34,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
+from union_network.core.dates import russian_date, russian_month
 from union_network.core.models import KIND_LABELS
 from union_network.core.network import Network, Org, Post, Registry
 from union_network.plan.flow import Routes, route
@@ -135,8 +136,6 @@ def month_keys(now: datetime, tz: ZoneInfo, months: int = MONTHS) -> list[date]:
 
 def posts_per_month(posts: Iterable[Post], now: datetime, tz: ZoneInfo, months: int = MONTHS) -> tuple[MonthCount, ...]:
     """Posts per calendar month (in the network's time zone) over the ``months`` months ending now."""
-    from babel.dates import format_date
-
     firsts = month_keys(now, tz, months)
     counts = {(d.year, d.month): 0 for d in firsts}
     for post in posts:
@@ -149,8 +148,8 @@ def posts_per_month(posts: Iterable[Post], now: datetime, tz: ZoneInfo, months: 
     return tuple(
         MonthCount(
             key=f"{d.year:04d}-{d.month:02d}",
-            label=format_date(d, "LLLL y", locale="ru"),
-            short=format_date(d, "LLL", locale="ru"),
+            label=russian_month(d),
+            short=russian_month(d, short=True),
             count=counts[(d.year, d.month)],
         )
         for d in firsts
@@ -234,10 +233,8 @@ class Assessment(OrgHead):
 
     @property
     def last_update_text(self) -> str:
-        from babel.dates import format_date
-
         a = self.activity
-        return format_date(a.last_update, "d MMMM y", locale="ru") if a.last_update else "нет новостей"
+        return russian_date(a.last_update) if a.last_update else "нет новостей"
 
     def check(self, key: str) -> Check:
         return next(c for c in self.checks if c.key == key)

@@ -204,16 +204,26 @@ def sites_of_post(old: PostTrace | None, new: PostTrace | None, trees: tuple[Tre
     return sites
 
 
-def sites_of_org(slug: str, trees: tuple[Tree, Tree], *, down: bool = True) -> set[str]:
+def sites_of_org(slug: str, trees: tuple[Tree, Tree]) -> set[str]:
     """The sites a change of ``slug``'s card (name, parent, contacts, moderation mode), or of a file
     its posts show (a picture), can change: its own, its ancestors' (lists, members, registry,
-    dashboards) and, with ``down``, its descendants' (breadcrumbs, parent links, upstream news);
-    in the old tree and the new. A moderation file (``down=False``) changes only what ``slug`` and
-    its ancestors show (§5.3)."""
+    dashboards) and its descendants' (breadcrumbs, parent links, upstream news); in the old tree
+    and the new."""
     sites = {slug}
     for tree in trees:
         if slug in tree.parents:
             sites.update(tree.ancestors(slug))
-            if down:
-                sites.update(tree.descendants(slug))
+            sites.update(tree.descendants(slug))
+    return sites
+
+
+def sites_of_moderation(slug: str, trees: tuple[Tree, Tree]) -> set[str]:
+    """The sites ``slug``'s moderation decisions (§5.3) can change: what ``slug`` and its ancestors
+    show, and its children's own dashboards (whether a child's post rose above it is decided at
+    ``slug``). Deeper orgs' posts rose above them at their own parents already."""
+    sites = {slug}
+    for tree in trees:
+        if slug in tree.parents:
+            sites.update(tree.ancestors(slug))
+            sites.update(tree.children.get(slug, ()))
     return sites

@@ -137,12 +137,26 @@ class CleanFiles:
         self.check_key = check_key
         self._clean: dict[str, list[int]] = {}
         self._seen: dict[str, list[int]] = {}
+        self._clean_folders: dict[str, str] = {}  # folder -> listing digest when all of it passed
+        self._folders: dict[str, str] = {}
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("key") == check_key:
                 self._clean = data.get("files", {})
+                self._clean_folders = data.get("folders", {})
         except (OSError, ValueError, AttributeError):
             pass
+
+    def folder_is_clean(self, folder: Path, listing: str) -> bool:
+        """Whether ``folder`` passed every check with exactly these files (see ``listing_digest``):
+        then none of them is read or even classified again."""
+        if self._clean_folders.get(str(folder)) == listing:
+            self._folders[str(folder)] = listing
+            return True
+        return False
+
+    def mark_folder_clean(self, folder: Path, listing: str) -> None:
+        self._folders[str(folder)] = listing
 
     def is_clean(self, path: Path, st: os.stat_result) -> bool:
         entry = self._clean.get(str(path))
@@ -155,11 +169,27 @@ class CleanFiles:
         self._seen[str(path)] = [st.st_size, st.st_mtime_ns]
 
     def save(self) -> None:
-        """Keep only the files seen clean this run."""
-        if self._seen == self._clean:
+        """Keep only the files and folders seen clean this run (a clean folder's files stay known)."""
+        if self._folders:
+            for key, entry in self._clean.items():
+                if key not in self._seen and _inside(key, self._folders):
+                    self._seen[key] = entry
+        if self._seen == self._clean and self._folders == self._clean_folders:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(self.path, json.dumps({"key": self.check_key, "files": self._seen}))
+            data = {"key": self.check_key, "files": self._seen, "folders": self._folders}
+            write_atomic(self.path, json.dumps(data))
         except OSError:
             pass
+
+
+def _inside(path: str, folders: dict[str, str]) -> bool:
+    """Whether ``path`` lies in one of ``folders`` (walking up its parents: no scan of every folder)."""
+    parent = os.path.dirname(path)
+    while parent and parent not in folders:
+        up = os.path.dirname(parent)
+        if up == parent:
+            return False
+        parent = up
+    return bool(parent)

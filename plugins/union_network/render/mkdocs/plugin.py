@@ -18,7 +18,7 @@ from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 
 from union_network.core.dates import build_time
-from union_network.core.siteplan import SitePlan
+from union_network.core.siteplan import Reuse, SitePlan
 from union_network.core.typography import FILTERS as TYPOGRAPHY_FILTERS
 from union_network.core.typography import bind_numero
 from union_network.enforce.files import is_link_inside, is_published, theme_files
@@ -49,12 +49,19 @@ def _refused_org_file(file: File, docs_dir: Path, theme: frozenset[str]) -> bool
     return not is_published(file.src_uri, theme) or is_link_inside(Path(file.abs_src_path), docs_dir)
 
 
+#: update_date of a page with no content date (MkDocs' default would be the day of the build).
+NO_DATE = "1970-01-01"
+
+
 class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
     supports_multiple_instances = False
 
     def __init__(self) -> None:
         super().__init__()
         self.plan: SitePlan | None = None
+        self.reuse: Reuse | None = None  # pages and static files to take from the published site
+        self.reused: list[str] = []  # their output paths, linked after the build (render.py)
+        self._writing = False  # MkDocs has read every page and starts writing (on_env)
         self.html_policy: HtmlPolicy | None = None
         self.csp: str = ""
 
@@ -96,6 +103,7 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
         return planner(network).plan(network.registry.root.slug)
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
+        self._writing = True  # from here on, a reused file is "not modified": not rendered or copied
         env.filters.update(TYPOGRAPHY_FILTERS)  # un_number, un_typo (core/typography.py)
         env.filters["un_split_h1"] = split_h1  # un-home.html: the welcome text's heading goes on top
         return env
@@ -117,7 +125,23 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
             files.add_files_from_theme(config.theme.get_env(), config)
         for src_uri in plan.pages:
             files.append(File.generated(config, src_uri, content=""))
+        self._mark_reused(files)
         return files
+
+    def _mark_reused(self, files: Files) -> None:
+        """With ``reuse``: the pages it names and the static files are read like the others (MkDocs'
+        dirty build asks ``is_modified`` before reading and before writing) but not written."""
+        self._writing = False
+        self.reused = []
+        if self.reuse is None:
+            return
+        for file in files:
+            if file.is_documentation_page() and file.src_uri not in self.reuse.pages:
+                continue
+            if not file.is_documentation_page() and file.generated_by is not None:
+                continue
+            self.reused.append(file.dest_uri)
+            setattr(file, "is_modified", lambda: not self._writing)  # noqa: B010 - per-file answer
 
     def on_page_markdown(self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:
         src = page.file.src_uri
@@ -141,8 +165,9 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
         page_layout(page, plan)  # card pages (un-*.html) use the full width: no sidebars
         lastmod = page_lastmod(plan, src, page.meta)  # from content, not the build clock (sitemap.xml)
         page.meta["un_lastmod"] = lastmod.isoformat() if lastmod else None  # sitemap.xml
-        if lastmod:
-            page.update_date = lastmod.isoformat()
+        # MkDocs stamps sitemap.xml.gz with the newest update_date (else the build day): content dates
+        # only, so that a site whose content did not change keeps the same bytes from day to day.
+        page.update_date = lastmod.isoformat() if lastmod else NO_DATE
         return markdown
 
     def on_page_content(self, content: str, *, page: Page, config: MkDocsConfig, files: Files) -> str:

@@ -10,6 +10,8 @@ and the listing of the theme's static files.
 from __future__ import annotations
 
 import logging
+import os
+import shutil
 from pathlib import Path
 
 import jinja2
@@ -19,7 +21,7 @@ from mkdocs.exceptions import MkDocsException
 from mkdocs.theme import Theme
 
 from union_network.core.problems import UnionNetworkError
-from union_network.core.siteplan import SitePlan
+from union_network.core.siteplan import Reuse, SitePlan
 from union_network.read.load import default_cache_dir
 
 PLUGIN = "union-network"
@@ -30,13 +32,19 @@ class RenderError(UnionNetworkError):
     """A site failed to build; ``messages`` say why (``path: message`` where known)."""
 
 
+#: What MkDocs says of every build with ``dirty=True`` (how a site takes unchanged pages along).
+DIRTY_WARNING = "A 'dirty' build is being performed"
+
+
 class _Collect(logging.Handler):
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        message = record.getMessage()
+        if not message.startswith(DIRTY_WARNING):
+            self.messages.append(message)
 
 
 class _SharedEnvironments:
@@ -91,8 +99,20 @@ class MkDocsRenderer:
         for name in LOGGERS:
             logging.getLogger(name).setLevel(logging.WARNING)
 
-    def render(self, plan: SitePlan, site_dir: Path) -> list[str]:
-        """Build the site; returns MkDocs' warnings, raises :class:`RenderError` on failure."""
+    def render(self, plan: SitePlan, site_dir: Path, reuse: Reuse | None = None) -> list[str]:
+        """Build the site; returns MkDocs' warnings, raises :class:`RenderError` on failure.
+
+        With ``reuse``, the pages it names and every static file are not rendered or copied but
+        hard-linked from the published site (MkDocs' ``dirty`` build, our plugin deciding what is
+        modified; every page is still read, so that navigation and links see all of them)."""
+        if reuse is not None:
+            try:
+                return self._render(plan, site_dir, reuse)
+            except _Incomplete:
+                shutil.rmtree(site_dir, ignore_errors=True)  # the published site lacks a file: render it all
+        return self._render(plan, site_dir, None)
+
+    def _render(self, plan: SitePlan, site_dir: Path, reuse: Reuse | None) -> list[str]:
         collect = _Collect()
         # MkDocs logs as "mkdocs", ProperDocs as "properdocs"; Material always as "mkdocs.*".
         loggers = [logging.getLogger(name) for name in LOGGERS]
@@ -105,10 +125,13 @@ class MkDocsRenderer:
             if plugin is None:
                 raise RenderError([f"{self.config_file.name}: в plugins нет «{PLUGIN}»"])
             plugin.plan = plan
+            plugin.reuse = reuse
             theme = config.theme
             setattr(theme, "get_env", lambda: self._envs.get(theme))  # noqa: B010 - patches a method
-            build(config)
-        except RenderError:
+            build(config, dirty=reuse is not None)
+            if reuse is not None:
+                _link_reused(reuse.previous, site_dir, plugin.reused)
+        except (RenderError, _Incomplete):
             raise
         except MkDocsException as exc:
             raise RenderError(collect.messages + [str(exc)]) from None
@@ -118,3 +141,23 @@ class MkDocsRenderer:
             for logger in loggers:
                 logger.removeHandler(collect)
         return collect.messages
+
+
+class _Incomplete(Exception):
+    """A file to take from the published site is not there."""
+
+
+def _link_reused(previous: Path, site_dir: Path, dests: list[str]) -> None:
+    """Hard-link the pages and static files a reusing render did not write from the published site
+    (published files are never written in place, so sharing them is safe)."""
+    for dest in dests:
+        source, target = previous / dest, site_dir / dest
+        if target.exists():
+            continue
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(source, target)
+        except FileNotFoundError:
+            raise _Incomplete(dest) from None
+        except OSError:
+            shutil.copy2(source, target)
