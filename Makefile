@@ -78,9 +78,10 @@ screenshots: $(STAMP) $(SYSTEM_STAMP)
 schemas: $(STAMP)
 	$(PY) -m union_network.tools.schemas
 
-## bench: time the build against plain MkDocs and Hugo on a synthetic network (bench/RESULTS.md)
+## bench: issue 14's targets on network-200 (with Hugo and plain MkDocs) and network-1000, side by side
+## (bench/RESULTS.md); one size only: make bench BENCH_ARGS="--orgs 200 --posts 40 --seed 1"
 BENCH_STAMP := $(VENV)/.bench-installed
-BENCH_ARGS  ?= --orgs 200 --posts 40 --seed 1
+BENCH_ARGS  ?= --orgs 200 --orgs 1000 --posts 40 --seed 1
 
 $(BENCH_STAMP): pyproject.toml | $(STAMP)
 	$(PY) -m pip install --quiet -e ".[test,bench]"

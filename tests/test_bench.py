@@ -1,9 +1,12 @@
-"""The benchmark's generator and measuring tools (issue 4). The benchmark itself is not run here."""
+"""The benchmark's generator and measuring tools (issues 4 and 14). The full benchmark is not
+run here: a tiny network is, for the warm-serve measurement; the report is checked on given figures."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from contextlib import suppress
 from pathlib import Path
 from random import Random
 
@@ -14,7 +17,17 @@ from conftest import run_cli
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
 from bench import (
+    ADDED,
+    BENCH_EPOCH,
+    COLD,
+    EDITED,
     NEW_ORG,
+    NEWORG,
+    NOCHANGE,
+    Run,
+    ServeEdit,
+    ServeResult,
+    SizeResult,
     TreeRSS,
     Writer,
     add_post,
@@ -22,9 +35,14 @@ from bench import (
     baseline_config,
     edit_post,
     generate_network,
+    hugo_pages,
     hugo_site,
     newest_post,
     read_categories,
+    report_text,
+    run_serve,
+    target_sizes,
+    targets,
 )
 
 REPO = Path(__file__).resolve().parents[1]
@@ -140,4 +158,122 @@ def test_tree_rss_counts_the_children():
         proc.wait()
     assert sampler.peak_mb > 80
     assert sampler.peak_pss_mb > 80
+    # the peak by process: the measured one first, then its descendants by name ("main 9 MB + 2× python3 90 MB")
+    parts = sampler.peak_parts.split(" + ")
+    assert parts[0].startswith("main ") and len(parts) >= 2
+    assert max(int(part.rsplit(" ", 2)[-2]) for part in parts[1:]) > 80
     assert TreeRSS(proc.pid).sample() == 0  # gone
+
+
+def test_hugo_pages_are_checked_against_the_markdown(nets, tmp_path):
+    net = nets["a"]
+    out = tmp_path / "hugo-site"
+    pages = []
+    for slug, org in net.orgs.items():
+        pages += [
+            f"{slug}/index.html" if p.name == "index.md" else f"{slug}/{p.stem}/index.html"
+            for p in org.folder.glob("*.md")
+        ]
+        pages += [
+            f"{slug}/news/{p.stem}/index.html"
+            for p in (org.folder / "news").glob("*.md")
+            if "\ndraft: true\n" not in p.read_text(encoding="utf-8")
+        ]
+        pages.append(f"{slug}/news/index.html")
+    pages.append("index.html")
+    for page in pages:
+        (out / page).parent.mkdir(parents=True, exist_ok=True)
+        (out / page).write_text("<p>", encoding="utf-8")
+    same = hugo_pages(net, out)
+    assert same["same_pages"] and same["missing"] == 0 and same["unexpected"] == 0
+    assert same["html_pages"] == len(pages) == same["markdown_pages"] + same["section_lists"]
+    drafts = sum("\ndraft: true\n" in p.read_text(encoding="utf-8") for p in net.root_dir.rglob("news/*.md"))
+    assert same["drafts_left_out"] == drafts
+    (out / pages[0]).unlink()
+    (out / "stray").mkdir()
+    (out / "stray" / "index.html").write_text("<p>", encoding="utf-8")
+    differs = hugo_pages(net, out)
+    assert not differs["same_pages"] and differs["missing"] == 1 and differs["unexpected"] == 1
+    assert differs["missing_examples"] == [pages[0]] and differs["unexpected_examples"] == ["stray/index.html"]
+
+
+def _size(orgs: int, edited: float, nochange: float, cold: float, rss: float, serve: float | None) -> SizeResult:
+    figures = ((COLD, cold), (NOCHANGE, nochange), (EDITED, edited), (ADDED, edited), (NEWORG, edited))
+    runs = {key: Run(key, "union-network", seconds, rss, 2) for key, seconds in figures}
+    served = None
+    if serve is not None:
+        served = ServeResult(9.0, [ServeEdit("orgs/x/news/a.md", serve, serve - 0.1)], serve, rss, rss)
+    return SizeResult(orgs, {"orgs": orgs}, runs, served)
+
+
+RSS_1000 = "peak RSS of the process tree at network-1000 ≤ 300 MB: "
+
+
+def test_report_prints_every_target_with_its_mark():
+    small = _size(200, edited=0.8, nochange=0.2, cold=12.0, rss=250, serve=0.25)
+    small.runs["hugo"] = Run("cold, all sites (minimal template)", "hugo", 5.0)
+    small.runs["baseline"] = Run("cold, all sites (plain mkdocs, one after another)", "baseline", 60.0)
+    large = _size(1000, edited=1.5, nochange=0.4, cold=70.0, rss=320, serve=None)
+    large.runs[ADDED] = Run(ADDED, "union-network", 3.0, 310, 3, returncode=1)  # a failed build has no figure
+    rows = {r.name: r for r in targets({200: small, 1000: large})}
+    expected = {
+        "one post edited ≤ 1 s at network-200 (CLI, process wall time)": (0.8, True),
+        "one post edited ≤ 1 s at network-1000 (CLI, process wall time)": (1.5, False),
+        "warm serve edit ≤ 0.3 s at network-200 (median)": (0.25, True),
+        "warm serve edit ≤ 0.3 s at network-1000 (median)": (None, None),
+        "edit(network-1000) / edit(network-200) ≤ 1.2": (1.875, False),
+        "no change ≤ 0.3 s at network-200": (0.2, True),
+        "no change ≤ 0.3 s at network-1000": (0.4, False),
+        "cold network-200 ≤ 3 × Hugo": (2.4, True),
+        "cold network-200 ≤ ¼ of the plain per-org MkDocs loop": (0.2, True),
+        RSS_1000 + "cold full build": (320, False),
+        RSS_1000 + "no change": (320, False),
+        RSS_1000 + "one post edited": (320, False),
+        RSS_1000 + "one post added": (None, None),
+        RSS_1000 + "new primary org added": (320, False),
+        RSS_1000 + "warm serve edits": (None, None),
+    }
+    assert {name: (r.value, r.met) for name, r in rows.items()} == expected
+    assert rows["no change ≤ 0.3 s at network-1000"].of_limit == pytest.approx(0.4 / 0.3, abs=1e-3)
+
+    text = report_text({200: small, 1000: large}, list(rows.values()))
+    lines = text.splitlines()
+    for name, (_, met) in expected.items():
+        mark = "?" if met is None else ("✓" if met else "✗")
+        assert any(line.startswith(f"{mark} {name} ") for line in lines), name
+    # side by side: one row per scenario, a column group per size
+    header = next(line for line in lines if line.startswith("tool"))
+    assert "network-200: s" in header and "network-1000: s" in header
+    edited_row = next(line for line in lines if line.startswith("union-network") and EDITED in line)
+    assert "0.80" in edited_row and "1.50" in edited_row
+    assert "network-200  cold / hugo" in text and "network-200  cold / baseline" in text
+
+
+def test_one_size_only_leaves_the_other_sizes_targets_unmeasured():
+    assert target_sizes([10]) == (10, None)
+    assert target_sizes([1000]) == (None, 1000)
+    assert target_sizes([200, 1000, 50]) == (200, 1000)
+    assert target_sizes([20, 40]) == (20, 40)
+    rows = {r.name: r for r in targets({1000: _size(1000, edited=0.5, nochange=0.1, cold=50.0, rss=200, serve=0.2)})}
+    assert rows["one post edited ≤ 1 s at network-1000 (CLI, process wall time)"].met is True
+    assert rows["one post edited ≤ 1 s at network-200 (CLI, process wall time)"].value is None
+    assert rows["cold network-200 ≤ 3 × Hugo"].met is None
+
+
+def test_warm_serve_edit_is_timed_until_the_page_shows_it(tmp_path):
+    net = generate_network(tmp_path / "serve" / "network", 2, 3, 3, territorials=2, source=REPO)
+    env = {**os.environ, "SOURCE_DATE_EPOCH": str(BENCH_EPOCH)}
+    result = run_serve(net, env, 1, edits=2, log=tmp_path / "serve.log")
+    assert result.returncode == 0, result.note
+    assert len(result.edits) == 2 and result.median_seconds is not None and result.median_seconds > 0
+    assert result.first_build_seconds > 0 and result.peak_rss_mb_edits and result.peak_rss_mb_edits > 0
+    for i, edit in enumerate(result.edits):
+        text = (net.root_dir / edit.post).read_text(encoding="utf-8")
+        assert f'title: "Правка{i + 1:02d}x' in text  # the marker the served page was checked for
+        assert edit.build_seconds is not None  # serve's own "Пересобрано: … (N с)" line
+    # serve was stopped
+    alive = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        with suppress(OSError):
+            alive.append(Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+    assert not any(f"serve -f {net.config_file}" in cmd for cmd in alive)

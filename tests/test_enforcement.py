@@ -550,3 +550,17 @@ def test_a_folder_that_passed_is_not_read_again_until_a_file_in_it_changes(tmp_p
     assert checked == ["prim"] and any("2026-01-06-b.md" in str(p) for p in problems.items)
     problems = check()  # a folder with problems is checked, and its problems reported, every time
     assert checked == ["prim"] and problems.items
+
+
+@pytest.mark.parametrize("text", ["a <![ x >", "<![ ]>", "text\n<![x]]>\n", "<![ x\n\ny >"])
+def test_a_declaration_python_s_parser_asserts_on_is_read_as_a_browser_reads_it(text, tmp_path):
+    """``<![`` opening no marked section made Python's HTMLParser raise AssertionError (found by the
+    fuzz test): ``check`` crashed. It is a bogus comment to a browser, and to our parsers."""
+    from union_network.core.problems import Problems
+    from union_network.enforce.content_rules import ContentRules, check_markdown
+
+    problems = Problems(root=tmp_path)
+    check_markdown(text, tmp_path / "a.md", ContentRules.of(None), problems, page=True)
+    assert problems.items == []
+    check_markdown(text + " <script>alert(1)</script>", tmp_path / "a.md", ContentRules.of(None), problems, page=True)
+    assert any("<script>" in str(p) for p in problems.items)

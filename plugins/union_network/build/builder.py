@@ -615,6 +615,8 @@ def build_network(
         scope = _scope(job, checked, None if full else folders, previous)
         run = (renderer_factory, pool, jobs)
         done = _render_changed(job, checked, slugs, stage, previous, result, run, progress, scope)
+        if pool is not None:
+            pool.shutdown()  # the workers' memory is not held while Pagefind indexes the network
         if strict and result.warnings:
             raise SiteFailure("*", "strict", result.warnings)
         _publish(stage, slugs, shard, done, result, search_now)

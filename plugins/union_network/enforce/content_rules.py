@@ -398,7 +398,20 @@ def mask_fences(text: str) -> str:
 _BLOCK_TAGS = frozenset(BLOCK_LEVEL_ELEMENTS)
 
 
-class _RawBlocks(HTMLParser):
+class _Tolerant(HTMLParser):
+    """Python's HTMLParser raises AssertionError on ``<![`` that opens no marked section (``a <![ x >``):
+    a crash on an editor's text. A browser reads such a declaration as a bogus comment up to the next
+    ``>``; so does this parser."""
+
+    def parse_html_declaration(self, i: int) -> int:
+        try:
+            return super().parse_html_declaration(i)
+        except AssertionError:
+            end = self.rawdata.find(">", i)
+            return -1 if end < 0 else end + 1
+
+
+class _RawBlocks(_Tolerant):
     """Lines of raw HTML blocks, by Python-Markdown's rule (markdown.htmlparser.HTMLExtractor):
     a block-level tag at the start of a line (up to 3 spaces) opens a raw block that lasts to its
     matching end tag, and the rest of that line stays raw. Errs towards more raw lines."""
@@ -642,7 +655,7 @@ def iframe_problem(attrs: dict[str, str | None], rules: ContentRules) -> str | N
     return None
 
 
-class _HtmlPass(HTMLParser):
+class _HtmlPass(_Tolerant):
     """Start tags as a browser's tokenizer sees them (quotes, entities, comments)."""
 
     def __init__(self, rules: ContentRules, svg: bool):
