@@ -615,7 +615,7 @@ def build_network(
         scope = _scope(job, checked, None if full else folders, previous)
         run = (renderer_factory, pool, jobs)
         done = _render_changed(job, checked, slugs, stage, previous, result, run, progress, scope)
-        if pool is not None:
+        if pool is not None and workers is None:  # (workers kept by the caller stay: build/warm.py)
             pool.shutdown()  # the workers' memory is not held while Pagefind indexes the network
         if strict and result.warnings:
             raise SiteFailure("*", "strict", result.warnings)

@@ -96,5 +96,5 @@ class WarmWorkers:
 
 
 def _broken(pool: ProcessPoolExecutor) -> bool:
-    """A worker died (killed, out of memory): the pool refuses work; start a new one."""
-    return bool(getattr(pool, "_broken", False))
+    """A worker died (killed, out of memory), or the pool was shut down: it refuses work; start a new one."""
+    return bool(getattr(pool, "_broken", False) or getattr(pool, "_shutdown_thread", False))
