@@ -20,6 +20,37 @@ def _fixed_build_time(monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", os.environ.get("UN_TEST_EPOCH", EPOCH))
 
 
+def rglob(folder: Path, pattern: str = "*") -> list[Path]:
+    """``folder.rglob(pattern)``, sorted, but following symlinked folders: a build's output links
+    each site to its version folder (build/publish.py), which ``Path.rglob`` does not enter."""
+    import fnmatch
+
+    found = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
+        top = Path(dirpath)
+        found.extend(
+            top / name for name in [*dirnames, *filenames] if fnmatch.fnmatchcase(name, pattern.rsplit("/", 1)[-1])
+        )
+    if "/" in pattern:  # "news/*.md": match the whole tail
+        found = [p for p in found if p.relative_to(folder).match(pattern)]
+    return sorted(found)
+
+
+def leftovers(out: Path) -> list[str]:
+    """Anything of ours beside the output but the generation it links to and the site versions
+    that generation links to (and no lock file)."""
+    published = out.readlink().name if out.is_symlink() else None
+    versions = out.parent / f".{out.name}.sites"
+    linked = {os.readlink(p) for p in out.iterdir() if p.is_symlink()} if out.is_dir() else set()
+    found = [p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.") and p.name != published]
+    if versions.is_dir() and linked:
+        found.remove(versions.name)
+        found += [
+            f"{versions.name}/{v.name}" for v in versions.iterdir() if f"../{versions.name}/{v.name}" not in linked
+        ]
+    return sorted(found)
+
+
 def run_cli(*args: str, epoch: str = EPOCH):
     """Run the CLI in-process; returns click's Result (exit_code, output with stderr)."""
     result = CliRunner().invoke(main, list(args), env={"SOURCE_DATE_EPOCH": epoch}, catch_exceptions=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import rglob
 from netfactory import write_network, write_post, write_yaml
 
 from union_network.build.builder import build_network
@@ -167,7 +168,7 @@ def base(tmp_path_factory) -> tuple[Path, Path]:
 
 def digest(folder: Path) -> dict[str, str]:
     found = {}
-    for path in sorted(folder.rglob("*")):
+    for path in rglob(folder):
         if path.is_file() and ".union-network" not in path.parts:
             found[path.relative_to(folder).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
     return found

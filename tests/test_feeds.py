@@ -21,6 +21,7 @@ import lxml.etree as ET
 import lxml.html
 import pytest
 from click.testing import CliRunner
+from conftest import rglob
 from netfactory import write_network
 from PIL import Image
 
@@ -519,7 +520,7 @@ def alternate_links(page: Path) -> list[tuple[str, str]]:
 
 
 def html_pages(site: Path, include_404: bool) -> list[Path]:
-    pages = sorted(site.rglob("*.html"))
+    pages = sorted(rglob(site, "*.html"))
     # bulletin/*/email.html is a standalone e-mail document (no <link> by design), not a site page.
     return [p for p in pages if (include_404 or p.name != "404.html") and p.name != "email.html"]
 

@@ -17,7 +17,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import rglob, run_cli
 from netfactory import write_network, write_post
 
 from union_network.enforce.content_rules import ContentRules, markdown_findings
@@ -214,7 +214,7 @@ def planted(tmp_path_factory):
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(rglob(folder, "*")) if p.is_file()}
 
 
 def assert_no_crash(result) -> None:
@@ -388,11 +388,11 @@ def unchecked_build(tmp_path_factory):
 
 def test_the_adapter_publishes_no_link_and_no_forbidden_file(unchecked_build):
     root, site = unchecked_build
-    published = {p.relative_to(site).as_posix() for p in site.rglob("*")}
+    published = {p.relative_to(site).as_posix() for p in rglob(site, "*")}
     for name in ("env.txt", "p.txt", "other", "t", "s", "linked", "ssi.shtml", "ns.svg", "page", "x.xslt"):
         assert not any(p == name or p.startswith(name + "/") for p in published), name
     assert "secret/key.txt" in published  # the real file stays, only the link to its folder goes
-    texts = [p.read_bytes() for p in site.rglob("*") if p.is_file()]
+    texts = [p.read_bytes() for p in rglob(site, "*") if p.is_file()]
     assert not any(b"root:x:0:0" in t for t in texts)
     assert sum(b"TOP-SECRET" in t for t in texts) == 1
     # the theme's logo, not the org's, under the theme's path

@@ -16,11 +16,12 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 import pytest
-from conftest import EPOCH
+from conftest import EPOCH, leftovers, rglob
 from netfactory import write_network
 
 from union_network.build.builder import build_network, read_manifest
@@ -54,7 +55,7 @@ def digest(folder: Path) -> dict[str, str]:
     assert set(read_manifest(folder)["sites"]) == sites
     return {
         p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-        for p in sorted(folder.rglob("*"))
+        for p in rglob(folder)
         if p.is_file() and not p.relative_to(folder).as_posix().startswith(".union-network/")
     }
 
@@ -80,12 +81,6 @@ def run(cfg: Path, out: Path, *extra: str, **kw) -> subprocess.CompletedProcess:
     proc = cli(cfg, out, *extra, **kw)
     stdout, stderr = proc.communicate(timeout=600)
     return subprocess.CompletedProcess(proc.args, proc.returncode, stdout, stderr)
-
-
-def leftovers(out: Path) -> list[str]:
-    """Anything of ours beside the output but the generation it links to (and no lock file)."""
-    published = out.readlink().name if out.is_symlink() else None
-    return sorted(p.name for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.") and p.name != published)
 
 
 @pytest.fixture(scope="module")
@@ -162,6 +157,134 @@ def test_unchanged_sites_are_hard_links_into_the_previous_generation(net, publis
     generation = out.readlink().name
     assert build_network(cfg, MkDocsRenderer, out, full=False).built == []
     assert out.readlink().name == generation
+
+
+def _links(out: Path) -> dict[str, str]:
+    return {p.name: os.readlink(p) for p in out.iterdir() if p.is_symlink()}
+
+
+def test_an_edit_writes_and_removes_only_the_versions_of_the_sites_it_changed(net, published, monkeypatch):
+    """A generation is one link per site (plus the manifest); a one-post edit makes new versions of
+    the sites it changed (and of the root, whose search index it changes), keeps every other link,
+    and removes exactly the versions it replaced: counted on the file system, not timed."""
+    cfg, digests = net
+    out, old = published["out"], published["live"]
+    new = "B" if old == "A" else "A"
+    versions = out.parent / f".{out.name}.sites"
+    links, before = _links(out), set(os.listdir(versions))
+    assert set(links) == set(TREE) and before == {Path(t).name for t in links.values()}
+    inodes = {name: (versions / name / "index.html").stat().st_ino for name in before}
+    set_version(cfg.parent, new)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    result = build_network(cfg, MkDocsRenderer, out)
+    published["live"] = new
+    after = _links(out)
+    generation = out.resolve()
+    assert sorted(os.listdir(generation)) == sorted([".union-network", *TREE])  # nothing else
+    assert all(t.startswith(f"../{versions.name}/") for t in after.values())
+    changed = {slug for slug in TREE if after[slug] != links[slug]}
+    assert "prim2" in changed and "prim" not in changed
+    assert changed <= {*result.built, "fed"}  # fed: the root, holding the network's search index
+    now = set(os.listdir(versions))
+    assert now - before == {Path(after[slug]).name for slug in changed}  # O(changed) new versions
+    assert before - now == {Path(links[slug]).name for slug in changed}  # only the replaced ones removed
+    for slug in set(TREE) - changed:  # the very same files, not copies
+        assert (out / slug / "index.html").stat().st_ino == inodes[Path(links[slug]).name]
+    assert digest(out) == digests[new] and leftovers(out) == []
+
+
+def test_a_reader_of_a_site_during_builds_sees_the_old_or_the_new_file(net, published):
+    """Reading ``site/prim2/index.html`` (and a post page) in a loop while builds flip the output
+    back and forth: every read is the whole old file or the whole new one, never missing."""
+    cfg, _ = net
+    out = published["out"]
+    clean = {v: cfg.parent.parent / f"clean-{v}" for v in "AB"}
+    pages = ["prim2/index.html", "prim2/news/index.html"]
+    known = {page: {(clean[v] / page).read_bytes() for v in "AB"} for page in pages}
+    assert all(len(k) == 2 for k in known.values())  # the edit changes both
+    seen: dict[str, set[bytes]] = {page: set() for page in pages}
+    errors: list[str] = []
+    done = threading.Event()
+
+    def read() -> None:
+        while not done.is_set():
+            for page in pages:
+                try:
+                    data = (out / page).read_bytes()
+                except OSError as exc:
+                    errors.append(f"{page}: {exc}")
+                    continue
+                if data not in known[page]:
+                    errors.append(f"{page}: a mix of two versions")
+                seen[page].add(data)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    try:
+        for _ in range(2):
+            new = "B" if published["live"] == "A" else "A"
+            set_version(cfg.parent, new)
+            built = run(cfg, out, "-j", "1")
+            assert built.returncode == 0, built.stderr
+            published["live"] = new
+    finally:
+        done.set()
+        reader.join()
+    assert errors == []
+    assert all(seen[page] == known[page] for page in pages)  # both versions were read
+    assert leftovers(out) == []
+
+
+def test_generations_of_whole_sites_are_turned_into_versions(net, tmp_path, monkeypatch):
+    """An output of the previous layout (``site -> .site.gen-<n>/`` holding real site folders):
+    the first build hard-links its unchanged sites into versions and removes the old generation."""
+    cfg, digests = net
+    set_version(cfg.parent, "A")
+    out = tmp_path / "site"
+    shutil.copytree(cfg.parent.parent / "clean-B", tmp_path / ".site.gen-4")
+    out.symlink_to(".site.gen-4")
+    prim = (out / "prim/index.html").stat().st_ino
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", EPOCH)
+    build_network(cfg, MkDocsRenderer, out)
+    assert digest(out) == digests["A"] and leftovers(out) == []
+    assert set(_links(out)) == set(TREE) and not (tmp_path / ".site.gen-4").exists()
+    assert (out / "prim/index.html").stat().st_ino == prim  # linked, not copied
+
+
+DOCS = Path(__file__).parents[1] / "docs"
+
+
+def _rsync_recipes() -> list[list[str]]:
+    """Every ``rsync`` command of the deploy recipes (docs/ci/*.yml, docs/publishing.md), as options."""
+    found = []
+    for path in [*sorted((DOCS / "ci").glob("*.yml")), DOCS / "publishing.md"]:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if "rsync -a" in line and "site/" in line:
+                words = line.split("rsync", 1)[1].split("`")[0].replace('-e "ssh -i ~/.ssh/id_deploy"', "").split()
+                found.append([w for w in words if w.startswith("-")])
+    return found
+
+
+def test_the_deploy_recipes_copy_the_sites_not_their_links(net, published, tmp_path):
+    """``rsync site/ host:/srv/site/`` as the recipes write it: the site links point outside
+    ``site/``, so the copy must carry the sites' files (``--copy-unsafe-links``), not dangling links;
+    and a second run after an edit brings the copy to the new output."""
+    cfg, digests = net
+    out = published["out"]
+    recipes = _rsync_recipes()
+    assert len(recipes) >= 3 and all("--copy-unsafe-links" in options for options in recipes), recipes
+    for n, options in enumerate({tuple(o) for o in recipes}):
+        host = tmp_path / f"srv{n}"
+        for _ in range(2):
+            copied = subprocess.run(["rsync", *options, f"{out}/", f"{host}/"], capture_output=True, text=True)
+            assert copied.returncode == 0, copied.stderr
+            assert not [p for p in rglob(host) if p.is_symlink()]
+            assert digest(host) == digests[published["live"]]
+            new = "B" if published["live"] == "A" else "A"
+            set_version(cfg.parent, new)
+            built = run(cfg, out, "-j", "1")
+            assert built.returncode == 0, built.stderr
+            published["live"] = new
 
 
 @pytest.mark.parametrize("code", [CLI, NO_EXCHANGE], ids=["exchange", "two-renames"])

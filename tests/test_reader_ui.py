@@ -18,6 +18,7 @@ from urllib.parse import urljoin, urlsplit
 
 import lxml.html
 import pytest
+from conftest import rglob
 from netfactory import write_post
 from themenet import EPOCH, build, write_branded_network
 
@@ -50,7 +51,7 @@ def page(site: Path, path: str):
 
 
 def html_pages(site: Path):
-    return sorted(site.rglob("*.html"))
+    return sorted(rglob(site, "*.html"))
 
 
 # -- navigation ------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import EPOCH
+from conftest import EPOCH, rglob
 
 REPO = Path(__file__).resolve().parent.parent
 GENERATOR = re.compile(rb'<meta name="generator" content="([^"]*)">')
@@ -34,7 +34,7 @@ def files(folder: Path) -> dict[str, bytes]:
     """Every output file but the build's own bookkeeping (.union-network/: fingerprints name the renderer)."""
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
-        for p in sorted(folder.rglob("*"))
+        for p in sorted(rglob(folder, "*"))
         if p.is_file() and ".union-network" not in p.relative_to(folder).parts
     }
 
@@ -93,7 +93,7 @@ def test_templates_change_nothing_in_place():
     found = [
         f"{path.relative_to(REPO)}:{n}: {line.strip()}"
         for folder in TEMPLATE_DIRS
-        for path in sorted(folder.rglob("*.html"))
+        for path in sorted(rglob(folder, "*.html"))
         for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
         if MUTATION.search(line)
     ]

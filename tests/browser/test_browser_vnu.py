@@ -13,6 +13,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from conftest import rglob
 from themenet import REPO, build
 
 from .kit import VNU, need
@@ -24,7 +25,7 @@ SITES = ("profsever", "severogorsk", "cbk-severny")
 
 def sample(site: Path) -> list[Path]:
     pages, posts = [], []
-    for path in sorted(site.rglob("*.html")):
+    for path in sorted(rglob(site, "*.html")):
         rel = path.relative_to(site).as_posix()
         if re.search(r"(^|/)page/\d+/", rel):
             continue  # page 2, 3… of a list: the same template as page 1

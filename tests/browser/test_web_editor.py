@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import rglob
 from playwright.sync_api import expect
 from themenet import EPOCH, build, write_branded_network
 
@@ -210,7 +211,7 @@ def test_post_written_in_the_browser_is_checked_and_published(
 
     root, _, _ = editor_net
     news = root / "orgs" / "prim" / "news"
-    others = {p: p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file() and "prim" not in p.parts}
+    others = {p: p.stat().st_mtime_ns for p in rglob(root, "*") if p.is_file() and "prim" not in p.parts}
     context, page, origin, problems = _open_editor(browser, editor_server, "prim")
     try:
         post = _write_post(
@@ -236,7 +237,7 @@ def test_post_written_in_the_browser_is_checked_and_published(
     plain_meta = _front_matter(plain)
     assert plain_meta["title"] == PLAIN_TITLE and not plain_meta.get("event")
     # nothing outside the primary's folder was written
-    assert {p: p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file() and "prim" not in p.parts} == others
+    assert {p: p.stat().st_mtime_ns for p in rglob(root, "*") if p.is_file() and "prim" not in p.parts} == others
 
     env = {"SOURCE_DATE_EPOCH": EPOCH}
     check = CliRunner().invoke(main, ["check", "-f", str(root / "mkdocs.yml")], env=env)

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import rglob
 from themenet import EPOCH
 
 from union_network.render.mkdocs.csp import policy
@@ -110,7 +111,7 @@ def test_every_page_carries_the_policy_nginx_sends(demo):
     )
     assert f"add_header Content-Security-Policy \"{expected}; frame-ancestors 'self'\" always;" in header
     count = 0
-    for page in demo.rglob("*.html"):
+    for page in rglob(demo, "*.html"):
         if page.name == "email.html":  # the bulletin's e-mail version: a standalone document
             continue
         found = meta.findall(page.read_text(encoding="utf-8"))

@@ -233,13 +233,13 @@ def _failure(plan: SitePlan, root_dir: Path, exc: BaseException) -> SiteFailure:
 
 def _render_all(
     plans: Iterator[tuple[SitePlan, Reuse | None]],
-    folder: Path,
+    site_dir: Callable[[str], Path],
     factory: RendererFactory,
     job: _Job,
     pool: ProcessPoolExecutor | None,
     jobs: int,
 ) -> Iterator[tuple[SitePlan, list[str], float]]:
-    """Render plans into ``folder/<slug>`` as the iterator yields them (planning the next sites
+    """Render plans into ``site_dir(<slug>)`` as the iterator yields them (planning the next sites
     while workers render); yields as sites finish; raises :class:`SiteFailure` on the first failure."""
     from concurrent.futures import FIRST_COMPLETED, wait
 
@@ -248,7 +248,7 @@ def _render_all(
         for plan, reuse in plans:
             started = time.monotonic()
             try:
-                warnings = renderer.render(plan, folder / plan.slug, reuse)
+                warnings = renderer.render(plan, site_dir(plan.slug), reuse)
             except Exception as exc:
                 raise _failure(plan, job.root_dir, exc) from None
             yield plan, warnings, time.monotonic() - started
@@ -265,7 +265,7 @@ def _render_all(
                 exhausted = True
                 break
             queued, reuse = job_
-            future = pool.submit(_render_in_worker, queued, folder / queued.slug, reuse)
+            future = pool.submit(_render_in_worker, queued, site_dir(queued.slug), reuse)
             futures[future] = queued
             pending.add(future)
         if not pending:
@@ -453,7 +453,7 @@ def _render_changed(
             if done.changed:  # a new generation will be published: hard-link while the workers render
                 done.carry(stage)
 
-    renders = _render_all(changed_plans(), stage.folder, factory, job, pool, jobs)
+    renders = _render_all(changed_plans(), stage.site_dir, factory, job, pool, jobs)
     for index, (plan, warnings, seconds) in enumerate(renders, start=1):
         source = plan.source_dir.relative_to(job.root_dir).as_posix()
         result.warnings.extend(f"{source}: {w}" for w in warnings)
@@ -505,6 +505,8 @@ def _publish(
     if result.built or result.removed or old != manifest:
         done.carry(stage)
         checkpoint("carried")
+        if result.root and search_now:
+            stage.own(result.root, search.NETWORK_INDEX)  # the network's search index is written into it
         search.index_network(stage.folder, stage.previous, result.root, MANIFEST_DIR, now=search_now)  # Pagefind
         write_manifest(stage.folder, manifest)
         checkpoint("manifest")

@@ -1,11 +1,17 @@
 """Atomic publishing: the output folder is a symlink flipped to a complete new generation.
 
 A build fills a new *generation* folder beside the output, ``.<out>.gen-<n>/``
-(``.site.gen-7/`` for ``site``): changed sites rendered, unchanged ones hard-linked
-from the published generation. Only when all of it is written does one
-``rename(2)`` of a symlink replace ``<out>`` (``site -> .site.gen-7``), so a web
-server or a reader of ``site/<slug>/`` sees the old output or the new one,
-never a mix, and a build killed at any moment leaves the previous output.
+(``.site.gen-7/`` for ``site``). A generation is small: the manifest folder and, per
+site, a relative symlink to an immutable *site version* in ``.<out>.sites/``
+(``prim -> ../.site.sites/prim.7``). A changed site is rendered into a new version
+(numbered as the generation that made it); an unchanged one keeps the published
+generation's link, so a build costs what changed, not the whole output. Only when
+all of it is written does one ``rename(2)`` of a symlink replace ``<out>``
+(``site -> .site.gen-7``), so a web server or a reader of ``site/<slug>/`` sees the
+old output or the new one, never a mix, and a build killed at any moment leaves the
+previous output. Then the previous generation (links) and the site versions no
+longer linked (the replaced ones) are removed. Published files are never written in
+place: a version is written once, before it is first published.
 
 An output folder from an older version (a real directory) is replaced by the
 symlink the same way, atomically where the file system can swap two names
@@ -59,14 +65,17 @@ def link_tree(src: Path, dst: Path) -> None:
         target = os.path.join(dst, os.path.relpath(dirpath, top))
         os.makedirs(target, exist_ok=True)
         for name in [*filenames, *(d for d in dirnames if os.path.islink(os.path.join(dirpath, d)))]:
-            source, copy = os.path.join(dirpath, name), os.path.join(target, name)
-            if os.path.islink(source):
-                os.symlink(os.readlink(source), copy)
-                continue
-            try:
-                os.link(source, copy)
-            except OSError:  # another file system, or too many links
-                shutil.copy2(source, copy)
+            _link(os.path.join(dirpath, name), os.path.join(target, name))
+
+
+def _link(source: str, copy: str) -> None:
+    if os.path.islink(source):
+        os.symlink(os.readlink(source), copy)
+        return
+    try:
+        os.link(source, copy)
+    except OSError:  # another file system, or too many links
+        shutil.copy2(source, copy)
 
 
 def _remove(path: Path) -> None:
@@ -105,9 +114,38 @@ class Output:
         self.parent = self.path.parent
         self.name = self.path.name
         self._ours = re.compile(rf"\.{re.escape(self.name)}\.(gen|new|old|link)-(\d+)")
+        #: Where the immutable site versions live, ``<slug>.<n>`` (n: the generation that made it).
+        self.sites = self.parent / f".{self.name}.sites"
+        self._version = re.compile(r"[a-z0-9-]+\.(\d+)")
 
     def generation(self, n: int) -> Path:
         return self.parent / f".{self.name}.gen-{n}"
+
+    def version_of(self, link: Path) -> str | None:
+        """The site version a generation's entry links to (its name in :attr:`sites`), or None
+        (a real folder: an output of an older version, or a stage of ``real=True``)."""
+        try:
+            target = os.readlink(link)
+        except OSError:
+            return None
+        head, _, name = target.rpartition("/")
+        return name if head == f"../{self.sites.name}" and self._version.fullmatch(name) else None
+
+    def linked_versions(self, generation: Path | None) -> set[str]:
+        """The site versions ``generation`` links to (one ``readlink`` per site)."""
+        if generation is None or not generation.is_dir():
+            return set()
+        with os.scandir(generation) as entries:
+            return {v for e in entries if e.is_symlink() and (v := self.version_of(Path(e.path)))}
+
+    def unlinked_versions(self, live: set[str] | None = None) -> list[Path]:
+        """Site versions the published generation does not link to (``live``: those it does, when
+        known): replaced ones, or a killed build's."""
+        if not self.sites.is_dir():
+            return []
+        if live is None:
+            live = self.linked_versions(self.current())
+        return sorted(p for p in self.sites.iterdir() if p.name not in live)
 
     def current(self) -> Path | None:
         """The folder now published (the symlink's target, or a real folder of an older version)."""
@@ -116,15 +154,30 @@ class Output:
         return None
 
     def leftovers(self) -> list[Path]:
-        """Our folders and links beside the output other than the published generation."""
+        """Our folders and links beside the output other than the published generation, and the
+        site versions it does not link to (the versions' folder itself when it links to none)."""
         if not self.parent.is_dir():
             return []
         current = self.current()
-        return sorted(
+        found = [
             entry
             for entry in self.parent.iterdir()
             if self._ours.fullmatch(entry.name) and (current is None or entry != current)
-        )
+        ]
+        live = self.linked_versions(current)
+        if self.sites.is_dir() and not live:
+            found.append(self.sites)  # nothing published links into it: all of it goes
+        else:
+            found.extend(self.unlinked_versions(live))
+        return sorted(found)
+
+    def prune(self) -> None:
+        """Remove the site versions the published generation does not link to (after a flip:
+        the replaced ones; a listing of one entry per site, then only what is removed)."""
+        for entry in self.unlinked_versions():
+            _remove(entry)
+        with contextlib.suppress(OSError):
+            self.sites.rmdir()  # only when empty (an output migrated to a real folder)
 
     @property
     def lock_file(self) -> Path:
@@ -173,9 +226,12 @@ class Output:
             _remove(current)
         for entry in self.leftovers():
             _remove(entry)
+        _remove(self.sites)
 
     def new_generation(self) -> Path:
         numbers = [int(m.group(2)) for e in self.parent.iterdir() if (m := self._ours.fullmatch(e.name))]
+        if self.sites.is_dir():  # a version's number is never reused either
+            numbers += [int(m.group(1)) for e in self.sites.iterdir() if (m := self._version.fullmatch(e.name))]
         folder = self.generation(max(numbers, default=0) + 1)
         folder.mkdir()
         return folder
@@ -197,11 +253,13 @@ class Output:
                 link = old
             checkpoint("published")
             _remove(link)  # now the old folder
+            self.prune()
             return
         os.replace(link, self.path)
         checkpoint("published")
         if previous is not None and previous.parent == self.parent and self._ours.fullmatch(previous.name):
-            _remove(previous)
+            _remove(previous)  # links and the manifest: a few hundred entries
+        self.prune()
 
     def replace(self, folder: Path) -> None:
         """Make ``folder`` the output itself (a real folder, for uploads that do not follow
@@ -221,6 +279,7 @@ class Output:
             _remove(old)
         if previous is not None and previous.parent == self.parent and self._ours.fullmatch(previous.name):
             _remove(previous)
+        self.prune()
 
 
 class Stage:
@@ -230,12 +289,57 @@ class Stage:
         self.output = output
         self.previous = output.current()
         self.folder = output.new_generation()
+        self.number = int(self.folder.name.rsplit("-", 1)[1])
         self.real = real
         self.published = False
+        self._made: set[str] = set()  # sites given a new version by this stage
+
+    def site_dir(self, slug: str) -> Path:
+        """The empty folder to render site ``slug`` into: a new site version, linked from the
+        generation as ``<slug>`` (with ``real``: the generation's own ``<slug>/``)."""
+        link = self.folder / slug
+        if self.real:
+            return link
+        version = self.output.sites / f"{slug}.{self.number}"
+        if slug in self._made:
+            shutil.rmtree(version)
+        else:
+            link.unlink(missing_ok=True)
+            os.symlink(f"../{self.output.sites.name}/{version.name}", link)  # relative, as <out> is
+            self._made.add(slug)
+        version.mkdir(parents=True)
+        return version
 
     def carry(self, slug: str, source: Path | None = None) -> None:
-        """Take site ``slug`` unchanged from ``source`` (default: the published output)."""
-        link_tree((source or self.previous or self.output.path) / slug, self.folder / slug)
+        """Take site ``slug`` unchanged from ``source`` (default: the published output): the
+        published generation's link to its version (O(1)); hard links into a new version when
+        the site is a real folder (an older output, a shard's output being merged)."""
+        origin = (source or self.previous or self.output.path) / slug
+        if not self.real and source is None and self.output.version_of(origin):
+            os.symlink(os.readlink(origin), self.folder / slug)
+            return
+        link_tree(origin, self.site_dir(slug))
+
+    def own(self, slug: str, leave_out: str | None = None) -> Path | None:
+        """Site ``slug``'s folder in this stage, made writable: a carried (shared, published)
+        version is first copied to a new one of hard links, whose files are replaced, never
+        written in place (``leave_out``: a top-level entry not to copy, about to be rewritten
+        whole). None when the stage has no such site."""
+        link = self.folder / slug
+        if not link.is_dir():
+            return None
+        if self.real or slug in self._made:
+            return Path(os.path.realpath(link))
+        shared = Path(os.path.realpath(link))
+        version = self.site_dir(slug)
+        for entry in os.scandir(shared):
+            if entry.name == leave_out:
+                continue
+            if entry.is_dir(follow_symlinks=False):
+                link_tree(Path(entry.path), version / entry.name)
+            else:
+                _link(entry.path, os.fspath(version / entry.name))
+        return version
 
     def publish(self) -> None:
         with _reported(self.output.path, "вывод не заменён, остался прежним"):
@@ -263,6 +367,10 @@ def staged(out_dir: Path, *, real: bool = False) -> Iterator[Stage]:
         finally:
             if not stage.published:
                 shutil.rmtree(stage.folder, ignore_errors=True)
+                for slug in stage._made:  # its new site versions, linked from nowhere else
+                    shutil.rmtree(output.sites / f"{slug}.{stage.number}", ignore_errors=True)
+                with contextlib.suppress(OSError):
+                    output.sites.rmdir()
 
 
 @contextlib.contextmanager
