@@ -225,12 +225,12 @@ def test_shards_are_balanced_and_deterministic(tmp_path):
 def test_an_unchanged_network_is_not_even_read_again(tmp_path, monkeypatch):
     cfg = write_network(tmp_path / "net", TREE, POSTS)
     first = build_network(cfg, MkDocsRenderer, tmp_path / "out")
-    import union_network.build.builder as builder
+    import union_network.read.load as load
 
     def must_not_load(*args, **kwargs):
         raise AssertionError("the network was read although nothing changed")
 
-    monkeypatch.setattr(builder, "load_network", must_not_load)
+    monkeypatch.setattr(load, "load_network", must_not_load)  # the builder imports it where it reads
     again = build_network(cfg, MkDocsRenderer, tmp_path / "out")
     assert again.built == [] and (again.sites, again.posts, again.root) == (first.sites, first.posts, first.root)
 

@@ -13,32 +13,31 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import time
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Executor, ProcessPoolExecutor, wait
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from union_network.build.changes import BuildMemory, FolderState, Scope, folder_state, folder_states
 from union_network.build.fingerprint import Fingerprinter, environment_digest, tree_digest
 from union_network.build.publish import Output, Stage, checkpoint, die_with_parent, staged
 from union_network.core.dates import build_time
-from union_network.core.files import write_atomic
-from union_network.core.network import Network
+from union_network.core.files import default_cache_dir, write_atomic
 from union_network.core.problems import InputError, Problems, UnionNetworkError
 from union_network.core.siteplan import Reuse, SitePlan
-from union_network.core.urls import PATH, UrlScheme
-from union_network.features import search
-from union_network.features.registry import planner as make_planner
-from union_network.plan.layout import check_path_layout
-from union_network.plan.planner import Planner
-from union_network.read.load import default_cache_dir, load_network
 from union_network.read.registry import ORGS_FOLDER, ROOT_FOLDER
+
+# The no-change fast path (_unchanged_output) and `check` import only the above: the readers,
+# the planner, the features and the worker pool are imported where they are used (tests/test_fast_start.py).
+if TYPE_CHECKING:
+    from concurrent.futures import Executor, ProcessPoolExecutor
+
+    from union_network.build.changes import BuildMemory, FolderState, Scope
+    from union_network.core.network import Network
+    from union_network.plan.planner import Planner
 
 MANIFEST_DIR = ".union-network"  # inside the output folder, beside (never inside) the sites
 MANIFEST = "manifest.json"
@@ -122,6 +121,8 @@ def _inputs_digest(root_dir: Path, environment: str, shard, preview_host) -> str
 
 def _memory(job: _Job) -> BuildMemory:
     """The memory of the last build published into ``out_dir`` (build/changes.py), beside the state."""
+    from union_network.build.changes import BuildMemory
+
     return BuildMemory(job.state_file.with_suffix(".sqlite"))
 
 
@@ -207,6 +208,9 @@ def _worker_pool(jobs: int, factory: RendererFactory, config_file: Path) -> Iter
     if jobs <= 1:
         yield None
         return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("fork")
     pool = ProcessPoolExecutor(
         jobs, mp_context=context, initializer=_init_worker, initargs=(factory, config_file, os.getpid())
@@ -237,6 +241,8 @@ def _render_all(
 ) -> Iterator[tuple[SitePlan, list[str], float]]:
     """Render plans into ``site_dir(<slug>)`` as the iterator yields them (planning the next sites
     while workers render); yields as sites finish; raises :class:`SiteFailure` on the first failure."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+
     if pool is None:
         renderer = factory(job.config_file)
         for plan, reuse in plans:
@@ -330,6 +336,11 @@ def load_and_check(
 ) -> Checked:
     """Read the network (:func:`load_network`), then check what only a plan shows: with
     ``url_style: path``, member slugs taken by the root site's top-level paths."""
+    from union_network.core.urls import PATH, UrlScheme
+    from union_network.features.registry import planner as make_planner
+    from union_network.plan.layout import check_path_layout
+    from union_network.read.load import load_network
+
     network, problems = load_network(config_file, now, cache_dir=cache_dir, pool=pool)
     if network is None:
         return Checked(None, problems)
@@ -393,6 +404,8 @@ def _render_changed(
     """Plan the sites in ``scope`` (all when ``scope.sites`` is None), fingerprint them, render into the
     stage those whose fingerprint changed (or whose folder is missing from the published output);
     carry the others as published."""
+    from union_network.features import search
+
     factory, pool, jobs = run
     done = _Rendered()
     fingerprinter = Fingerprinter(job.environment, job.root_dir)
@@ -456,6 +469,8 @@ def _render_changed(
 
 def site_folder_digest(plan: SitePlan) -> str:
     """The org folder's own pages and files (not its news): part of what every page shows."""
+    from union_network.build.changes import folder_state
+
     state = folder_state(plan.source_dir)
     return f"{state.pages}:{state.assets}"
 
@@ -477,6 +492,8 @@ def _publish(
 ) -> None:
     """Every site rendered (and every unchanged one hard-linked from the published generation):
     record the fingerprints and flip the output to the new generation, unless nothing changed."""
+    from union_network.features import search
+
     old = read_manifest(stage.previous) if stage.previous is not None else {}
     if stage.previous is not None:
         result.removed = sorted(
@@ -505,6 +522,8 @@ def _context(job: _Job) -> dict[str, str]:
 
 def _scope(job: _Job, checked: Checked, folders: dict[str, FolderState] | None, previous: dict[str, str]) -> Scope:
     """The sites this build plans: only those the changes since the last published build can reach."""
+    from union_network.build.changes import Scope
+
     if folders is None or checked.planner is None or checked.network is None:
         return Scope(None, ["полная сборка"])
     reached = checked.planner.routes.reached
@@ -561,6 +580,7 @@ def build_network(
     cache_dir: Path | None = None,
     preview_host: str | None = None,
     search_now: bool = True,
+    workers: ProcessPoolExecutor | None = None,
 ) -> BuildResult:
     """Build the network (or shard ``(k, n)`` of it) into ``out_dir``.
 
@@ -570,6 +590,7 @@ def build_network(
     ``http://<slug>.<preview_host>/``, the root at ``http://<preview_host>/``. ``search_now`` False
     leaves the network search index as published (the preview refreshes it after the pages:
     :func:`refresh_search`); ``result.search_stale`` then says whether it needs that.
+    ``workers``: render workers kept by the caller (build/warm.py) instead of ``jobs`` new ones.
     """
     started = time.monotonic()
     job = _Job.make(config_file, out_dir, shard, preview_host)
@@ -577,8 +598,10 @@ def build_network(
     if unchanged is not None:
         unchanged.seconds = time.monotonic() - started
         return unchanged
+    from union_network.build.changes import folder_states
 
-    with _worker_pool(jobs, renderer_factory, job.config_file) as pool, staged(job.out_dir) as stage:
+    pools = nullcontext(workers) if workers is not None else _worker_pool(jobs, renderer_factory, job.config_file)
+    with pools as pool, staged(job.out_dir) as stage:
         cache = cache_dir or default_cache_dir(job.root_dir)
         checked = load_and_check(job.config_file, job.now, cache_dir=cache, pool=pool, preview_host=preview_host)
         if checked.problems or checked.network is None:
@@ -594,7 +617,7 @@ def build_network(
         scope = _scope(job, checked, None if full else folders, previous)
         run = (renderer_factory, pool, jobs)
         done = _render_changed(job, checked, slugs, stage, previous, result, run, progress, scope)
-        if pool is not None:
+        if pool is not None and workers is None:  # (workers kept by the caller stay: build/warm.py)
             pool.shutdown()  # the workers' memory is not held while Pagefind indexes the network
         if strict and result.warnings:
             raise SiteFailure("*", "strict", result.warnings)
@@ -614,6 +637,8 @@ def build_network(
 def refresh_search(out_dir: Path, root: str) -> None:
     """Rewrite the network search index of the published output (after ``search_now=False``), under
     the output's lock so that no build carries the root site while its index is swapped."""
+    from union_network.features import search
+
     output = Output(out_dir)
     with output.locked():
         current = output.current()
@@ -623,6 +648,8 @@ def refresh_search(out_dir: Path, root: str) -> None:
 
 def merge_outputs(shard_dirs: list[Path], out_dir: Path) -> BuildResult:
     """Assemble shard outputs into one output folder (replacing it only when all is well)."""
+    from union_network.features import search
+
     started = time.monotonic()
     fingerprints: dict[str, str] = {}
     sources: dict[str, Path] = {}

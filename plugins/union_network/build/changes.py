@@ -35,7 +35,7 @@ from union_network.read.moderation import MODERATION_FILE
 from union_network.read.news import NEWS_FOLDER
 from union_network.read.registry import CARD
 
-FORMAT = "2"
+FORMAT = "3"
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
     (
@@ -63,7 +63,7 @@ class FolderState:
 
 def folder_state(folder: Path) -> FolderState:
     """Path, size and mtime of every file below ``folder`` (hidden folders and links skipped, as the
-    readers skip them), digested per role. The card and the moderation file are compared parsed."""
+    readers skip them), digested per role."""
     parts: dict[str, list[str]] = {"news": [], "pages": [], "assets": []}
     stack = [(str(folder), "")]
     while stack:
@@ -80,13 +80,14 @@ def folder_state(folder: Path) -> FolderState:
                 if not entry.name.startswith("."):
                     stack.append((entry.path, name + "/"))
                 continue
-            if name in (CARD, MODERATION_FILE):
-                continue
             try:
                 st = entry.stat()
             except OSError:
                 continue
-            role = "news" if name.startswith(f"{NEWS_FOLDER}/") else "pages" if name.endswith(".md") else "assets"
+            # The card and the moderation file are compared parsed too; as files they count with the
+            # pages (the site's fingerprint covers every file of its folder: saved again, it is re-planned).
+            own_page = name.endswith(".md") or name in (CARD, MODERATION_FILE)
+            role = "news" if name.startswith(f"{NEWS_FOLDER}/") else "pages" if own_page else "assets"
             parts[role].append(f"{name}\0{st.st_size}\0{st.st_mtime_ns}")
     return FolderState(*(_digest("\n".join(sorted(parts[role]))) for role in ("news", "pages", "assets")))
 

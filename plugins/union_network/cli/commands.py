@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 from click.decorators import FC
@@ -16,9 +16,11 @@ from click.decorators import FC
 from union_network import __version__
 from union_network.build.builder import SiteFailure, build_network, load_and_check, merge_outputs
 from union_network.cli import russian
-from union_network.core.network import Network
 from union_network.core.problems import InputError, Problems, UnionNetworkError
-from union_network.read.load import load_network
+
+if TYPE_CHECKING:  # the readers and the renderer are imported where they are used (tests/test_fast_start.py)
+    from union_network.build.builder import Renderer
+    from union_network.core.network import Network
 
 russian.install()  # click's own headings, help lines and errors in Russian
 
@@ -68,6 +70,14 @@ def folder_option(*decls: str, **attrs: Any) -> Callable[[FC], FC]:
 def out_file_option(**attrs: Any) -> Callable[[FC], FC]:
     """``--out FILE``: where a command writes its text; ``-`` is the screen."""
     return click.option("--out", "out_file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path), **attrs)
+
+
+def mkdocs_renderer(config_file: Path) -> Renderer:
+    """The renderer factory the CLI hands the builder: MkDocs and Material are imported only when
+    a site is rendered (a build with nothing to render never imports them)."""
+    from union_network.render.mkdocs.render import MkDocsRenderer
+
+    return MkDocsRenderer(config_file)
 
 
 def report(problems: Problems) -> None:
@@ -132,7 +142,6 @@ def build(
     Пересобираются только сайты, чьи исходные файлы изменились с прошлой сборки в OUT.
     """
     from union_network.render.mkdocs import ENGINE_PROBLEM
-    from union_network.render.mkdocs.render import MkDocsRenderer
 
     if ENGINE_PROBLEM:
         raise click.UsageError(ENGINE_PROBLEM)
@@ -140,7 +149,14 @@ def build(
     jobs = jobs or os.cpu_count() or 1
     try:
         result = build_network(
-            config_file, MkDocsRenderer, out_dir, make_progress(quiet), strict=strict, jobs=jobs, shard=shard, full=full
+            config_file,
+            mkdocs_renderer,
+            out_dir,
+            make_progress(quiet),
+            strict=strict,
+            jobs=jobs,
+            shard=shard,
+            full=full,
         )
     except InputError as exc:
         report(exc.problems)
@@ -287,6 +303,8 @@ def _fail(messages: list[str], summary: str) -> NoReturn:
 
 def _network_or_fail(config_file: Path, now: datetime, failed: str) -> Network:
     """The network; on errors they are reported and the command exits 1 with «<failed>: ошибок — N.»."""
+    from union_network.read.load import load_network
+
     network, problems = load_network(config_file, now)
     if problems or network is None:
         report(problems)

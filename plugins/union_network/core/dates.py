@@ -6,8 +6,6 @@ import os
 from datetime import UTC, date, datetime
 from functools import lru_cache
 
-from babel.dates import format_date, format_datetime
-
 LOCALE = "ru"
 
 
@@ -26,6 +24,8 @@ def russian_date(value: datetime | date) -> str:
 
 @lru_cache(maxsize=4096)
 def _russian_day(day: date) -> str:
+    from babel.dates import format_date  # Babel is imported when a date is shown, not to build_time()
+
     return format_date(day, "d MMMM y", locale=LOCALE)
 
 
@@ -33,11 +33,15 @@ def _russian_day(day: date) -> str:
 def russian_month(day: date, short: bool = False) -> str:
     """«ноябрь 2026» (the stand-alone month name and the year), or with ``short`` «нояб.».
     Cached: Babel takes ~0.1 ms a call, and a dashboard labels twelve months per organisation."""
+    from babel.dates import format_date
+
     return format_date(day, "LLL" if short else "LLLL y", locale=LOCALE)
 
 
 def russian_datetime(value: datetime) -> str:
     """``21 ноября 2026, 10:30`` in the value's own zone."""
+    from babel.dates import format_datetime
+
     return format_datetime(value, "d MMMM y, HH:mm", tzinfo=value.tzinfo, locale=LOCALE)
 
 

@@ -16,6 +16,12 @@ from pathlib import Path
 _counter = itertools.count()
 
 
+def default_cache_dir(root_dir: Path) -> Path:
+    """Where a network's build caches live: ``.cache/union-network/`` in the network root
+    (here, not in read/load.py, so that the build's no-change path need not import the readers)."""
+    return root_dir / ".cache" / "union-network"
+
+
 def write_atomic(path: Path, data: bytes | str) -> None:
     """Replace ``path`` with ``data`` (text is UTF-8) in one step; the folder must exist.
 

@@ -13,12 +13,14 @@ import io
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
-
-from PIL import Image, ImageDraw, ImageFont
+from typing import TYPE_CHECKING
 
 from union_network.core.siteplan import SitePlan
 from union_network.plan.planner import Planner
 from union_network.read.brandbook import BRAND_CSS, Brandbook, brand_css, brand_view
+
+if TYPE_CHECKING:  # imported where used: checking and planning do not load it
+    from PIL import Image, ImageDraw, ImageFont
 
 CARD_IMAGE = "assets/un-card.png"
 CARD_SIZE = (1200, 630)
@@ -69,6 +71,8 @@ class FaceMetrics:
 @lru_cache(maxsize=8)
 def face_metrics(path: str) -> FaceMetrics:
     """The brand font's vertical metrics and average advance, read from its file (woff2 too) with Pillow."""
+    from PIL import ImageFont
+
     size = 1000
     font = ImageFont.truetype(path, size)
     ascent, descent = font.getmetrics()
@@ -151,17 +155,23 @@ def _wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, wi
 @lru_cache(maxsize=8)
 def _sign(path: str) -> Image.Image:
     """The logo, scaled once per process (every org's card carries it)."""
+    from PIL import Image
+
     with Image.open(path) as logo:
         return logo.convert("RGBA").resize((128, 128), Image.Resampling.LANCZOS)
 
 
 @lru_cache(maxsize=32)
 def _font(path, size: int) -> ImageFont.FreeTypeFont:
+    from PIL import ImageFont
+
     return ImageFont.truetype(path, size)
 
 
 def render_card(spec: CardSpec) -> bytes:
     """A 1200×630 PNG: the sign, the federation's name, the org's kind and name, its address."""
+    from PIL import Image, ImageDraw
+
     width, height = CARD_SIZE
     image = Image.new("RGB", CARD_SIZE, spec.background)
     draw = ImageDraw.Draw(image)

@@ -29,15 +29,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, tzinfo
 from functools import lru_cache
 from pathlib import Path
-
-import jinja2
-from feedgen.feed import FeedGenerator
+from typing import TYPE_CHECKING
 
 from union_network import __version__
 from union_network.core.dates import russian_month
 from union_network.core.siteplan import Item, Page, SitePlan, SiteRef
 from union_network.plan.planner import Planner
-from union_network.write.feeds import LANGUAGE
+from union_network.write.feeds import LANGUAGE, NEVER
+
+if TYPE_CHECKING:  # imported where used: checking and planning do not load it
+    import jinja2
 
 BULLETIN_TITLE = "Бюллетень"
 MASTHEAD = "Электронный бюллетень"
@@ -192,6 +193,8 @@ def bulletin_section(planner: Planner, plan: SitePlan) -> None:
 # -- writers ---------------------------------------------------------------------
 @lru_cache(maxsize=1)
 def _email_environment() -> jinja2.Environment:
+    import jinja2
+
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(EMAIL_TEMPLATES)),
         autoescape=True,
@@ -220,6 +223,8 @@ def issue_summary(issue: Issue) -> str:
 
 
 def render_bulletin_rss(feed: BulletinFeed) -> bytes:
+    from feedgen.feed import FeedGenerator
+
     fg = FeedGenerator()
     fg.id(feed.page_url)
     fg.title(feed.title)
@@ -229,7 +234,7 @@ def render_bulletin_rss(feed: BulletinFeed) -> bytes:
     fg.link(href=feed.page_url, rel="alternate", type="text/html")
     fg.language(LANGUAGE)
     fg.generator("union-network", version=__version__)
-    updated = feed.issues[0].date if feed.issues else feed.site.build_time
+    updated = feed.issues[0].date if feed.issues else NEVER
     fg.lastBuildDate(updated)
     for issue in feed.issues:
         entry = fg.add_entry(order="append")

@@ -31,15 +31,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
-
-import icalendar
 
 from union_network import __version__
 from union_network.core.network import Post
 from union_network.core.siteplan import EventView, Item, Page, SitePlan
 from union_network.plan.planner import Planner
+
+if TYPE_CHECKING:  # imported where used: checking and planning do not load it
+    import icalendar
 
 EVENTS_TITLE = "События"
 TEMPLATE_EVENTS = "un-events.html"
@@ -159,10 +161,14 @@ def _utc(value: datetime) -> datetime:
 def _vtimezone(tzid: str, first_year: int, last_year: int) -> icalendar.Timezone:
     """The zone's VTIMEZONE for those years: the same for every site's calendar, so computed once
     per process (generating it was a twentieth of a small site's build)."""
+    import icalendar
+
     return icalendar.Timezone.from_tzid(tzid, first_date=date(first_year, 1, 1), last_date=date(last_year, 1, 1))
 
 
 def render_ics(calendar: Calendar) -> bytes:
+    import icalendar
+
     zone = ZoneInfo(calendar.timezone)
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)

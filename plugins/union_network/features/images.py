@@ -18,8 +18,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageOps
-
 from union_network.core.files import write_atomic
 from union_network.core.pictures import JPEG_QUALITY, WEBP_QUALITY, derivative_path, derivative_widths, picture
 from union_network.core.siteplan import ImageView, SitePlan
@@ -74,6 +72,8 @@ def images_section(planner: Planner, plan: SitePlan) -> None:
 
 def encode(source: Path, width: int, fmt: str) -> bytes:
     """``source`` scaled to ``width`` (never up) and encoded as ``fmt``."""
+    from PIL import Image, ImageOps
+
     with Image.open(source) as opened:
         opened.seek(0)  # the first frame of an animation
         img: Image.Image = ImageOps.exif_transpose(opened)

@@ -20,6 +20,28 @@ from union_network import __version__
 from union_network.core.files import write_atomic
 from union_network.core.network import Post
 
+#: Parsed posts kept in this process between builds, per cache file (:func:`keep_in_memory`).
+_KEPT: dict[str, tuple[tuple[int, int] | None, dict, dict]] = {}
+_keeping = False
+
+
+def keep_in_memory(on: bool = True) -> None:
+    """Keep the index and its parsed posts in this process between builds (``serve``: build/warm.py).
+    The next build of the same network then neither reads SQLite nor unpickles the posts it
+    already holds, as long as the cache file is as this process left it."""
+    global _keeping
+    _keeping = on
+    _KEPT.clear()
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
 SCHEMA = "CREATE TABLE IF NOT EXISTS posts (path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER, ctx TEXT, post BLOB)"
 
 
@@ -31,6 +53,11 @@ class IndexCache:
         self._seen: set[str] = set()
         self.hits = 0
         self.misses = 0
+        self._posts: dict[str, tuple[tuple, Post]] = {}  # key -> (its row, the post unpickled from it)
+        kept = _KEPT.get(str(path)) if _keeping else None
+        if kept is not None and kept[0] is not None and kept[0] == _stamp(path):
+            self._rows, self._posts = kept[1], kept[2]
+            return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             with sqlite3.connect(path) as db:
@@ -51,10 +78,16 @@ class IndexCache:
         if row is not None:
             st = path.stat()
             if row[0] == st.st_size and row[1] == st.st_mtime_ns and row[2] == ctx:
+                held = self._posts.get(key)
+                if held is not None and held[0] is row:
+                    self.hits += 1
+                    return held[1]
                 try:
                     post = pickle.loads(row[3])
                 except Exception:
                     post = None
+                if post is not None and _keeping:
+                    self._posts[key] = (row, post)
                 if post is not None:
                     self.hits += 1
                     return post
@@ -63,12 +96,16 @@ class IndexCache:
 
     def put(self, path: Path, ctx: str, post: Post) -> None:
         st = path.stat()
-        self._dirty[str(path)] = (st.st_size, st.st_mtime_ns, ctx, pickle.dumps(post, protocol=pickle.HIGHEST_PROTOCOL))
+        row = (st.st_size, st.st_mtime_ns, ctx, pickle.dumps(post, protocol=pickle.HIGHEST_PROTOCOL))
+        self._dirty[str(path)] = row
+        if _keeping:
+            self._posts[str(path)] = (row, post)
 
     def save(self) -> None:
         """Write new entries and drop entries of files not seen this run."""
         gone = [k for k in self._rows if k not in self._seen]
         if not self._dirty and not gone:
+            self._keep()
             return
         try:
             with sqlite3.connect(self.path) as db:
@@ -81,6 +118,14 @@ class IndexCache:
             pass
         self._rows.update(self._dirty)
         self._dirty.clear()
+        for key in gone:
+            self._rows.pop(key, None)
+            self._posts.pop(key, None)
+        self._keep()
+
+    def _keep(self) -> None:
+        if _keeping:
+            _KEPT[str(self.path)] = (_stamp(self.path), self._rows, self._posts)
 
 
 class CleanFiles:

@@ -6,6 +6,7 @@ from concurrent.futures import Executor
 from datetime import datetime
 from pathlib import Path
 
+from union_network.core.files import default_cache_dir
 from union_network.core.network import Network
 from union_network.core.problems import Problems
 from union_network.enforce.content_rules import check_content_rules
@@ -17,11 +18,7 @@ from union_network.read.options import read_options
 from union_network.read.registry import ORGS_FOLDER, read_registry
 
 INDEX_FILE = "news-index.sqlite"
-
-
-def default_cache_dir(root_dir: Path) -> Path:
-    """Where a network's build caches live: ``.cache/union-network/`` in the network root."""
-    return root_dir / ".cache" / "union-network"
+__all__ = ["INDEX_FILE", "default_cache_dir", "load_network"]  # default_cache_dir: core/files.py
 
 
 def load_network(

@@ -6,8 +6,6 @@ import hashlib
 import io
 from pathlib import Path
 
-from PIL import Image
-
 from union_network.core.pictures import ENCODER, ImageInfo
 
 _TRANSPOSED = {5, 6, 7, 8}  # EXIF orientations that swap width and height
@@ -17,6 +15,8 @@ _INFO: dict[tuple[str, int, int], ImageInfo | None] = {}
 def image_info(file: Path) -> ImageInfo | None:
     """Digest and displayed size of a picture; None when it is gone or unreadable.
     Remembered per process by path, size and modification time (only the header is decoded)."""
+    from PIL import Image
+
     try:
         st = file.stat()
     except OSError:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from union_network.core.models import OrgCard, check_slug
-from union_network.core.network import Org, Registry
 from union_network.core.problems import Problems
-from union_network.read.yamlfile import read_model
-from union_network.read.yamlsrc import YamlDoc
+
+if TYPE_CHECKING:  # imported by read_registry: the folder names below are read by the build's no-change path
+    from union_network.core.network import Org, Registry
+    from union_network.read.yamlsrc import YamlDoc
 
 ROOT_FOLDER = "content"
 ORGS_FOLDER = "orgs"
@@ -17,6 +18,10 @@ CARD = "org.yml"
 
 def read_registry(root_dir: Path, problems: Problems) -> Registry | None:
     """The registry as one valid tree; orgs that cannot be placed in it are reported and left out."""
+    from union_network.core.models import OrgCard, check_slug
+    from union_network.core.network import Org, Registry
+    from union_network.read.yamlfile import read_model
+
     cards: dict[str, tuple[Org, YamlDoc]] = {}
 
     root_path = root_dir / ROOT_FOLDER / CARD

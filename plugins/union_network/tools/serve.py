@@ -24,10 +24,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import quote, unquote_to_bytes
 
-from union_network.build.builder import BuildResult, RendererFactory, SiteFailure, build_network
+from union_network.build.builder import BuildResult, RendererFactory, SiteFailure, build_network, refresh_search
+from union_network.build.warm import WarmRenderer, WarmWorkers
+from union_network.core.files import default_cache_dir
 from union_network.core.problems import InputError
 from union_network.enforce.html import video_hosts
-from union_network.read.load import default_cache_dir
+from union_network.read.cache import keep_in_memory
 from union_network.render.mkdocs.csp import policy as csp_policy
 
 STATE_PATH = "/__union-network/state"
@@ -101,7 +103,11 @@ class Preview:
     ):
         self.config_file = Path(config_file).resolve()
         self.root_dir = self.config_file.parent
-        self.renderer_factory = renderer_factory
+        # Kept between saves: the renderer (MkDocs imported, Jinja compiled) and its worker processes.
+        self.renderer_factory = WarmRenderer(renderer_factory)
+        self.workers = WarmWorkers(self.renderer_factory, self.config_file, jobs)
+        keep_in_memory()  # ... and the parsed news index (read/cache.py)
+        self._building = threading.Lock()
         self.host = f"localhost:{port}"
         self.jobs = jobs
         self.echo = echo
@@ -117,9 +123,17 @@ class Preview:
     def rebuild(self) -> BuildResult | None:
         started = time.monotonic()
         try:
-            result = build_network(
-                self.config_file, self.renderer_factory, self.out_dir, None, jobs=self.jobs, preview_host=self.host
-            )
+            with self._building:
+                result = build_network(
+                    self.config_file,
+                    self.renderer_factory,
+                    self.out_dir,
+                    None,
+                    jobs=self.jobs,
+                    preview_host=self.host,
+                    search_now=False,  # the pages first; the network search index after them
+                    workers=self.workers.pool(),
+                )
         except InputError as exc:
             self._failed([str(p) for p in exc.problems])
             return None
@@ -137,7 +151,20 @@ class Preview:
             self.echo(warning)
         rebuilt = ", ".join(result.built) if result.built else "ничего"
         self.echo(f"Пересобрано: {rebuilt} ({time.monotonic() - started:.1f} с)")
+        if result.search_stale and result.root:
+            self._refresh_search(result.root)
         return result
+
+    def _refresh_search(self, root: str) -> None:
+        """The network search index, after the pages are shown (builder.refresh_search)."""
+        started = time.monotonic()
+        try:
+            with self._building:
+                refresh_search(self.out_dir, root)
+        except Exception as exc:
+            self.echo(f"Поиск не обновлён: {type(exc).__name__}: {exc}")
+            return
+        self.echo(f"Поиск обновлён ({time.monotonic() - started:.1f} с)")
 
     def _failed(self, lines: list[str]) -> None:
         text = "\n".join(lines)
@@ -185,6 +212,11 @@ class Preview:
 
     def stop(self) -> None:
         self._stop.set()
+        if self._building.acquire(blocking=False):  # else a rebuild is running: its workers die with this process
+            try:
+                self.workers.close()
+            finally:
+                self._building.release()
 
     # -- serving -----------------------------------------------------------------------
     def site_dir(self, host_header: str | None) -> Path | None:

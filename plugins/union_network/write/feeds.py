@@ -14,15 +14,20 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from datetime import datetime
-
-from feedgen.feed import FeedGenerator
-from lxml import etree
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from union_network import __version__
 from union_network.core.siteplan import EventView, Feed, Item, SiteRef
 
+if TYPE_CHECKING:  # imported where used: checking and planning do not load it
+    from feedgen.feed import FeedGenerator
+
 LANGUAGE = "ru"
+
+#: The date of a feed with no items (Atom requires one): not the build time, so that a site whose
+#: content did not change keeps the same bytes from build to build (the fingerprint leaves time out).
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def event_text(event: EventView) -> str:
@@ -63,6 +68,8 @@ class FeedFile:
 
 
 def _generator(site: SiteRef, feed: Feed, self_href: str, self_type: str) -> FeedGenerator:
+    from feedgen.feed import FeedGenerator
+
     page_url = site.url + feed.page
     fg = FeedGenerator()
     fg.load_extension("dc", atom=False, rss=True)
@@ -76,7 +83,7 @@ def _generator(site: SiteRef, feed: Feed, self_href: str, self_type: str) -> Fee
     fg.language(LANGUAGE)
     fg.author({"name": site.org.name, "uri": site.url})
     fg.generator("union-network", version=__version__)
-    updated: datetime = feed.items[0].date if feed.items else site.build_time
+    updated: datetime = feed.items[0].date if feed.items else NEVER
     fg.updated(updated)
     fg.lastBuildDate(updated)
     for item in feed.items:
@@ -123,6 +130,8 @@ _ATOM = "{http://www.w3.org/2005/Atom}"
 def _entry_link_attributes(xml: bytes, feed: Feed) -> bytes:
     """feedgen 1.0 writes an entry's ``<link>`` with its href only (it reads rel and type from the
     new element instead of its data): put them back — the post's page, then its picture's enclosure."""
+    from lxml import etree
+
     root = etree.fromstring(xml)
     for entry, item in zip(root.iterfind(f"{_ATOM}entry"), feed.items, strict=True):
         for link in entry.iterfind(f"{_ATOM}link"):
