@@ -43,11 +43,6 @@ plugins:
         bargaining: Колдоговорная кампания
 """
 THEME = '{{% extends "base.html" %}}{{% block extrahead %}}<meta name="x-theme" content="{}">{{{{ super() }}}}{{% endblock %}}'
-#: Keep the random sequence off the known failures of the incremental build (test_equivalence.KNOWN):
-#: the build time stays put (a feed with no items carries the build time, also in a site carried
-#: unchanged); a file broken and put back gets its old mtime back (an org.yml saved again unchanged
-#: leaves a stale fingerprint in the manifest). False once fixed.
-AVOID_KNOWN_BUGS = True
 CATEGORIES = ("meetings", "actions", "bargaining")
 REACHES = (None, "self", "parent", "federation")
 # Build time of the tests: 2026-06-01 15:00 in Moscow; June and July are the future.
@@ -605,18 +600,6 @@ def random_edit(net: Net, rng: random.Random, first: str | None = None) -> str:
 
 
 # -- invalid edits: written straight to a file (the model is not changed) ------------------------
-def stamps(root: Path) -> dict[Path, int]:
-    """The mtime (ns) of every file of the org folders under ``root``."""
-    return {p: p.stat().st_mtime_ns for top in ("content", "orgs") for p in (root / top).rglob("*") if p.is_file()}
-
-
-def restore_stamps(root: Path, before: dict[Path, int]) -> None:
-    """Give the files whose mtime changed since ``before`` their old mtime back (their bytes are back already)."""
-    for path, ns in before.items():
-        if path.is_file() and path.stat().st_mtime_ns != ns:
-            os.utime(path, ns=(ns, ns))
-
-
 def invalid_edit(net: Net, root: Path, rng: random.Random) -> str:
     """Break one file of the network on disk; returns what was broken. :func:`sync` with the model's
     files puts it right again."""
