@@ -65,6 +65,7 @@ def test_workers_are_kept_between_saves_and_output_is_a_clean_builds(tmp_path):
         edit_title(cfg, "Собрание профкома")
         result = preview.rebuild()
         assert result is not None and "prim" in result.built, lines
+        preview.wait_for_search()
         assert lines[-1].startswith("Поиск обновлён"), lines  # after the pages («Пересобрано: …»)
         assert preview.workers.started == 1 and preview.workers.pool() is pool  # the same processes
         assert "Собрание профкома" in (tmp_path / "preview/prim/news/2026-01-05-a/index.html").read_text("utf-8")
@@ -142,3 +143,63 @@ def test_the_news_index_stays_in_memory_between_builds(tmp_path, monkeypatch):
     reread, _ = load_network(cfg, now, cache_dir=cache_dir)
     assert reread is not None and reread.cache_stats == (2, 0) and reread.posts == edited.posts
     assert all(a is not b for a, b in zip(reread.posts, edited.posts))  # fresh from SQLite
+
+
+def test_the_next_save_does_not_wait_for_the_search_refresh(tmp_path, monkeypatch):
+    """The network search index is refreshed in the background, without the output's lock: a save
+    made while it runs is built at once, and the refresh made stale by it is dropped, not installed
+    over the newer output; the newer build's own refresh is."""
+    import threading
+
+    from union_network.build import builder
+    from union_network.features import search
+    from union_network.tools import serve
+
+    cfg = network(tmp_path)
+    lines: list[str] = []
+    preview = Preview(cfg, MkDocsRenderer, 8903, jobs=1, echo=lines.append, out_dir=tmp_path / "preview")
+    assert preview.rebuild() is not None, lines
+    preview.wait_for_search()
+    release, entered = threading.Event(), threading.Event()
+    real_prepare, real_refresh = search.prepare_network_index, builder.refresh_search
+    outcomes: list[bool] = []
+
+    def slow_prepare(*args):  # Pagefind at work, held: the output's lock is not taken meanwhile
+        entered.set()
+        release.wait(60)
+        return real_prepare(*args)
+
+    def refresh(out_dir, root):
+        outcomes.append(real_refresh(out_dir, root))
+        return outcomes[-1]
+
+    monkeypatch.setattr(search, "prepare_network_index", slow_prepare)
+    monkeypatch.setattr(serve, "refresh_search", refresh)
+    try:
+        edit_title(cfg, "Первое")
+        assert preview.rebuild() is not None, lines
+        assert entered.wait(60)  # the first refresh runs (held)
+        edit_title(cfg, "Второе")
+        result = preview.rebuild()  # not blocked by it
+        assert result is not None and "prim" in result.built, lines
+        release.set()
+        preview.wait_for_search(60)
+    finally:
+        release.set()
+        preview.stop()
+    assert outcomes == [False, True]  # the stale refresh dropped, the newer one installed
+    clean = build_network(cfg, MkDocsRenderer, tmp_path / "clean", preview_host=preview.host)
+    assert clean.built == sorted(TREE)
+    assert sites(tmp_path / "preview") == sites(tmp_path / "clean")
+
+
+def test_the_watcher_sees_what_a_build_reads_and_not_the_preview_output(tmp_path):
+    """serve watches the root (mkdocs.yml) and content/, orgs/, theme/ with everything below them, not the
+    whole root: its own output and caches are in .cache/ (on network-1000, 88 000 folders whose watches
+    kept the watcher from seeing an edit)."""
+    cfg = network(tmp_path)
+    preview = Preview(cfg, MkDocsRenderer, 8904, jobs=1, echo=lambda _: None)
+    watched = dict(preview.watched())
+    root = cfg.parent
+    assert watched[root] is False and watched[root / "content"] is True and watched[root / "orgs"] is True
+    assert not any(recursive and preview.out_dir.is_relative_to(p) for p, recursive in watched.items())

@@ -634,16 +634,30 @@ def build_network(
     return result
 
 
-def refresh_search(out_dir: Path, root: str) -> None:
-    """Rewrite the network search index of the published output (after ``search_now=False``), under
-    the output's lock so that no build carries the root site while its index is swapped."""
+def refresh_search(out_dir: Path, root: str) -> bool:
+    """Rewrite the network search index of the published output (after ``search_now=False``).
+
+    Pagefind runs without the output's lock (a build may publish meanwhile); the new index is
+    swapped in under the lock only if the output is still the one it was made from, else it is
+    dropped (the newer build's own refresh follows). Returns whether it was installed."""
+    import shutil
+
     from union_network.features import search
 
     output = Output(out_dir)
-    with output.locked():
-        current = output.current()
-        if current is not None and (current / root).is_dir():
-            search.refresh_network_index(current, root, MANIFEST_DIR)
+    current = output.current()
+    if current is None or not (current / root).is_dir():
+        return False
+    tmp = output.parent / f".{output.name}.search-{os.getpid()}"
+    try:
+        search.prepare_network_index(current, MANIFEST_DIR, tmp)
+        with output.locked():
+            if output.current() != current:
+                return False
+            search.install_index(tmp, current / root / search.NETWORK_INDEX)
+            return True
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 def merge_outputs(shard_dirs: list[Path], out_dir: Path) -> BuildResult:

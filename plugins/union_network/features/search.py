@@ -315,6 +315,21 @@ def close_service() -> None:
 def write_index(records: list[dict[str, Any]], folder: Path) -> None:
     """Write a Pagefind index of ``records`` into ``folder`` (replacing it whole)."""
     tmp = folder.with_name(f".{folder.name}.new-{os.getpid()}")
+    prepare_index(records, tmp)
+    install_index(tmp, folder)
+
+
+def install_index(tmp: Path, folder: Path) -> None:
+    """Put an index made by :func:`prepare_index` in place of ``folder`` (two renames)."""
+    old = folder.with_name(f".{folder.name}.old-{os.getpid()}")
+    if folder.exists():
+        folder.rename(old)
+    tmp.rename(folder)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def prepare_index(records: list[dict[str, Any]], tmp: Path) -> None:
+    """Write a Pagefind index of ``records`` into the new folder ``tmp`` (reproducible bytes)."""
     shutil.rmtree(tmp, ignore_errors=True)
     service = _shared_service()
     try:
@@ -343,11 +358,6 @@ def write_index(records: list[dict[str, Any]], folder: Path) -> None:
     for name in UNUSED_FILES:
         (tmp / name).unlink(missing_ok=True)
     reproducible(tmp)
-    old = folder.with_name(f".{folder.name}.old-{os.getpid()}")
-    if folder.exists():
-        folder.rename(old)
-    tmp.rename(folder)
-    shutil.rmtree(old, ignore_errors=True)
 
 
 #: Time spent indexing in this process since the last :func:`index_network` (bench/bench.py reports it).
@@ -450,16 +460,16 @@ def index_network(
     _timing.update(extract=0.0, network=0.0, extracted_sites=0)
 
 
-def refresh_network_index(out: Path, root_slug: str, manifest_dir: str) -> None:
-    """Rewrite the root site's network index of a published output from its kept records (after a
-    build with ``index_network(..., now=False)``). The folder is swapped whole (:func:`write_index`)."""
+def prepare_network_index(out: Path, manifest_dir: str, tmp: Path) -> None:
+    """A network index of a published output's kept records (after a build with
+    ``index_network(..., now=False)``), written into ``tmp`` for :func:`install_index`."""
     kept = out / manifest_dir / RECORDS_FOLDER
     records: list[dict[str, Any]] = []
     for path in sorted(kept.glob("*.json")):
         if (out / path.stem).is_dir():
             records.extend(json.loads(path.read_text(encoding="utf-8")))
     try:
-        write_index(records, out / root_slug / NETWORK_INDEX)
+        prepare_index(records, tmp)
     finally:
         close_service()
 

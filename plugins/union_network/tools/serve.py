@@ -35,6 +35,8 @@ from union_network.render.mkdocs.csp import policy as csp_policy
 STATE_PATH = "/__union-network/state"
 SCRIPT_PATH = "/__union-network/live.js"
 SEARCH_PATHS = ("/pagefind/",)  # features/search.py: NETWORK_INDEX, on the root site
+#: The folders of the network root a build reads (DESIGN §1), watched with everything below them.
+WATCHED_FOLDERS = ("content", "orgs", "theme")
 IGNORED_PARTS = {".git", ".cache", ".venv", "node_modules", "site", "__pycache__", "bench"}
 
 LIVE_JS = f"""(function () {{
@@ -108,6 +110,9 @@ class Preview:
         self.workers = WarmWorkers(self.renderer_factory, self.config_file, jobs)
         keep_in_memory()  # ... and the parsed news index (read/cache.py)
         self._building = threading.Lock()
+        self._searching = threading.Lock()  # one network search refresh at a time
+        self._search_wanted = 0  # the newest build whose search index is still to be refreshed
+        self._search_thread: threading.Thread | None = None
         self.host = f"localhost:{port}"
         self.jobs = jobs
         self.echo = echo
@@ -152,19 +157,32 @@ class Preview:
         rebuilt = ", ".join(result.built) if result.built else "ничего"
         self.echo(f"Пересобрано: {rebuilt} ({time.monotonic() - started:.1f} с)")
         if result.search_stale and result.root:
-            self._refresh_search(result.root)
+            self._search_wanted += 1
+            wanted = self._search_wanted
+            self._search_thread = threading.Thread(target=self._refresh_search, args=(result.root, wanted), daemon=True)
+            self._search_thread.start()
         return result
 
-    def _refresh_search(self, root: str) -> None:
-        """The network search index, after the pages are shown (builder.refresh_search)."""
-        started = time.monotonic()
-        try:
-            with self._building:
-                refresh_search(self.out_dir, root)
-        except Exception as exc:
-            self.echo(f"Поиск не обновлён: {type(exc).__name__}: {exc}")
-            return
-        self.echo(f"Поиск обновлён ({time.monotonic() - started:.1f} с)")
+    def wait_for_search(self, timeout: float | None = None) -> None:
+        """Until the network search refresh of the last build has run (tests, and stop)."""
+        if self._search_thread is not None:
+            self._search_thread.join(timeout)
+
+    def _refresh_search(self, root: str, wanted: int) -> None:
+        """The network search index, after the pages are shown (builder.refresh_search), in the
+        background: the next save's pages do not wait for it; a refresh a newer build made stale is
+        dropped (that build's own refresh follows)."""
+        with self._searching:
+            if wanted != self._search_wanted:
+                return
+            started = time.monotonic()
+            try:
+                installed = refresh_search(self.out_dir, root)
+            except Exception as exc:
+                self.echo(f"Поиск не обновлён: {type(exc).__name__}: {exc}")
+                return
+        if installed:
+            self.echo(f"Поиск обновлён ({time.monotonic() - started:.1f} с)")
 
     def _failed(self, lines: list[str]) -> None:
         text = "\n".join(lines)
@@ -198,17 +216,37 @@ class Preview:
                     preview._changed.set()
 
         observer = Observer()
-        observer.schedule(Handler(), str(self.root_dir), recursive=True)
+        scheduled: set[Path] = set()
+
+        def schedule() -> None:  # a watched folder created later (orgs/ for a first member) is watched too
+            for path, recursive in self.watched():
+                if path not in scheduled:
+                    observer.schedule(Handler(), str(path), recursive=recursive)
+                    scheduled.add(path)
+
+        schedule()
         observer.start()
         try:
             while not self._stop.is_set():
                 if self._changed.wait(0.2):
                     time.sleep(0.3)  # let an editor finish writing
                     self._changed.clear()
+                    schedule()
                     self.rebuild()
         finally:
             observer.stop()
             observer.join()
+
+    def watched(self) -> list[tuple[Path, bool]]:
+        """What the preview watches: the network root itself (mkdocs.yml; a folder created at the top)
+        and, with everything below them, the folders a build reads. Not the whole root: the preview's
+        own output and caches live in it (on network-1000, 88 000 folders whose watches alone kept
+        the watcher from seeing an edit)."""
+        watched = [(self.root_dir, False)]
+        for name in WATCHED_FOLDERS:
+            if (self.root_dir / name).is_dir():
+                watched.append((self.root_dir / name, True))
+        return watched
 
     def stop(self) -> None:
         self._stop.set()
