@@ -21,27 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import netfactory
 import yaml
 
-MKDOCS_YML = """\
-site_name: Test
-docs_dir: content
-theme:
-  name: material
-  custom_dir: theme
-  language: ru
-  font: false
-plugins:
-  - union-network:
-      domain: net.example
-      timezone: Europe/Moscow
-      feed_size: {feed_size}
-      per_page: {per_page}
-      categories:
-        meetings: Собрания
-        actions: Акции
-        bargaining: Колдоговорная кампания
-"""
+# netfactory's mkdocs.yml with the theme folder the edits change
+MKDOCS_YML = netfactory.MKDOCS_YML.replace("  name: material\n", "  name: material\n  custom_dir: theme\n")
 THEME = '{{% extends "base.html" %}}{{% block extrahead %}}<meta name="x-theme" content="{}">{{{{ super() }}}}{{% endblock %}}'
 CATEGORIES = ("meetings", "actions", "bargaining")
 REACHES = (None, "self", "parent", "federation")

@@ -415,7 +415,10 @@ def _render_changed(
 
     def reuse_for(plan: SitePlan) -> Reuse | None:
         """The pages of a site to render that did not change since its published version."""
-        digests = fingerprinter.pages(plan, site_folder_digest(plan))
+        from union_network.build.changes import folder_state
+
+        state = scope.folders.get(plan.slug) or folder_state(plan.source_dir)
+        digests = fingerprinter.pages(plan, f"{state.pages}:{state.assets}")
         done.pages[plan.slug] = {**digests, PUBLISHED_AS: done.fingerprints[plan.slug]}
         before = memory.pages(plan.slug)
         if published is None or not (published / plan.slug).is_dir():
@@ -465,14 +468,6 @@ def _render_changed(
             progress(index, done.changed if planned else None, plan, seconds)
     checkpoint("rendered")
     return done
-
-
-def site_folder_digest(plan: SitePlan) -> str:
-    """The org folder's own pages and files (not its news): part of what every page shows."""
-    from union_network.build.changes import folder_state
-
-    state = folder_state(plan.source_dir)
-    return f"{state.pages}:{state.assets}"
 
 
 def _out_of_reach(slug: str, scope: Scope, previous: dict[str, str], published: Path | None) -> bool:
@@ -615,6 +610,7 @@ def build_network(
         previous = {} if full or stage.previous is None else read_manifest(stage.previous).get("sites", {})
         folders = None if shard is not None else folder_states(network)
         scope = _scope(job, checked, None if full else folders, previous)
+        scope.folders = folders or {}  # the org folders' files, walked once for the scope and the page digests
         run = (renderer_factory, pool, jobs)
         done = _render_changed(job, checked, slugs, stage, previous, result, run, progress, scope)
         if pool is not None and workers is None:  # (workers kept by the caller stay: build/warm.py)

@@ -114,6 +114,7 @@ class Scope:
     reasons: list[str] = field(default_factory=list)
     news_changed: set[str] = field(default_factory=set)  # orgs whose posts were compared
     rerouted: bool = False  # cards or moderation changed: any post's route may have changed
+    folders: Mapping[str, FolderState] = field(default_factory=dict)  # this build's org folders, by slug
 
 
 class BuildMemory:
