@@ -1113,7 +1113,7 @@ def run_ours(
     target = net.orgs[net.primaries[len(net.primaries) // 2]]
     post = newest_post(target)
     edit_post(post, writer, target)
-    step("one post edited", f"{post.relative_to(net.root_dir).as_posix()}: title and first paragraph")
+    search_line(out, step("one post edited", f"{post.relative_to(net.root_dir).as_posix()}: title and first paragraph"))
     added = add_post(writer, target)
     step("one post added", added.relative_to(net.root_dir).as_posix())
     org = add_primary(writer, net)
@@ -1121,22 +1121,29 @@ def run_ours(
     return runs
 
 
-def search_line(out: Path, cold: Run) -> dict | None:
+def search_line(out: Path, run: Run) -> dict | None:
     """The search indexing of a build (features/search.py writes its figures where UNION_NETWORK_SEARCH_STATS says):
-    reading the records from the rendered pages plus Pagefind's network index, and their share of the build."""
+    reading the records from the rendered pages plus Pagefind's network index (in shards: those indexed again,
+    those carried, Pagefind's peak memory), and their share of the build."""
     try:
         stats = json.loads((out.parent / "search-stats.json").read_text(encoding="utf-8"))
+        (out.parent / "search-stats.json").unlink()  # a build that does not index writes none
     except (OSError, ValueError):
         return None
     seconds = stats["extract"] + stats["network"]
-    stats["share_of_build"] = round(seconds / cold.seconds, 3) if cold.seconds else None
-    cold.note = (cold.note + " | " if cold.note else "") + (
-        f"search index {seconds:.2f} s (records {stats['extract']:.2f} s, Pagefind {stats['network']:.2f} s)"
+    stats["share_of_build"] = round(seconds / run.seconds, 3) if run.seconds else None
+    shards = (
+        f"{stats.get('shards_indexed', '?')} of {stats.get('shards', '?')} shards indexed "
+        f"({stats.get('indexed_records', '?')} records, Pagefind peak {stats.get('pagefind_peak_mb', '?')} MB), "
+        f"{stats.get('shards_carried', '?')} carried"
+    )
+    run.note = (run.note + " | " if run.note else "") + (
+        f"search index {seconds:.2f} s (records {stats['extract']:.2f} s, Pagefind {stats['network']:.2f} s: {shards})"
     )
     click.echo(
-        f"  search index: {seconds:.2f} s = {100 * (stats['share_of_build'] or 0):.0f} % of the cold build "
+        f"  search index: {seconds:.2f} s = {100 * (stats['share_of_build'] or 0):.0f} % of the build "
         f"(records of {stats['extracted_sites']} sites {stats['extract']:.2f} s, "
-        f"Pagefind network index of {stats['network_records']} records {stats['network']:.2f} s)",
+        f"Pagefind network index of {stats['network_records']} records {stats['network']:.2f} s: {shards})",
         err=True,
     )
     return stats

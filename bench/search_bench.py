@@ -1,14 +1,18 @@
-"""Search benchmark (issue 11): one Pagefind index per site merged in the browser, or one network index?
+"""Search benchmark (issue 11, issue 14): one Pagefind index per site merged in the browser, one network
+index, or the network index in shards (what a build writes now)?
 
 ``python bench/search_bench.py --orgs 200`` generates the synthetic network of bench/bench.py, makes the
 search records of every published post and page straight from the Markdown (the text a build would
 index, without rendering every site: what matters here is the index's size and shape), then
 
-* builds both layouts with Pagefind and times them (wall and CPU of the Pagefind process):
-  **per-site** (``<slug>/pagefind/`` for every site) and **network** (one index of every record);
+* builds the layouts with Pagefind and times them (wall and CPU of the Pagefind process):
+  **per-site** (``<slug>/pagefind/`` for every site), **network** (one index of every record) and
+  **sharded** (features/search.py's ``write_network_index``: K shards by site);
 * serves them from 127.0.0.1 and, in headless Chromium, runs the same queries against each: the
   per-site layout loads the root's index and ``mergeIndex``-es every other site's; the network layout
-  loads one index, searched unfiltered («по всей сети») and with ``org: <slug>`` (a site's own pages).
+  loads one index, searched unfiltered («по всей сети») and with ``org: <slug>`` (a site's own pages); the
+  sharded layout loads the site's own shard (``org: <slug>``) or merges every shard («по всей сети»), as
+  ``un-search.js`` does. ``--layout`` picks some (the per-site layout is slow: thousands of requests).
   For each query: time to the first 10 results' data, requests and bytes fetched (the first query of a
   page includes loading Pagefind; later ones reuse what was fetched).
 
@@ -18,6 +22,7 @@ Prints a table and writes ``bench/search-results-<orgs>.json``; docs/search.md q
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import re
 import resource
@@ -94,20 +99,38 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def build_layouts(records: dict[str, list[dict]], work: Path) -> dict:
+LAYOUTS = ("per-site", "network", "sharded")
+FOLDERS = {"per-site": "persite", "network": "network", "sharded": "sharded"}
+
+
+def build_layouts(records: dict[str, list[dict]], work: Path, layouts: tuple[str, ...] = LAYOUTS) -> dict:
     figures = {}
-    started, cpu = time.perf_counter(), _children_cpu()
-    for slug, site_records in records.items():
-        search.write_index(site_records, work / "persite" / slug / "pagefind")
-    search.close_service()
-    figures["per-site"] = {"seconds": time.perf_counter() - started, "cpu_seconds": _children_cpu() - cpu}
-    started, cpu = time.perf_counter(), _children_cpu()
-    everything = [r for site_records in records.values() for r in site_records]
-    search.write_index(everything, work / "network" / "pagefind")
-    search.close_service()
-    figures["network"] = {"seconds": time.perf_counter() - started, "cpu_seconds": _children_cpu() - cpu}
-    for name, folder in (("per-site", work / "persite"), ("network", work / "network")):
-        files = [p for p in folder.rglob("*") if p.is_file()]
+    if "per-site" in layouts:
+        started, cpu = time.perf_counter(), _children_cpu()
+        for slug, site_records in records.items():
+            search.write_index(site_records, work / "persite" / slug / "pagefind")
+        search.close_service()
+        figures["per-site"] = {"seconds": time.perf_counter() - started, "cpu_seconds": _children_cpu() - cpu}
+    if "network" in layouts:
+        started, cpu = time.perf_counter(), _children_cpu()
+        everything = [r for site_records in records.values() for r in site_records]
+        search.write_index(everything, work / "network" / "pagefind")
+        search.close_service()
+        figures["network"] = {"seconds": time.perf_counter() - started, "cpu_seconds": _children_cpu() - cpu}
+    if "sharded" in layouts:
+        kept = work / "sharded-records"
+        kept.mkdir(parents=True, exist_ok=True)
+        sites = {}
+        for slug, site_records in records.items():
+            data = json.dumps(site_records, ensure_ascii=False).encode("utf-8")
+            (kept / f"{slug}.json").write_bytes(data)
+            sites[slug] = (hashlib.sha256(data).hexdigest(), len(site_records))
+        started, cpu = time.perf_counter(), _children_cpu()
+        counts = search.write_network_index(kept, sites, work / "sharded" / "pagefind", None)
+        figures["sharded"] = {"seconds": time.perf_counter() - started, "cpu_seconds": _children_cpu() - cpu}
+        figures["sharded"] |= counts | {"pagefind_peak_mb": search._timing["pagefind_peak_mb"]}
+    for name in figures:
+        files = [p for p in (work / FOLDERS[name]).rglob("*") if p.is_file()]
         figures[name] |= {"files": len(files), "bytes": sum(p.stat().st_size for p in files)}
     return figures
 
@@ -119,8 +142,8 @@ class _Quiet(SimpleHTTPRequestHandler):
 
 PAGE = '<!doctype html><html lang="ru"><head><meta charset="utf-8"><title>bench</title></head><body></body></html>'
 
-SETUP = """async ([base, merges]) => {
-  const pf = await import(base + "pagefind.js");
+SETUP = """async ([script, base, merges]) => {
+  const pf = await import(script);
   await pf.options({ basePath: base, noWorker: true });
   for (const other of merges) await pf.mergeIndex(other);
   await pf.init();
@@ -135,7 +158,7 @@ QUERY = """async ([q, filters]) => {
 }"""
 
 
-def browse(work: Path, records: dict[str, list[dict]]) -> dict:
+def browse(work: Path, records: dict[str, list[dict]], built: tuple[str, ...] = LAYOUTS) -> dict:
     from playwright.sync_api import sync_playwright
 
     (work / "index.html").write_text(PAGE, encoding="utf-8")
@@ -144,19 +167,35 @@ def browse(work: Path, records: dict[str, list[dict]]) -> dict:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     origin = f"http://127.0.0.1:{server.server_address[1]}"
     own = sorted(s for s in records if s != ROOT_SLUG)[len(records) // 2]  # a primary
-    layouts = {
-        "per-site, merged in the browser": (
-            f"/persite/{ROOT_SLUG}/pagefind/",
-            [f"/persite/{s}/pagefind/" for s in records if s != ROOT_SLUG],
-            [("network", {})],
-        ),
-        "network index": ("/network/pagefind/", [], [("network", {}), ("own site", {"org": own})]),
-    }
+    layouts = {}
+    if "per-site" in built:
+        layouts["per-site, merged in the browser"] = [
+            (
+                "network",
+                f"/persite/{ROOT_SLUG}/pagefind/",
+                [f"/persite/{s}/pagefind/" for s in records if s != ROOT_SLUG],
+                {},
+            )
+        ]
+    if "network" in built:
+        layouts["network index"] = [
+            ("network", "/network/pagefind/", [], {}),
+            ("own site", "/network/pagefind/", [], {"org": own}),
+        ]
+    if "sharded" in built:  # as un-search.js: the own site's shard first, then (network) every other
+        shards = json.loads((work / "sharded/pagefind" / search.SHARDS_FILE).read_text(encoding="utf-8"))
+        mine = search.shard_of(own, shards["shards"])
+        others = [f"/sharded/pagefind/{n}/" for n in shards["indexes"] if n != mine]
+        layouts[f"network index in {len(shards['indexes'])} shards"] = [
+            ("network", f"/sharded/pagefind/{mine}/", others, {}),
+            ("own site", f"/sharded/pagefind/{mine}/", [], {"org": own}),
+        ]
     results: dict[str, list[dict]] = {}
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        for name, (base, merges, scopes) in layouts.items():
-            for scope, filters in scopes:
+        for name, scopes in layouts.items():
+            for scope, base, merges, filters in scopes:
+                script = "/sharded/pagefind/pagefind.js" if base.startswith("/sharded/") else base + "pagefind.js"
                 page = browser.new_page()
                 cdp = page.context.new_cdp_session(page)
                 cdp.send("Network.enable")
@@ -170,7 +209,7 @@ def browse(work: Path, records: dict[str, list[dict]]) -> dict:
                 page.goto(origin + "/index.html")
                 counted.update(requests=0, bytes=0)
                 started = time.perf_counter()
-                page.evaluate(SETUP, [base, merges])
+                page.evaluate(SETUP, [script, base, merges])
                 setup = {"ms": (time.perf_counter() - started) * 1000, **counted}
                 rows = [{"query": "(loading Pagefind and the index)", **setup}]
                 for q in QUERIES:
@@ -192,21 +231,23 @@ def browse(work: Path, records: dict[str, list[dict]]) -> dict:
 @click.option(
     "--results", type=click.Path(path_type=Path), default=None, help="default bench/search-results-<orgs>.json"
 )
-def main(orgs: int, posts: int, work: Path, results: Path | None) -> None:
+@click.option("--layout", "layouts", type=click.Choice(LAYOUTS), multiple=True, help="default: all three")
+def main(orgs: int, posts: int, work: Path, results: Path | None, layouts: tuple[str, ...]) -> None:
+    layouts = layouts or LAYOUTS
     work = work.resolve()
     shutil.rmtree(work, ignore_errors=True)
     net = generate_network(work / "network-src", orgs, posts, 1, source=HERE.parent)
     records = network_records(net.root_dir)
     total = sum(len(r) for r in records.values())
     click.echo(f"network: {len(records)} sites, {total} records", err=True)
-    figures = build_layouts(records, work)
+    figures = build_layouts(records, work, layouts)
     for name, f in figures.items():
         click.echo(
             f"build {name:<9} {f['seconds']:7.2f} s wall, {f['cpu_seconds']:7.2f} s CPU, "
             f"{f['files']} files, {f['bytes'] / 1e6:.1f} MB",
             err=True,
         )
-    browsing = browse(work, records)
+    browsing = browse(work, records, layouts)
     for layout, rows in browsing.items():
         click.echo(f"\n{layout}")
         for row in rows:

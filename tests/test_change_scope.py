@@ -208,7 +208,7 @@ def test_the_preview_publishes_pages_first_and_the_search_index_after(base):
     shutil.rmtree(work)
     shutil.copytree(snapshot, work, symlinks=True)
     cfg = work / "net" / "mkdocs.yml"
-    index = "fed/pagefind/pagefind-entry.json"
+    index = "fed/pagefind/0/pagefind-entry.json"  # its one shard (K = 1)
     before = (work / "inc" / index).read_bytes()
     replace_in(news(work / "net", "fed", "2026-03-01-d"), "title: Федерация", "title: Федерация сообщает")
     result = build_network(cfg, MkDocsRenderer, work / "inc", search_now=False)

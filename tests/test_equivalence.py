@@ -28,6 +28,7 @@ from conftest import EPOCH
 
 from union_network.build.builder import build_network
 from union_network.core.problems import InputError
+from union_network.features import search
 from union_network.render.mkdocs.render import MkDocsRenderer
 
 
@@ -172,8 +173,17 @@ CASES: dict[str, Callable[[g.Net], object]] = {
 }
 
 
+@pytest.fixture(scope="module", autouse=True)
+def small_search_shards():
+    """The network search index in shards of 4 records (features/search.py: K = 8 here), so that the
+    changes carry some shards of the published index and index others again."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(search, "SHARD_RECORDS", 4)
+        yield
+
+
 @pytest.fixture(scope="module")
-def base(tmp_path_factory) -> tuple[Path, Path, g.Net, dict[str, str]]:
+def base(tmp_path_factory, small_search_shards) -> tuple[Path, Path, g.Net, dict[str, str]]:
     """(work folder, snapshot, the network, the digest of its output): ``work/net`` and its first build
     ``work/inc``, kept as a snapshot each case copies back to the same place (same paths and mtimes)."""
     folder = tmp_path_factory.mktemp("equivalence")

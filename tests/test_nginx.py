@@ -211,7 +211,7 @@ def test_asset_caching(server):
 
 def test_the_search_index_answers_the_networks_origins_only(server):
     port, site = server
-    entry = "/pagefind/pagefind-entry.json"
+    entry = "/pagefind/shards.json"
     assert (site / "fed" / entry.lstrip("/")).is_file()
     status, headers, body = get(port, "net.example", entry, headers={"Origin": "https://prim.net.example"})
     assert status == 200 and body == (site / "fed" / entry.lstrip("/")).read_bytes()

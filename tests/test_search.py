@@ -1,5 +1,9 @@
-"""The network search (features/search.py): what is indexed, where the indexes go, incremental indexing,
-the serve/nginx CORS for the indexes. The browser side is tests/browser/test_search.py."""
+"""The network search (features/search.py): what is indexed, where the indexes go, the network index in
+shards and its incremental indexing, the serve/nginx CORS for the indexes. The browser side is
+tests/browser/test_search.py.
+
+The search network's four sites hold a few records: its builds index with ``SHARD_RECORDS = 1`` (K = 8
+shards, each site in its own), so every test sees a network index of several shards."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import run_cli
+from conftest import rglob, run_cli
 from searchnet import SECRET_WORDS, XSS_TEXT, write_search_network
 
 from union_network.features import search
@@ -20,8 +24,19 @@ from union_network.tools.serve import search_cors
 REPO = Path(__file__).resolve().parent.parent
 
 
+#: K of the search network's index with one record a shard: fed, terr, prim and other each in their own.
+SHARDS = {"fed": "2", "terr": "6", "prim": "7", "other": "5"}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def small_shards():
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(search, "SHARD_RECORDS", 1)
+        yield
+
+
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def built(tmp_path_factory, small_shards):
     root = tmp_path_factory.mktemp("searchnet")
     cfg = write_search_network(root)
     result = run_cli("build", "-q", "-f", str(cfg))
@@ -34,25 +49,57 @@ def records(site: Path, slug: str) -> list[dict]:
 
 
 def fragments(index: Path) -> list[dict]:
-    """Every page Pagefind holds in an index (its fragments, gzip with a ``pagefind_dcd`` signature)."""
+    """Every page Pagefind holds in an index (its fragments, gzip with a ``pagefind_dcd`` signature): the
+    network index's shards (``<index>/<n>/fragment/``) or one Pagefind bundle (``<index>/fragment/``)."""
     pages = []
-    for path in sorted((index / "fragment").glob("*.pf_fragment")):
+    for path in sorted([*index.glob("fragment/*.pf_fragment"), *index.glob("*/fragment/*.pf_fragment")]):
         data = gzip.decompress(path.read_bytes())
         assert data.startswith(b"pagefind_dcd")
         pages.append(json.loads(data[len(b"pagefind_dcd") :]))
     return pages
 
 
-def test_the_root_site_carries_the_one_index_of_the_network(built):
+def test_the_root_site_carries_the_network_index_in_shards(built):
     site, _ = built
     index = site / "fed" / search.NETWORK_INDEX
-    assert (index / "pagefind.js").is_file() and (index / "wasm.ru.pagefind").is_file()
-    entry = json.loads((index / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert list(entry["languages"]) == ["ru"]  # one Russian index: Russian stemming
-    assert not [name for name in search.UNUSED_FILES if (index / name).exists()]
+    shards = json.loads((index / search.SHARDS_FILE).read_text(encoding="utf-8"))
+    assert shards == {"shards": 8, "indexes": ["2", "5", "6", "7"]}  # 6 records, one a shard: K = 8
+    assert {slug: search.shard_of(slug, 8) for slug in SHARDS} == SHARDS
+    assert sorted(p.name for p in index.iterdir()) == ["2", "5", "6", "7", "pagefind.js", "shards.json"]
+    for name in shards["indexes"]:  # each a Pagefind bundle, less the script (one for all, above)
+        shard = index / name
+        assert (shard / "wasm.ru.pagefind").is_file() and (shard / "pagefind-worker.js").is_file()
+        entry = json.loads((shard / "pagefind-entry.json").read_text(encoding="utf-8"))
+        assert list(entry["languages"]) == ["ru"]  # one Russian index: Russian stemming
+        assert not [n for n in (*search.UNUSED_FILES, "pagefind.js") if (shard / n).exists()]
+        assert len((shard / search.SHARD_DIGEST).read_text(encoding="utf-8").strip()) == 64
+    for slug, name in SHARDS.items():  # a site's pages are in its shard, and only there
+        urls = {r["url"] for r in records(site, slug)}
+        assert {p["url"] for p in fragments(index / name)} == urls
     for slug in ("fed", "terr", "prim", "other"):
         assert not (site / slug / "search" / "search_index.json").exists()  # Material's lunr search is gone
     assert not [s for s in ("terr", "prim", "other") if (site / s / search.NETWORK_INDEX).exists()]
+
+
+def test_k_is_the_smallest_power_of_two_with_at_most_shard_records_a_shard(monkeypatch):
+    monkeypatch.setattr(search, "SHARD_RECORDS", 1000)
+    assert [search.shard_count(n) for n in (0, 1, 1000, 1001, 2000, 2001, 8711, 43391)] == [1, 1, 1, 2, 2, 4, 16, 64]
+    monkeypatch.setattr(search, "SHARD_RECORDS", 1)
+    assert [search.shard_count(n) for n in (1, 2, 3, 6, 8, 9)] == [1, 2, 4, 8, 8, 16]
+
+
+def test_a_site_keeps_its_shard_and_shards_are_even():
+    slugs = [f"org-{n}" for n in range(4000)]
+    assert search.shard_of("prim", 8) == search.shard_of("prim", 8) == "7"
+    assert search.slug_hash("prim") == 0x382CA22F  # the same function as un-search.js's shardOf
+    for k in (8, 64):  # spread as by chance: every shard within four standard deviations of the mean
+        counts = [0] * k
+        for slug in slugs:
+            counts[int(search.shard_of(slug, k))] += 1
+        mean = len(slugs) / k
+        assert all(abs(count - mean) < 4 * mean**0.5 for count in counts), counts
+    # K doubles: a site goes to shard n or n + K (one shard becomes two)
+    assert all(int(search.shard_of(s, 16)) % 8 == int(search.shard_of(s, 8)) for s in slugs)
 
 
 def test_posts_and_pages_are_indexed_with_canonical_urls_meta_and_filters(built):
@@ -98,7 +145,16 @@ def test_text_from_orgs_is_plain_text_in_the_index(built):
     assert XSS_TEXT in record["content"]  # text that looks like markup stays text: the search UI shows it as such
 
 
-def test_network_index_is_updated_from_kept_records_when_one_site_changes(built, tmp_path, monkeypatch):
+def inodes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in rglob(folder) if p.is_file()}
+
+
+def contents(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (the sites' links to their versions followed) and its bytes."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in rglob(folder) if p.is_file()}
+
+
+def test_one_edited_post_re_indexes_only_its_shard(built, tmp_path, monkeypatch):
     import shutil
 
     stats = tmp_path / "stats.json"
@@ -112,29 +168,131 @@ def test_network_index_is_updated_from_kept_records_when_one_site_changes(built,
     out = root / "site"
     kept = out / ".union-network" / "search"
     before = {p.name: p.read_bytes() for p in kept.glob("*.json")}
-    assert json.loads(stats.read_text())["extracted_sites"] == 4
+    first = json.loads(stats.read_text())
+    assert first["extracted_sites"] == 4 and first["shards"] == 4 and first["shards_indexed"] == 4
+    assert first["shards_carried"] == 0 and first["indexed_records"] == first["network_records"] == 6
+    assert first["pagefind_peak_mb"] > 0
+    index = out / "fed" / search.NETWORK_INDEX
+    shards_before = {name: inodes(index / name) for name in SHARDS.values()}
     untouched = {s: (out / s / "index.html").stat().st_mtime_ns for s in ("fed", "other")}
     post = root / "orgs/prim/news/2026-03-01-sobranie.md"
     post.write_text(post.read_text(encoding="utf-8").replace("охрану труда", "охрану труда и гололёдоустойчивость"))
     result = run_cli("build", "-f", str(cfg))
     assert result.exit_code == 0, result.output
     assert "пересобрано 2" in result.output  # prim's site and its parent's (the post is in its network news) ...
-    assert json.loads(stats.read_text())["extracted_sites"] == 2  # ... and only their pages were read again
+    edit = json.loads(stats.read_text())
+    assert edit["extracted_sites"] == 2  # ... and only their pages were read again
     after = {p.name: p.read_bytes() for p in kept.glob("*.json")}
     assert after.keys() == before.keys()
     assert [name for name in after if after[name] != before[name]] == ["prim.json"]  # terr's text is the same
+    # Pagefind indexed prim's shard only (its 3 records); the other shards are the published files, linked.
+    assert (edit["shards_indexed"], edit["shards_carried"], edit["indexed_records"]) == (1, 3, 3)
+    for slug, name in SHARDS.items():
+        assert (inodes(index / name) == shards_before[name]) == (slug != "prim"), slug
     for slug, mtime in untouched.items():  # the other sites were left alone
         assert (out / slug / "index.html").stat().st_mtime_ns == mtime
-    network = fragments(out / "fed" / search.NETWORK_INDEX)
+    network = fragments(index)
     assert [p["url"] for p in network if "гололёдоустойчивость" in p["content"]] == [
         "https://prim.net.example/news/2026-03-01-sobranie/"
     ]
     assert len(network) == len(fragments(site / "fed" / search.NETWORK_INDEX))
-    # A site that leaves the network leaves the network index too.
+    # The index is, byte for byte, what a clean build of the same input writes.
+    assert run_cli("build", "-q", "--full", "-f", str(cfg), "--out", str(tmp_path / "clean")).exit_code == 0
+    assert contents(index) == contents(tmp_path / "clean" / "fed" / search.NETWORK_INDEX)
+    # A site that leaves the network leaves the network index too (its shard is no more: K stays 8).
     shutil.rmtree(root / "orgs" / "other")
     assert run_cli("build", "-q", "-f", str(cfg)).exit_code == 0
     assert not (kept / "other.json").exists()
-    assert not [p for p in fragments(out / "fed" / search.NETWORK_INDEX) if "other.net.example" in p["url"]]
+    assert json.loads((index / search.SHARDS_FILE).read_text()) == {"shards": 8, "indexes": ["2", "6", "7"]}
+    assert not [p for p in fragments(index) if "other.net.example" in p["url"]]
+    assert json.loads(stats.read_text())["shards_indexed"] == 0  # the others: carried
+
+
+def test_k_doubles_when_the_records_outgrow_the_shards(built, tmp_path, monkeypatch):
+    """More records than K * SHARD_RECORDS: K doubles, every shard is indexed again, a site's pages move to
+    its shard of the new K (n or n + K); the index equals a clean build's."""
+    import shutil
+
+    stats = tmp_path / "stats.json"
+    monkeypatch.setenv(search.STATS_ENV, str(stats))
+    _, cfg = built
+    root = tmp_path / "net"
+    shutil.copytree(cfg.parent, root, ignore=shutil.ignore_patterns("site", ".cache"))
+    cfg = root / "mkdocs.yml"
+    assert run_cli("build", "-q", "-f", str(cfg)).exit_code == 0
+    monkeypatch.setattr(search, "SHARD_RECORDS", 0.5)  # as if twice the records: K = 16
+    (root / "orgs/prim/news/2026-03-01-sobranie.md").touch()
+    assert run_cli("build", "-q", "--full", "-f", str(cfg)).exit_code == 0
+    index = root / "site" / "fed" / search.NETWORK_INDEX
+    shards = json.loads((index / search.SHARDS_FILE).read_text())
+    assert shards["shards"] == 16
+    assert shards["indexes"] == sorted({search.shard_of(s, 16) for s in SHARDS}, key=int)
+    assert json.loads(stats.read_text())["shards_indexed"] == len(shards["indexes"])
+    for slug in SHARDS:
+        assert {r["url"] for r in records(root / "site", slug)} <= {
+            p["url"] for p in fragments(index / search.shard_of(slug, 16))
+        }
+
+
+def test_the_preview_refreshes_only_the_changed_shard_and_merge_indexes_every_shard(built, tmp_path):
+    """serve publishes an edit with the published index (``search_now=False``), then ``refresh_search``
+    re-indexes the edited site's shard and carries the others: the output is then a clean build's. And
+    ``union-network merge`` of build shards writes the network index of them all, as a clean build does."""
+    import shutil
+
+    from union_network.build.builder import build_network, refresh_search
+    from union_network.render.mkdocs.render import MkDocsRenderer
+
+    _, cfg = built
+    root = tmp_path / "net"
+    shutil.copytree(cfg.parent, root, ignore=shutil.ignore_patterns("site", ".cache"))
+    cfg, out = root / "mkdocs.yml", tmp_path / "preview"
+    monkey = pytest.MonkeyPatch()
+    monkey.setenv("SOURCE_DATE_EPOCH", "1780315200")
+    try:
+        build_network(cfg, MkDocsRenderer, out)
+        index = out / "fed" / search.NETWORK_INDEX
+        published = {name: inodes(index / name) for name in SHARDS.values()}
+        post = root / "orgs/other/news/2026-05-20-xss.md"
+        post.write_text(post.read_text(encoding="utf-8").replace("Текст про собрание", "Текст про субботник"))
+        result = build_network(cfg, MkDocsRenderer, out, search_now=False)
+        assert "other" in result.built and result.search_stale
+        assert {name: inodes(index / name) for name in SHARDS.values()} == published  # as published
+        assert refresh_search(out, "fed")
+        for slug, name in SHARDS.items():  # other's shard indexed again, the others carried
+            assert (inodes(index / name) == published[name]) == (slug != "other"), slug
+        assert "субботник" in json.dumps(fragments(index / SHARDS["other"]), ensure_ascii=False)
+        build_network(cfg, MkDocsRenderer, tmp_path / "clean", full=True)
+        assert contents(out) == contents(tmp_path / "clean")
+        # Built in two build shards, then merged: the same network index.
+        for n in (1, 2):
+            part = run_cli("build", "-q", "-f", str(cfg), "--shard", f"{n}/2", "--out", str(tmp_path / f"part{n}"))
+            assert part.exit_code == 0, part.output
+        merged = run_cli("merge", "--out", str(tmp_path / "merged"), str(tmp_path / "part1"), str(tmp_path / "part2"))
+        assert merged.exit_code == 0, merged.output
+        clean = tmp_path / "clean" / "fed" / search.NETWORK_INDEX
+        assert contents(tmp_path / "merged" / "fed" / search.NETWORK_INDEX) == contents(clean)
+    finally:
+        monkey.undo()
+
+
+def test_un_search_js_puts_a_site_in_the_same_shard(tmp_path):
+    """un-search.js's shardOf (run by Node) and features/search.py's shard_of agree."""
+    import shutil
+    import subprocess
+
+    node = shutil.which("node")
+    assert node, "Node.js is needed (tests/setup/system-deps.sh)"
+    script = (REPO / "plugins/union_network/write/static/un-search.js").read_text(encoding="utf-8")
+    function = re.search(r"const shardOf = .*?\n  \};\n", script, re.S).group(0)
+    slugs = ["fed", "prim", "ao-120", "velsk", "a", "shkola-1", *(f"org-{n}" for n in range(200))]
+    program = (
+        function
+        + f"console.log(JSON.stringify({json.dumps(slugs)}.map((s) => [1, 8, 64, 1024].map((k) => shardOf(s, k)))));"
+    )
+    (tmp_path / "shard.mjs").write_text(program, encoding="utf-8")
+    answer = subprocess.run([node, str(tmp_path / "shard.mjs")], capture_output=True, text=True, check=True).stdout
+    assert json.loads(answer) == [[search.shard_of(s, k) for k in (1, 8, 64, 1024)] for s in slugs]
 
 
 def test_the_search_box_and_script_on_every_page(built):

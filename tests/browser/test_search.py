@@ -1,12 +1,14 @@
 """The network search in Chromium, served by `serve` (each org on its own http://<slug>.localhost:<port>/,
 so the network index on the root's origin is a real cross-origin fetch, allowed by CORS).
 
-The network (tests/searchnet.py) is built once for the module; every test searches it through the UI.
+The network (tests/searchnet.py) is built once for the module, its index in shards of one record
+(``SHARD_RECORDS = 1``: K = 8, each of the four sites in its own shard); every test searches it through the UI.
 """
 
 from __future__ import annotations
 
 import http.client
+import json
 import re
 import socket
 import threading
@@ -30,24 +32,31 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+#: The shard of each site's pages in the search network's index (K = 8).
+SHARDS = {"fed": "2", "terr": "6", "prim": "7", "other": "5"}
+
+
 @pytest.fixture(scope="module")
 def preview(tmp_path_factory):
     root = tmp_path_factory.mktemp("search-preview")
     cfg = write_search_network(root)
     port = free_port()
-    preview = Preview(cfg, MkDocsRenderer, port, jobs=1, echo=lambda line: None)
-    assert preview.rebuild() is not None
-    server = serve(preview, "127.0.0.1", port)
-    threads = [
-        threading.Thread(target=server.serve_forever, daemon=True),
-        threading.Thread(target=preview.watch, daemon=True),
-    ]
-    for t in threads:
-        t.start()
-    yield preview, port, root
-    preview.stop()
-    server.shutdown()
-    server.server_close()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(search, "SHARD_RECORDS", 1)  # shards of one record: the four sites in four shards
+        preview = Preview(cfg, MkDocsRenderer, port, jobs=1, echo=lambda line: None)
+        assert preview.rebuild() is not None
+        preview.wait_for_search(120)
+        server = serve(preview, "127.0.0.1", port)
+        threads = [
+            threading.Thread(target=server.serve_forever, daemon=True),
+            threading.Thread(target=preview.watch, daemon=True),
+        ]
+        for t in threads:
+            t.start()
+        yield preview, port, root
+        preview.stop()
+        server.shutdown()
+        server.server_close()
 
 
 def site(port: int, slug: str, path: str = "") -> str:
@@ -61,8 +70,21 @@ def page(browser):
     page = context.new_page()
     page.errors = []
     page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.index_requests = []  # (url, status) of every request for the search index; status 0: failed
+    requests = page.index_requests
+    page.on("requestfinished", lambda r: "/pagefind/" in r.url and requests.append((r.url, r.response().status)))
+    page.on("requestfailed", lambda r: "/pagefind/" in r.url and requests.append((r.url, 0)))
     yield page
     context.close()
+
+
+def shards_loaded(page, port: int) -> set[str]:
+    """The shards of the network index the page fetched files of (``pagefind/<n>/...``); every request
+    for the index succeeded and went to the root's origin."""
+    base = site(port, "fed", "pagefind/")
+    assert page.index_requests and all(u.startswith(base) for u, _ in page.index_requests), page.index_requests
+    assert all(status == 200 for _, status in page.index_requests), page.index_requests
+    return {u[len(base) :].split("/")[0] for u, _ in page.index_requests if "/" in u[len(base) :]}
 
 
 def search_for(page, query: str, scope: str | None = None) -> list[dict]:
@@ -126,19 +148,35 @@ def test_russian_stemming_one_word_in_two_cases_finds_the_same_posts(preview, pa
 
 def test_a_primary_finds_its_own_posts_first_and_the_federations_across_the_network(preview, page):
     _, port, _ = preview
-    fetched = []
-    page.on("response", lambda r: "pagefind" in r.url and fetched.append((r.url, r.status)))
     page.goto(site(port, "prim"))
     own = search_for(page, "собрание")
     assert status(page).startswith("Найдено на этом сайте:")
     assert [r["url"] for r in own] == [site(port, "prim", "news/2026-03-01-sobranie/")]
+    # Its own site's search loaded its own shard only (cross-origin from the root, allowed by serve's CORS).
+    assert shards_loaded(page, port) == {SHARDS["prim"]}
     network = search_for(page, "собрание", "network")
     urls = [r["url"] for r in network]
     assert site(port, "fed", "news/2026-02-20-zarplata-federatsiya/") in urls  # «Собрание совета»
     assert site(port, "other", "news/2026-05-20-xss/") in urls
-    # The index came from the root's origin (cross-origin, allowed by serve's CORS), and only from there.
-    assert fetched and all(u.startswith(site(port, "fed", "pagefind/")) for u, _ in fetched), fetched
-    assert all(s == 200 for _, s in fetched), fetched
+    assert shards_loaded(page, port) == set(SHARDS.values())  # then every shard
+    assert page.errors == []
+
+
+def test_results_come_from_several_shards_once_each(preview, page):
+    """«собрание» is in three sites' pages, in three shards: one list, no page twice, the count is theirs."""
+    _, port, _ = preview
+    page.goto(site(port, "other"))
+    results = search_for(page, "собрание", "network")
+    urls = [r["url"] for r in results]
+    assert sorted(urls) == sorted(
+        [
+            site(port, "prim", "news/2026-03-01-sobranie/"),
+            site(port, "fed", "news/2026-02-20-zarplata-federatsiya/"),
+            site(port, "other", "news/2026-05-20-xss/"),
+        ]
+    )
+    assert status(page) == "Найдено по всей сети: 3 результата."
+    assert {SHARDS["prim"], SHARDS["fed"], SHARDS["other"]} <= shards_loaded(page, port)
     assert page.errors == []
 
 
@@ -149,6 +187,9 @@ def test_a_territorial_searches_its_own_subtree(preview, page):
     hosts = {re.match(r"http://([a-z]+)\.localhost", r["url"]).group(1) for r in tree}
     assert hosts == {"prim", "other"}  # members' posts; not the federation's «Собрание совета»
     assert status(page).startswith("Найдено в нашей организации и её членских: 2")
+    # The shards of its subtree (terr, prim, other), not the federation's.
+    assert shards_loaded(page, port) == {SHARDS["terr"], SHARDS["prim"], SHARDS["other"]}
+    assert page.errors == []
 
 
 def test_results_show_other_orgs_text_as_text(preview, page):
@@ -257,6 +298,7 @@ def test_an_edited_post_is_findable_after_serve_rebuilds_it(preview, page):
     while prev.state.build == build and time.monotonic() < deadline:
         time.sleep(0.2)
     assert prev.state.build > build, prev.state.error
+    prev.wait_for_search(120)  # the network index follows the pages (in the background)
     page.goto(site(port, "prim"))
     assert [r["url"] for r in search_for(page, "снегоуборка")] == [site(port, "prim", "news/2026-03-01-sobranie/")]
     page.goto(site(port, "fed"))  # and across the network: the network index was updated too
@@ -267,4 +309,6 @@ def test_an_edited_post_is_findable_after_serve_rebuilds_it(preview, page):
 
 def test_module_uses_a_real_build(preview):
     prev, _, _ = preview
-    assert Path(prev.out_dir, "fed", search.NETWORK_INDEX, "pagefind-entry.json").is_file()
+    index = Path(prev.out_dir, "fed", search.NETWORK_INDEX)
+    assert sorted(json.loads((index / search.SHARDS_FILE).read_text())["indexes"]) == sorted(SHARDS.values())
+    assert all((index / name / "pagefind-entry.json").is_file() for name in SHARDS.values())

@@ -646,7 +646,7 @@ def refresh_search(out_dir: Path, root: str) -> bool:
         return False
     tmp = output.parent / f".{output.name}.search-{os.getpid()}"
     try:
-        search.prepare_network_index(current, MANIFEST_DIR, tmp)
+        search.prepare_network_index(current, MANIFEST_DIR, tmp, current / root / search.NETWORK_INDEX)  # shards
         with output.locked():
             if output.current() != current:
                 return False

@@ -10,11 +10,16 @@ Three parts:
   JSON per site in the output's manifest folder;
 - **the network index** (:func:`index_network`, called once before the new output is published): the
   records of every site, carried from the published output for sites not re-rendered (they are not read
-  again), indexed together by Pagefind into the root site's ``pagefind/``. Every site searches it: its own pages with the filter
-  ``org: <slug>``, «по нашей организации и её членским» with ``org: any of <its subtree>``, «по всей сети»
-  unfiltered.
-  One index for the network, not one per site: docs/search.md has the figures (merging per-site indexes
-  in the browser costs two thousand requests before the first result on network-1000).
+  again), indexed by Pagefind into the root site's ``pagefind/`` in *shards* (:func:`write_network_index`):
+  K bundles ``pagefind/<n>/``, a site's records in shard ``shard_of(slug, K)``, K the smallest power of two
+  with at most :data:`SHARD_RECORDS` records a shard on average. A shard whose sites' records did not change
+  is carried from the published index (hard links); only the changed ones are indexed again, one after
+  another, each by a new Pagefind process (its memory is one shard's). The browser (``un-search.js``) reads
+  ``pagefind/shards.json`` and merges (Pagefind's ``mergeIndex``) only the shards a search needs: its own
+  site's shard (filter ``org: <slug>``), the shards of its subtree («по нашей организации и её членским»,
+  ``org: any of <its subtree>``), or all of them («по всей сети», unfiltered).
+  Shards of one network index, not one index per site: docs/search.md has the figures (merging per-site
+  indexes in the browser costs two thousand requests before the first result on network-1000).
 
 Only what was rendered is indexed: drafts and future posts are never rendered (the planner excludes them),
 so they are in no index. Results link to canonical URLs (``core/urls.py``), so both ``url_style`` layouts work.
@@ -45,8 +50,21 @@ from union_network.write.assets import use_asset
 if TYPE_CHECKING:  # pragma: no cover - typing only (the planner imports this module)
     from union_network.plan.planner import Planner
 
-#: The network's index, on the root site only.
+#: The network's index, on the root site only: ``pagefind/<n>/`` for its shards, ``pagefind/shards.json`` (how
+#: many, which exist) and ``pagefind/pagefind.js`` (Pagefind's script, imported once for every shard).
 NETWORK_INDEX = "pagefind"
+#: Records a shard holds on average, at most: K = the smallest power of two >= records / SHARD_RECORDS
+#: (:func:`shard_count`). Re-indexing one shard then costs the same on any network (about 1 ms and 100 KB of
+#: Pagefind's memory a record; docs/search.md); a reader's search of the whole network loads K shards.
+SHARD_RECORDS = 1000
+#: In the network index: the number of shards and those that exist (a shard no site's records fall into is
+#: not written); read by un-search.js.
+SHARDS_FILE = "shards.json"
+#: In each shard: the digest of what it was made from (its sites' records, K, Pagefind's version).
+SHARD_DIGEST = "un-records.sha256"
+#: In the output's manifest folder: every site's records digest and count (sha256 of its records file),
+#: so a build hashes only the records of the sites it rendered.
+DIGESTS_FILE = "search-digests.json"
 LANGUAGE = "ru"
 #: Where the records of each site are kept between builds, inside the output's manifest folder.
 RECORDS_FOLDER = "search"
@@ -271,6 +289,15 @@ class _Service:
                 answers.append(answer)
         return answers
 
+    def peak_mb(self) -> float:
+        """The process's peak resident memory so far (Linux ``VmHWM``; 0 where unknown)."""
+        try:
+            status = Path(f"/proc/{self._process.pid}/status").read_text(encoding="ascii")
+        except OSError:
+            return 0.0
+        found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
+        return round(int(found.group(1)) / 1024, 1) if found else 0.0
+
     def _read_one(self) -> dict[str, Any]:
         """The next answer: base64 JSON ended by a comma. Read in chunks (one byte at a time cost
         seconds on a network index: millions of reads)."""
@@ -287,6 +314,7 @@ class _Service:
             self._buffer += chunk
 
     def close(self) -> None:
+        _timing["pagefind_peak_mb"] = max(_timing["pagefind_peak_mb"], self.peak_mb())
         if self._process.stdin:
             self._process.stdin.close()
         self._process.terminate()
@@ -361,7 +389,7 @@ def prepare_index(records: list[dict[str, Any]], tmp: Path) -> None:
 
 
 #: Time spent indexing in this process since the last :func:`index_network` (bench/bench.py reports it).
-_timing = {"extract": 0.0, "network": 0.0, "extracted_sites": 0}
+_timing = {"extract": 0.0, "network": 0.0, "extracted_sites": 0, "pagefind_peak_mb": 0.0}
 #: When set, the file the build writes its indexing figures to (bench/bench.py; never in the output,
 #: which must stay byte-identical from build to build).
 STATS_ENV = "UNION_NETWORK_SEARCH_STATS"
@@ -430,53 +458,161 @@ def index_site(plan: SitePlan, site_dir: Path) -> None:
     _timing["extracted_sites"] += 1
 
 
+# -- the network index, in shards ------------------------------------------------------------
+def shard_count(records: int) -> int:
+    """K: the smallest power of two with at most :data:`SHARD_RECORDS` records a shard on average (a power of
+    two, so a network that grows past a threshold doubles K once, not at every :data:`SHARD_RECORDS`)."""
+    k = 1
+    while k * SHARD_RECORDS < records:
+        k *= 2
+    return k
+
+
+def slug_hash(slug: str) -> int:
+    """A 32-bit hash of a slug, the same in un-search.js (``shardOf``): FNV-1a over its UTF-8 bytes, then
+    MurmurHash3's finaliser (so the low bits, which ``mod K`` keeps, depend on every byte)."""
+    h = 0x811C9DC5
+    for byte in slug.encode("utf-8"):
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    h ^= h >> 16
+    h = (h * 0x85EBCA6B) & 0xFFFFFFFF
+    h ^= h >> 13
+    h = (h * 0xC2B2AE35) & 0xFFFFFFFF
+    return h ^ (h >> 16)
+
+
+def shard_of(slug: str, k: int) -> str:
+    """The shard holding site ``slug``'s records (its folder name under ``pagefind/``): stable for a given K."""
+    return str(slug_hash(slug) % k)
+
+
+def _pagefind_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pagefind_bin")
+    except PackageNotFoundError:  # pragma: no cover - the binary comes from another package
+        return "?"
+
+
+def write_network_index(
+    kept: Path, sites: dict[str, tuple[str, int]], target: Path, published: Path | None
+) -> dict[str, int]:
+    """Write the network index of the records kept in ``kept`` (``<slug>.json``) for ``sites`` (slug ->
+    (digest, records), :func:`keep_records`) into the new folder ``target``, shard by shard. A shard made
+    from the same records as the one of the published index ``published`` (its :data:`SHARD_DIGEST`) is
+    hard-linked from it; the others are indexed by Pagefind, one after another, each by a new Pagefind
+    process (Pagefind's memory is not given back when an index is deleted: 360 -> 570 MB over four
+    indexes in one process), so its peak memory is that of the largest shard indexed. Returns the counts."""
+    k = shard_count(sum(count for _, count in sites.values()))
+    shards: dict[str, list[str]] = {}
+    for slug in sorted(sites):
+        if sites[slug][1]:
+            shards.setdefault(shard_of(slug, k), []).append(slug)
+    version = _pagefind_version()
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir(parents=True)
+    counts = {"shards": len(shards), "shards_indexed": 0, "shards_carried": 0, "indexed_records": 0}
+    script = target / "pagefind.js"
+    for name in sorted(shards, key=int):
+        lines = [f"{slug} {sites[slug][0]}\n" for slug in shards[name]]
+        digest = hashlib.sha256(f"union-network shard 1\n{version}\n{k}\n{''.join(lines)}".encode()).hexdigest()
+        folder = target / name
+        before = published / name if published is not None else None
+        if before is not None and _read_digest(before) == digest:
+            shutil.copytree(before, folder, copy_function=_link_or_copy)  # never written in place
+            counts["shards_carried"] += 1
+            continue
+        records: list[dict[str, Any]] = []
+        for slug in shards[name]:
+            records.extend(json.loads((kept / f"{slug}.json").read_text(encoding="utf-8")))
+        try:
+            prepare_index(records, folder)
+        finally:
+            close_service()  # a new process for the next shard: its memory back now
+        if script.exists():  # one pagefind.js for every shard (Pagefind writes the same into each)
+            (folder / "pagefind.js").unlink()
+        else:
+            (folder / "pagefind.js").replace(script)
+        (folder / SHARD_DIGEST).write_text(digest + "\n", encoding="utf-8")
+        counts["shards_indexed"] += 1
+        counts["indexed_records"] += len(records)
+    if shards and not script.exists():  # every shard carried: so is the script
+        assert published is not None
+        _link_or_copy(str(published / "pagefind.js"), str(script))
+    index = {"shards": k, "indexes": sorted(shards, key=int)}
+    (target / SHARDS_FILE).write_text(json.dumps(index, separators=(",", ":")) + "\n", encoding="utf-8")
+    return counts
+
+
+def _read_digest(shard: Path) -> str | None:
+    try:
+        return (shard / SHARD_DIGEST).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+
+
+def _link_or_copy(source: str, copy: str) -> None:
+    try:  # a hard link, as for the unchanged sites' files (build/publish.py)
+        os.link(source, copy)
+    except OSError:
+        shutil.copyfile(source, copy)
+
+
 def index_network(
     out: Path, previous: Path | None, root_slug: str | None, manifest_dir: str, *, now: bool = True
 ) -> None:
     """Before a new output is published (``out``: the new generation, ``previous``: the published one):
     keep the records of the sites rendered this time, carry those of the others from ``previous``, and
-    index every site's records into the root site's ``pagefind/``.
+    write the network index into the root site's ``pagefind/``: the shards whose records changed indexed
+    again, the others carried from the published index.
 
     With ``now`` False (the live preview, where an editor waits for the page, not for search) the index
-    is not rewritten: a re-rendered root keeps the published one until :func:`refresh_network_index`."""
-    records = keep_records(out, previous, manifest_dir)
+    is not rewritten: a re-rendered root keeps the published one until :func:`prepare_network_index`."""
+    sites = keep_records(out, previous, manifest_dir)
     if not root_slug or not (out / root_slug).is_dir():
         return
+    published = previous / root_slug / NETWORK_INDEX if previous is not None else None
+    if published is not None and not (published / SHARDS_FILE).is_file():
+        published = None  # none yet, or one index of an older version: nothing to carry
     if not now:
-        published = previous / root_slug / NETWORK_INDEX if previous is not None else None
         target = out / root_slug / NETWORK_INDEX
-        if published is not None and published.is_dir() and not target.exists():
+        if published is not None and not target.exists():
             shutil.copytree(published, target, copy_function=os.link)  # hard links: never written in place
         return
     started = time.perf_counter()
-    try:
-        write_index(records, out / root_slug / NETWORK_INDEX)
-    finally:
-        close_service()
+    counts = write_network_index(out / manifest_dir / RECORDS_FOLDER, sites, out / root_slug / NETWORK_INDEX, published)
     _timing["network"] = time.perf_counter() - started
-    stats = {key: round(value, 3) for key, value in _timing.items()} | {"network_records": len(records)}
+    stats = {key: round(value, 3) for key, value in _timing.items()}
+    stats |= {"network_records": sum(count for _, count in sites.values()), **counts}
     if os.environ.get(STATS_ENV):
         Path(os.environ[STATS_ENV]).write_text(json.dumps(stats, indent=1) + "\n", encoding="utf-8")
-    _timing.update(extract=0.0, network=0.0, extracted_sites=0)
+    _timing.update(extract=0.0, network=0.0, extracted_sites=0, pagefind_peak_mb=0.0)
 
 
-def prepare_network_index(out: Path, manifest_dir: str, tmp: Path) -> None:
+def prepare_network_index(out: Path, manifest_dir: str, tmp: Path, published: Path | None = None) -> None:
     """A network index of a published output's kept records (after a build with
-    ``index_network(..., now=False)``), written into ``tmp`` for :func:`install_index`."""
-    kept = out / manifest_dir / RECORDS_FOLDER
-    records: list[dict[str, Any]] = []
-    for path in sorted(kept.glob("*.json")):
-        if (out / path.stem).is_dir():
-            records.extend(json.loads(path.read_text(encoding="utf-8")))
+    ``index_network(..., now=False)``), written into ``tmp`` for :func:`install_index`; the shards of the
+    index ``published`` (the output's own, stale) whose records did not change are carried."""
+    sites = _read_digests(out / manifest_dir / DIGESTS_FILE)
+    sites = {slug: known for slug, known in sites.items() if (out / slug).is_dir()}
+    if published is not None and not (published / SHARDS_FILE).is_file():
+        published = None
+    write_network_index(out / manifest_dir / RECORDS_FOLDER, sites, tmp, published)
+
+
+def _read_digests(path: Path) -> dict[str, tuple[str, int]]:
     try:
-        prepare_index(records, tmp)
-    finally:
-        close_service()
+        known = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return {slug: (digest, count) for slug, (digest, count) in known.items()}
 
 
-def keep_records(out: Path, previous: Path | None, manifest_dir: str) -> list[dict[str, Any]]:
+def keep_records(out: Path, previous: Path | None, manifest_dir: str) -> dict[str, tuple[str, int]]:
     """Every site's search records in ``out``'s manifest folder: those staged by this build's renders,
-    the others carried from ``previous``; returned in site order."""
+    the others carried from ``previous``. Returns every site's (digest, number of records), also kept in
+    :data:`DIGESTS_FILE`: the records of carried sites are not read again."""
     kept = out / manifest_dir / RECORDS_FOLDER
     kept.mkdir(parents=True, exist_ok=True)
     staged = out / STAGED_RECORDS
@@ -485,21 +621,25 @@ def keep_records(out: Path, previous: Path | None, manifest_dir: str) -> list[di
             path.replace(kept / path.name)
         shutil.rmtree(staged)
     started = time.perf_counter()
-    records: list[dict[str, Any]] = []
-    sites = sorted(d.name for d in out.iterdir() if d.is_dir() and not d.name.startswith("."))
-    for slug in sites:
+    known = _read_digests(previous / manifest_dir / DIGESTS_FILE) if previous is not None else {}
+    sites: dict[str, tuple[str, int]] = {}
+    for slug in sorted(d.name for d in out.iterdir() if d.is_dir() and not d.name.startswith(".")):
         path = kept / f"{slug}.json"
         carried = previous / manifest_dir / RECORDS_FOLDER / path.name if previous else None
         if not path.is_file() and carried is not None and carried.is_file():
-            try:  # a hard link, as for the unchanged sites' files (build/publish.py)
-                os.link(carried, path)
-            except OSError:
-                shutil.copyfile(carried, path)
+            _link_or_copy(str(carried), str(path))
+            if slug in known:
+                sites[slug] = known[slug]
+                continue
         if not path.is_file():  # an output written before the search existed: read the site once
             path.write_text(json.dumps(_records_of_files(out / slug), ensure_ascii=False), encoding="utf-8")
-        records.extend(json.loads(path.read_text(encoding="utf-8")))
+        data = path.read_bytes()
+        sites[slug] = (hashlib.sha256(data).hexdigest(), len(json.loads(data)))
+    (out / manifest_dir / DIGESTS_FILE).write_text(
+        json.dumps({slug: list(known) for slug, known in sites.items()}, indent=0) + "\n", encoding="utf-8"
+    )
     _timing["extract"] += time.perf_counter() - started
-    return records
+    return sites
 
 
 def merge_network(out: Path, sources: dict[str, Path], manifest_dir: str) -> None:
@@ -512,7 +652,7 @@ def merge_network(out: Path, sources: dict[str, Path], manifest_dir: str) -> Non
         records = shard / manifest_dir / RECORDS_FOLDER / f"{slug}.json"
         if records.is_file():
             shutil.copyfile(records, kept / records.name)
-        if (shard / slug / NETWORK_INDEX / "pagefind-entry.json").is_file():
+        if (shard / slug / NETWORK_INDEX / SHARDS_FILE).is_file():
             root = slug
     index_network(out, None, root, manifest_dir)
 

@@ -1,8 +1,10 @@
 /* union-network: the network search (features/search.py, docs/search.md).
  *
- * One Pagefind index for the whole network, on the root site (data-index); three scopes: this site
- * (filter org = this org), «по нашей организации и её членским» (org = any of data-subtree) and «по всей
- * сети» (no filter). When this site has nothing, the network is searched at once.
+ * The network's index is on the root site (data-index), in shards: Pagefind bundles <index><n>/, a site's
+ * records in shard shardOf(slug) of pagefind/shards.json's K. A search loads only the shards it needs and
+ * merges them (Pagefind's mergeIndex: one WebAssembly, one ranked list): this site (its shard, filter
+ * org = this org), «по нашей организации и её членским» (the shards of data-subtree, org = any of them)
+ * or «по всей сети» (every shard, no filter). When this site has nothing, the network is searched at once.
  * Results are built with textContent only (titles, names and excerpts come from other organisations):
  * the excerpt's <mark> highlights are the only markup kept. No inline script, no third-party request.
  */
@@ -39,17 +41,60 @@ if (box) {
     });
   };
 
-  // On another origin than the index (the subdomain layout), Pagefind's worker cannot start: it then
-  // searches on this thread, which is quick enough for a network's index.
+  // The shard of a site: the same hash as features/search.py (slug_hash): FNV-1a, then MurmurHash3's finaliser.
+  const shardOf = (slug, k) => {
+    let h = 0x811c9dc5;
+    for (const byte of new TextEncoder().encode(slug)) h = Math.imul(h ^ byte, 0x01000193);
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    return String((h >>> 0) % k);
+  };
+
+  // pagefind/shards.json (how many shards, which exist) and Pagefind's script, fetched together.
   const load = () => {
     if (!pagefind) {
-      pagefind = ready(import(index + "pagefind.js").then(async (pf) => {
-        await pf.options({ basePath: index });
-        await pf.init();
-        return pf;
-      }));
+      const shards = fetch(index + "shards.json", { cache: "no-cache" }).then((response) => {
+        if (!response.ok) throw new Error("shards");
+        return response.json();
+      });
+      pagefind = ready(Promise.all([import(index + "pagefind.js"), shards]));
     }
     return pagefind;
+  };
+
+  // One Pagefind instance per set of shards (at most three: this site, the subtree, the network), its
+  // first shard this site's own (so a page loads one WebAssembly file, from one URL). On another origin
+  // than the index (the subdomain layout), Pagefind's worker cannot start: it then searches on this thread.
+  const instances = new Map();
+  const instance = (pf, names) => {
+    const key = names.join(" ");
+    if (!instances.has(key)) {
+      const made = ready((async () => {
+        const [first, ...rest] = names;
+        const pfi = pf.createInstance({ basePath: index + first + "/" });
+        await pfi.init();
+        await Promise.all(rest.map((name) => pfi.mergeIndex(index + name + "/")));
+        return pfi;
+      })());
+      made.catch(() => instances.delete(key)); // try again on the next search
+      instances.set(key, made);
+    }
+    return instances.get(key);
+  };
+
+  // The shards a scope needs (this site's first), and the filter that keeps the scope's pages only.
+  const shardsFor = (scope, shards) => {
+    const exists = new Set(shards.indexes);
+    const own = shardOf(org, shards.shards);
+    let slugs = null; // every site
+    if (scope === "site") slugs = [org];
+    else if (scope === "tree" && subtree) slugs = subtree;
+    const wanted = slugs ? new Set(slugs.map((slug) => shardOf(slug, shards.shards))) : exists;
+    const names = [...wanted].filter((name) => exists.has(name)).sort((a, b) => a - b);
+    return names.includes(own) ? [own, ...names.filter((name) => name !== own)] : names;
   };
 
   const plural = (n, one, few, many) => {
@@ -97,7 +142,10 @@ if (box) {
 
   const search = async (query, scope) => {
     const filters = scope === "site" ? { org } : scope === "tree" && subtree ? { org: { any: subtree } } : {};
-    const found = await (await load()).search(query, { filters });
+    const [pf, shards] = await load();
+    const names = shardsFor(scope, shards);
+    if (!names.length) return { results: [], total: 0 }; // no shard holds these sites' pages
+    const found = await (await instance(pf, names)).search(query, { filters });
     const results = await Promise.all(found.results.slice(0, PAGE).map((result) => result.data()));
     return { results, total: found.results.length };
   };
