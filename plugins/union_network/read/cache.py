@@ -56,6 +56,7 @@ class IndexCache:
         self._dirty: dict[str, tuple[int, int, str, bytes]] = {}
         self._seen: set[str] = set()
         self._folders: set[str] = set()  # folders whose rows are in ``_rows``
+        self._visited: set[str] = set()  # folders whose posts were asked for this run
         self.hits = 0
         self.misses = 0
         self._posts: dict[str, tuple[tuple, Post]] = {}  # key -> (its row, the post unpickled from it)
@@ -106,6 +107,7 @@ class IndexCache:
         key = str(path)
         self._seen.add(key)
         folder = os.path.dirname(key)
+        self._visited.add(folder)
         if folder not in self._folders:
             self._load_folder(folder)
         row = self._rows.get(key)
@@ -138,7 +140,7 @@ class IndexCache:
     def save(self, complete: bool = True) -> None:
         """Write new entries and drop those of files not seen this run: of any file when the whole
         network was read (``complete``), else only of the folders read."""
-        gone = [k for k in self._rows if k not in self._seen and os.path.dirname(k) in self._folders]
+        gone = [k for k in self._rows if k not in self._seen and os.path.dirname(k) in self._visited]
         if complete:
             gone += [k for k in self.stored_paths() if k not in self._seen and k not in self._rows]
         if self._dirty or gone:
