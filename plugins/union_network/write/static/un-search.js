@@ -85,7 +85,7 @@ if (box) {
     return instances.get(key);
   };
 
-  // The shards a scope needs (this site's first), and the filter that keeps the scope's pages only.
+  // The shards a scope needs, this site's own first (the search's filter then keeps the scope's pages only).
   const shardsFor = (scope, shards) => {
     const exists = new Set(shards.indexes);
     const own = shardOf(org, shards.shards);
