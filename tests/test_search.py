@@ -383,3 +383,28 @@ def test_nginx_config_sends_cors_for_the_indexes_in_the_subdomain_layout():
     assert conf.count("add_header Access-Control-Allow-Origin $un_search_cors_net_example always;") == 2
     path = nginx_config(NginxOptions("net.example", "fed", url_style="path"))
     assert "Access-Control-Allow-Origin" not in path  # one origin: nothing to allow
+
+
+def test_an_index_pagefind_left_unfinished_is_written_again(tmp_path, monkeypatch):
+    """Pagefind now and then leaves a file it wrote empty (seen under load): the index is written again."""
+    records = [
+        {"url": f"https://a.example/{n}/", "content": f"собрание номер {n}", "meta": {"title": f"T{n}"}}
+        | {"filters": {"org": ["a"]}, "sort": {}}
+        for n in range(3)
+    ]
+    search.prepare_index(records, tmp_path / "whole")
+    real, calls = search._write_files, []
+
+    def flaky(records, tmp):
+        real(records, tmp)
+        calls.append(tmp)
+        if len(calls) == 1:  # the first time, a fragment left empty
+            next((tmp / "fragment").glob("*.pf_fragment")).write_bytes(b"")
+
+    monkeypatch.setattr(search, "_write_files", flaky)
+    search.prepare_index(records, tmp_path / "again")
+    assert len(calls) == 2
+    assert contents(tmp_path / "again") == contents(tmp_path / "whole")
+    broken = tmp_path / "whole" / "pagefind-worker.js"
+    broken.write_bytes(broken.read_bytes()[:-100])  # a script cut short
+    assert search._unwritten(tmp_path / "whole") == broken

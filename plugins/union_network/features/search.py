@@ -314,23 +314,33 @@ class _Service:
             self._buffer += chunk
 
     def close(self) -> None:
+        """End the service the way it ends itself: at the end of its input. Pagefind answers ``WriteFiles``
+        before its last files are on disk (seen under load: a fragment left empty when the process was
+        terminated at once); on its input's end it exits once they are (in milliseconds)."""
         _timing["pagefind_peak_mb"] = max(_timing["pagefind_peak_mb"], self.peak_mb())
         if self._process.stdin:
             self._process.stdin.close()
-        self._process.terminate()
-        self._process.wait()
+        try:
+            self._process.wait(timeout=120)
+        except subprocess.TimeoutExpired:
+            self._process.terminate()
+            self._process.wait()
 
 
 _service: _Service | None = None
 
 
 def _shared_service() -> _Service:
-    """One Pagefind process for a whole build (started on first use; :func:`close_service` ends it)."""
+    """The Pagefind process (started on first use; :func:`close_service` ends it)."""
     global _service
     if _service is None or _service._process.poll() is not None:
         _service = _Service()
-        atexit.register(close_service)
+        if not _exit_hook:
+            _exit_hook.append(atexit.register(close_service))
     return _service
+
+
+_exit_hook: list[Any] = []
 
 
 def close_service() -> None:
@@ -357,8 +367,23 @@ def install_index(tmp: Path, folder: Path) -> None:
 
 
 def prepare_index(records: list[dict[str, Any]], tmp: Path) -> None:
-    """Write a Pagefind index of ``records`` into the new folder ``tmp`` (reproducible bytes)."""
-    shutil.rmtree(tmp, ignore_errors=True)
+    """Write a Pagefind index of ``records`` into the new folder ``tmp`` (reproducible bytes). Pagefind
+    sometimes leaves a file it wrote empty (seen under load, about once in a hundred indexes, whether its
+    process is ended at once or exits by itself): the index is then written again, up to three times."""
+    for attempt in range(3):
+        shutil.rmtree(tmp, ignore_errors=True)
+        _write_files(records, tmp)
+        for name in UNUSED_FILES:
+            (tmp / name).unlink(missing_ok=True)
+        broken = _unwritten(tmp)
+        if broken is None:
+            break
+        if attempt == 2:
+            raise PagefindError(f"{broken}: Pagefind не дописал файл индекса")
+    reproducible(tmp)
+
+
+def _write_files(records: list[dict[str, Any]], tmp: Path) -> None:
     service = _shared_service()
     try:
         (created,) = service.requests([{"type": "NewIndex", "config": {"force_language": LANGUAGE}}])
@@ -379,13 +404,31 @@ def prepare_index(records: list[dict[str, Any]], tmp: Path) -> None:
             ]
         )
         service.requests([{"type": "WriteFiles", "index_id": index_id, "output_path": str(tmp)}])
-    except BaseException:
+    finally:
+        # One process an index: its memory goes with it (Pagefind keeps a deleted index's memory: one
+        # process grew from 360 to 570 MB over four indexes).
         close_service()
-        raise
-    service.requests([{"type": "DeleteIndex", "index_id": index_id}])
-    for name in UNUSED_FILES:
-        (tmp / name).unlink(missing_ok=True)
-    reproducible(tmp)
+
+
+def _unwritten(index: Path) -> Path | None:
+    """A file of a new index that is not whole (empty; a gzip data file that does not decompress; a script
+    or JSON cut short), or None."""
+    for path in sorted(index.rglob("*")):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        try:
+            if not data:
+                return path
+            if path.suffix.startswith(".pf_") or path.suffix == ".pagefind":
+                gzip.decompress(data)
+            elif path.suffix == ".js" and not data.rstrip().endswith((b";", b"}")):
+                return path
+            elif path.suffix == ".json":
+                json.loads(data)
+        except (OSError, EOFError, ValueError):
+            return path
+    return None
 
 
 #: Time spent indexing in this process since the last :func:`index_network` (bench/bench.py reports it).
