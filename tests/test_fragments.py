@@ -17,7 +17,7 @@ import pytest
 from conftest import EPOCH, rglob
 from netfactory import write_small_network
 
-from union_network.render.mkdocs.fragments import FRAGMENTS, NO_REUSE
+from union_network.render.mkdocs.fragments import BASE, BLOCKS, FRAGMENTS, NO_REUSE
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -101,15 +101,24 @@ def test_the_navigation_is_drawn_once_per_depth_and_markdown_built_once(
     caches, markdowns = _render_site(cfg, "prim", tmp_path / "prim", monkeypatch)
     [cache] = caches
     assert cache is not None
+    blocks = {f"{BASE}:{block}" for block in BLOCKS}
+    assert cache.fragments == FRAGMENTS.keys() | blocks
     pages = rglob(tmp_path / "prim", "index.html")
     in_nav = len(cache.nav_pages)
     assert 0 < in_nav < len(pages)
-    # Every page outside the navigation took both fragments from the cache; the navigation's own did not.
-    assert {name for name, _ in cache.entries} == fragments <= cache.fragments == FRAGMENTS.keys()
-    assert cache.hits + cache.misses == len(fragments) * (len(pages) - in_nav)
     depths = {name.count("/") for name in (p.relative_to(tmp_path / "prim").as_posix() for p in pages)}
-    assert cache.misses <= len(fragments) * len(depths) and cache.hits > 0
+    # Every page outside the navigation took the fragments from the cache (the navigation's own pages
+    # did not), recorded once per depth.
+    assert {name for name, _ in cache.entries} == fragments
     assert all(parts is not None for parts in cache.entries.values())
+    for name in fragments:
+        assert cache.hits[name] + cache.misses[name] == len(pages) - in_nav
+        assert 0 < cache.misses[name] <= len(depths) and cache.hits[name] > 0
+    # Every page took base.html's config and styles blocks, recorded once per depth and set of URLs.
+    for name in blocks:
+        assert cache.hits[name] + cache.misses[name] == len(pages)
+        assert cache.misses[name] == sum(len(v) for (block, _), v in cache.variants.items() if block == name)
+        assert 0 < cache.misses[name] <= len(depths) + 1 and cache.hits[name] > 0
     assert markdowns == 1  # one Markdown instance for the site's pages (MkDocs makes one per page)
 
 

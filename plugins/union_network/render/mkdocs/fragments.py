@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -40,6 +41,14 @@ FRAGMENTS: dict[str, tuple[str, ...]] = {
 #: Set (to anything): every page is rendered whole, as MkDocs does (the tests compare the bytes).
 NO_REUSE = "UNION_NETWORK_NO_REUSE"
 
+#: Blocks of Material's base.html whose inputs are the site's configuration, its language, the page's
+#: depth and the ``url`` filter's answers for the page (the partials they include must be Material's).
+#: Their URLs may be changed on the way (the config block writes them into JSON), so a block is
+#: cached as text per set of answers: a page whose ``url`` calls answer as a recorded page's did
+#: gets that page's text.
+BLOCKS: dict[str, tuple[str, ...]] = {"config": (), "styles": ("partials/icons.html",)}
+BASE = "base.html"
+
 _MARK = "\x00un-url:{}\x00"  # never in a page: MkDocs' pages are text, NUL is not
 _MARKS = re.compile("\x00un-url:([0-9]+)\x00")
 
@@ -53,8 +62,10 @@ class FragmentCache:
         self.fragments: set[str] = set()  # those cached in this build (their partials are Material's)
         self.entries: dict[tuple[str, str], list[str] | None] = {}
         self.recording: list[str] | None = None  # the url filter's values while a fragment is recorded
-        self.hits = 0
-        self.misses = 0
+        self.observing: list[str] | None = None  # the same while a block is recorded (URLs as answered)
+        self.variants: dict[tuple[str, str], list[tuple[list[str], list[str], str]]] = {}
+        self.hits: Counter[str] = Counter()  # by fragment: pages that took its text
+        self.misses: Counter[str] = Counter()  # by fragment: pages that rendered it (and recorded it)
 
 
 def material_dir() -> Path | None:
@@ -92,6 +103,16 @@ def install(env: jinja2.Environment, nav: Any) -> FragmentCache | None:
             template.root_render_func = _cached(name, template.root_render_func)
             template._un_fragment = True  # type: ignore[attr-defined]
         cache.fragments.add(name)
+    for block, includes in BLOCKS.items():
+        if material is None or not _from_material(env, (BASE, *includes), material):
+            continue
+        base = env.get_template(BASE)
+        render = base.blocks.get(block)
+        if render is None:
+            continue
+        if not getattr(render, "_un_fragment", False):
+            base.blocks[block] = _cached_block(block, render)
+        cache.fragments.add(f"{BASE}:{block}")
     if cache.fragments:
         _wrap_url_filter(env)
     env.un_fragments = cache if cache.fragments else None  # type: ignore[attr-defined]
@@ -109,6 +130,8 @@ def _wrap_url_filter(env: jinja2.Environment) -> None:
         if cache is not None and cache.recording is not None:
             cache.recording.append(str(value))
             return _MARK.format(len(cache.recording) - 1)
+        if cache is not None and cache.observing is not None:
+            cache.observing.append(str(value))
         return url(context, value)
 
     url_filter._un_fragment = True  # type: ignore[attr-defined]
@@ -132,10 +155,10 @@ def _cached(name: str, render: Callable[[Any], Iterator[str]]) -> Callable[[Any]
             return
         key = (name, str(context.get("base_url")))
         if key not in cache.entries:
-            cache.misses += 1
+            cache.misses[name] += 1
             cache.entries[key] = _record(cache, render, context)
         else:
-            cache.hits += 1
+            cache.hits[name] += 1
         parts = cache.entries[key]
         if parts is None:  # the markers did not come out as written: not cacheable
             yield from render(context)
@@ -164,3 +187,39 @@ def _record(cache: FragmentCache, render: Callable[[Any], Iterator[str]], contex
     if sorted(indexes) != list(range(len(values))):
         return None
     return [values[int(piece)] if i % 2 else piece for i, piece in enumerate(pieces)]
+
+
+def _cached_block(block: str, render: Callable[..., Iterator[str]]) -> Callable[..., Iterator[str]]:
+    name = f"{BASE}:{block}"
+
+    def cached(context, *args: Any, **kwargs: Any) -> Iterator[str]:
+        cache: FragmentCache | None = getattr(context.environment, "un_fragments", None)
+        if (
+            cache is None
+            or name not in cache.fragments
+            or cache.recording is not None
+            or cache.observing is not None
+            or context.get("page") is None
+            or context.get("nav") is not cache.nav
+        ):
+            yield from render(context, *args, **kwargs)
+            return
+        variants = cache.variants.setdefault((name, str(context.get("base_url"))), [])
+        url = context.environment.filters["url"]._un_original
+        for values, answers, text in variants:
+            if all(url(context, value) == answer for value, answer in zip(values, answers, strict=True)):
+                cache.hits[name] += 1
+                yield text
+                return
+        cache.misses[name] += 1
+        observed: list[str] = []
+        cache.observing = observed
+        try:
+            text = "".join(render(context, *args, **kwargs))
+        finally:
+            cache.observing = None
+        variants.append((observed, [url(context, value) for value in observed], text))
+        yield text
+
+    cached._un_fragment = True  # type: ignore[attr-defined]
+    return cached
