@@ -154,6 +154,24 @@ CHANGES = {
 }
 
 
+#: The orgs whose news a build reads after each change (issue 14: unaffected sites are not loaded): the
+#: touched folder's, the planned sites' and their ancestors', those whose posts reached a planned site
+#: (prim's post reached terr, terr's broadcast fed), and for the root the orgs with support items
+#: (prim2). A card or moderation file may reroute any post: everything is read.
+NEWS_READ: dict[str, set[str] | None] = {
+    "title of a post to the parent": {"prim", "terr", "fed"},
+    "title of a post for the org only": {"prim", "terr", "fed"},
+    "a draft": {"prim", "terr", "fed"},
+    "date of a post": {"prim", "terr", "fed", "prim2"},
+    "a support item": {"prim2", "terr2", "fed", "terr"},
+    "a broadcast": {"terr", "fed", "prim", "prim3", "prim2"},
+    "a new post": {"prim3", "terr", "fed", "prim", "prim2"},
+    "an own page": {"prim3", "terr", "fed"},
+    "moderation": None,
+    "a card": None,
+}
+
+
 @pytest.fixture(scope="module")
 def base(tmp_path_factory) -> tuple[Path, Path]:
     folder = tmp_path_factory.mktemp("scope")
@@ -185,6 +203,8 @@ def test_a_build_plans_only_the_sites_the_change_reaches(base, change):
     result = build_network(cfg, MkDocsRenderer, work / "inc")
     assert set(result.planned) == expected
     assert set(result.built) <= expected
+    read = NEWS_READ[change]
+    assert result.news_read == (sorted(read) if read is not None else None)
     build_network(cfg, MkDocsRenderer, work / "clean", full=True)
     assert digest(work / "inc") == digest(work / "clean")
 

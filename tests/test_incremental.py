@@ -175,7 +175,7 @@ def test_the_news_index_cache_reads_only_changed_posts(tmp_path):
     network, _ = load_network(cfg, cache_dir=default_cache_dir(tmp_path / "net"))
     assert network.cache_stats == (len(POSTS), 1)  # only the new post is parsed
     cache = IndexCache(default_cache_dir(tmp_path / "net") / "news-index.sqlite")
-    assert len(cache._rows) == len(POSTS) + 1
+    assert len(cache.stored_paths()) == len(POSTS) + 1
     assert len(network.posts) == len(POSTS) + 1
 
 
@@ -295,3 +295,21 @@ def test_posts_parsed_in_worker_processes_are_the_same_as_in_one(tmp_path, monke
         two, problems_two = load_network(cfg, build_time(), pool=pool)
     assert [p.id for p in one.posts] == [p.id for p in two.posts] and one.posts == two.posts
     assert list(problems_one) == list(problems_two) and len(problems_two.errors) == 1
+
+
+def test_a_build_that_reads_some_news_keeps_the_cache_of_the_others(tmp_path):
+    """An edit of prim2 (reach parent) reads only prim2, terr2 and fed's news; the cached posts of prim
+    and terr stay in the news index for the next build that needs them."""
+    from union_network.read.cache import IndexCache
+    from union_network.read.load import INDEX_FILE, default_cache_dir
+
+    cfg = write_network(tmp_path / "net", TREE, POSTS)
+    build_network(cfg, MkDocsRenderer, tmp_path / "out")
+    path = tmp_path / "net/orgs/prim2/news/2026-01-06-b.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\nЕщё абзац.\n", encoding="utf-8")
+    result = build_network(cfg, MkDocsRenderer, tmp_path / "out")
+    assert result.news_read == ["fed", "prim2", "terr2"]
+    assert (result.cache_hits, result.cache_misses) == (1, 1)  # fed's post from the cache, prim2's read
+    assert len(IndexCache(default_cache_dir(tmp_path / "net") / INDEX_FILE).stored_paths()) == len(POSTS)
+    full = build_network(cfg, MkDocsRenderer, tmp_path / "out", full=True)
+    assert full.news_read is None and (full.cache_hits, full.cache_misses) == (len(POSTS), 0)

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from union_network.build.changes import BuildMemory, FolderState, Scope
     from union_network.core.network import Network
     from union_network.plan.planner import Planner
+    from union_network.read.load import Selector
 
 MANIFEST_DIR = ".union-network"  # inside the output folder, beside (never inside) the sites
 MANIFEST = "manifest.json"
@@ -82,6 +83,7 @@ class BuildResult:
     cache_misses: int = 0
     planned: list[str] = field(default_factory=list)  # sites planned and fingerprinted: those the changes reach
     reused_pages: int = 0  # pages of re-rendered sites taken from their published version
+    news_read: list[str] | None = None  # orgs whose news were read (None: every org's; build/changes.py)
     search_stale: bool = False  # built with search_now=False: the network index waits for refresh_search
 
 
@@ -333,15 +335,19 @@ def load_and_check(
     cache_dir: Path | None = None,
     pool: Executor | None = None,
     preview_host: str | None = None,
+    select: Selector | None = None,
 ) -> Checked:
-    """Read the network (:func:`load_network`), then check what only a plan shows: with
-    ``url_style: path``, member slugs taken by the root site's top-level paths."""
+    """Read the network (:func:`load_network`; ``select``: only the news a change reaches), then check
+    what only a plan shows: with ``url_style: path``, member slugs taken by the root site's top-level
+    paths (the root is planned from every post: that layout reads them all)."""
     from union_network.core.urls import PATH, UrlScheme
     from union_network.features.registry import planner as make_planner
     from union_network.plan.layout import check_path_layout
     from union_network.read.load import load_network
 
-    network, problems = load_network(config_file, now, cache_dir=cache_dir, pool=pool)
+    network, problems = load_network(config_file, now, cache_dir=cache_dir, pool=pool, select=select)
+    if network is not None and network.selection is not None and network.options.url_style == PATH:
+        network, problems = load_network(config_file, now, cache_dir=cache_dir, pool=pool)
     if network is None:
         return Checked(None, problems)
     root = network.registry.root.slug
@@ -516,13 +522,16 @@ def _context(job: _Job) -> dict[str, str]:
 
 
 def _scope(job: _Job, checked: Checked, folders: dict[str, FolderState] | None, previous: dict[str, str]) -> Scope:
-    """The sites this build plans: only those the changes since the last published build can reach."""
-    from union_network.build.changes import Scope
+    """The sites this build plans: only those the changes since the last published build can reach
+    (found while reading, when only the news they reach were read: :meth:`BuildMemory.selector`)."""
+    from union_network.build.changes import Reading, Scope
 
+    if checked.network is not None and checked.network.selection is not None:
+        return checked.network.selection.context
     if folders is None or checked.planner is None or checked.network is None:
         return Scope(None, ["полная сборка"])
     reached = checked.planner.routes.reached
-    return _memory(job).scope(checked.network, reached, folders, _context(job), previous)
+    return _memory(job).scope(Reading(checked.network, reached, folders, _context(job)), previous)
 
 
 def _remember(
@@ -536,16 +545,23 @@ def _remember(
 ) -> None:
     """What the fast path needs to skip the next build: what was built from what, valid until when;
     and what the next build needs to plan only what its changes reach (build/changes.py)."""
+    from union_network.build.changes import Reading
+    from union_network.features.registry import figures
+
     network = checked.network
     assert network is not None and checked.planner is not None
-    next_change = network.next_change()
     memory = _memory(job)
+    next_change = network.next_change()
+    if network.selection is not None:  # the posts not read may fall due earlier: as the memory says
+        next_change = min(filter(None, (next_change, memory.valid_until())), default=None)
     if folders is None or job.shard is not None:
         memory.forget()
     else:
         sites = {slug: (done.fingerprints[slug], *done.counts[slug]) for slug in slugs}
         reached = checked.planner.routes.reached
-        memory.save(network, reached, folders, _context(job), sites, next_change, scope, done.pages)
+        problems = _orgs_with_problems(network, checked.problems)
+        seen = Reading(network, reached, folders, _context(job))
+        memory.save(seen, sites, next_change, scope, done.pages, problems, figures(checked.planner))
     _write_state(
         job.state_file,
         {
@@ -560,6 +576,17 @@ def _remember(
         },
     )
     checkpoint("state")
+
+
+def _orgs_with_problems(network: Network, problems: Problems) -> set[str]:
+    """The orgs whose folders hold a file with a problem (their news are read again next time)."""
+    folders = {org.folder.relative_to(network.root_dir).as_posix() + "/": org.slug for org in network.registry}
+    found = set()
+    for problem in problems.items:
+        for folder, slug in folders.items():
+            if problem.path.startswith(folder):
+                found.add(slug)
+    return found
 
 
 def build_network(
@@ -598,7 +625,13 @@ def build_network(
     pools = nullcontext(workers) if workers is not None else _worker_pool(jobs, renderer_factory, job.config_file)
     with pools as pool, staged(job.out_dir) as stage:
         cache = cache_dir or default_cache_dir(job.root_dir)
-        checked = load_and_check(job.config_file, job.now, cache_dir=cache, pool=pool, preview_host=preview_host)
+        previous = {} if full or stage.previous is None else read_manifest(stage.previous).get("sites", {})
+        select = (
+            None if full or shard is not None else _memory(job).selector(job.root_dir, job.now, _context(job), previous)
+        )
+        checked = load_and_check(
+            job.config_file, job.now, cache_dir=cache, pool=pool, preview_host=preview_host, select=select
+        )
         if checked.problems or checked.network is None:
             raise InputError(checked.problems)
         network = checked.network
@@ -607,8 +640,11 @@ def build_network(
         )
         result.cache_hits, result.cache_misses = network.cache_stats
         slugs = _select(checked, shard)
-        previous = {} if full or stage.previous is None else read_manifest(stage.previous).get("sites", {})
-        folders = None if shard is not None else folder_states(network)
+        folders: dict[str, FolderState] | None = None
+        if network.selection is not None:  # walked while reading (build/changes.py)
+            folders = dict(network.selection.context.folders)
+        elif shard is None:
+            folders = folder_states(network)
         scope = _scope(job, checked, None if full else folders, previous)
         scope.folders = folders or {}  # the org folders' files, walked once for the scope and the page digests
         run = (renderer_factory, pool, jobs)
@@ -623,6 +659,7 @@ def build_network(
     result.built.sort()
     result.sites = len(slugs)
     result.planned = sorted(done.planned)
+    result.news_read = sorted(network.selection.orgs) if network.selection is not None else None
     result.reused_pages = done.reused
     result.posts = sum(posts for posts, _ in done.counts.values())
     result.feeds = sum(feeds for _, feeds in done.counts.values())

@@ -15,13 +15,16 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import sqlite3
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import astuple, dataclass, field
 from datetime import datetime
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import Any
 
-from union_network.core.network import Network, Post
+from union_network.core.models import Moderation
+from union_network.core.network import Network, Post, Registry
 from union_network.plan.flow import (
     PostTrace,
     Tree,
@@ -35,13 +38,15 @@ from union_network.read.moderation import MODERATION_FILE
 from union_network.read.news import NEWS_FOLDER
 from union_network.read.registry import CARD
 
-FORMAT = "3"
+FORMAT = "4"
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
     (
         "CREATE TABLE IF NOT EXISTS orgs (slug TEXT PRIMARY KEY, folder TEXT, parent TEXT, card TEXT,"
-        " moderation TEXT, news TEXT, pages TEXT, assets TEXT, fingerprint TEXT, posts INTEGER, feeds INTEGER)"
+        " moderation TEXT, news TEXT, pages TEXT, assets TEXT, fingerprint TEXT, posts INTEGER, feeds INTEGER,"
+        " problems INTEGER)"
     ),
+    "CREATE TABLE IF NOT EXISTS figures (name TEXT, org TEXT, value BLOB, PRIMARY KEY (name, org))",
     "CREATE TABLE IF NOT EXISTS posts (path TEXT PRIMARY KEY, org TEXT, key TEXT, reached TEXT, digest TEXT)",
     "CREATE INDEX IF NOT EXISTS posts_by_org ON posts (org)",
     "CREATE TABLE IF NOT EXISTS pages (slug TEXT, src TEXT, digest TEXT, PRIMARY KEY (slug, src))",
@@ -92,6 +97,17 @@ def folder_state(folder: Path) -> FolderState:
     return FolderState(*(_digest("\n".join(sorted(parts[role]))) for role in ("news", "pages", "assets")))
 
 
+@dataclass(frozen=True)
+class Reading:
+    """What this build read, as the memory compares it with the last build and remembers it: the
+    network, where its posts went (post id -> ancestors), its org folders, its context (environment)."""
+
+    network: Network
+    reached: Mapping[str, list[str]]
+    folders: Mapping[str, FolderState]
+    context: Mapping[str, str]
+
+
 @dataclass
 class SiteMemory:
     """One site as the last published build left it."""
@@ -104,6 +120,7 @@ class SiteMemory:
     fingerprint: str
     posts: int
     feeds: int
+    problems: bool  # the build found problems (warnings) in its folder: its news are read again
 
 
 @dataclass
@@ -138,10 +155,12 @@ class BuildMemory:
             with self._connect() as db:
                 meta = dict(db.execute("SELECT key, value FROM meta"))
                 sites = {
-                    row[0]: SiteMemory(row[1], row[2], row[3], row[4], FolderState(*row[5:8]), *row[8:11])
+                    row[0]: SiteMemory(
+                        row[1], row[2], row[3], row[4], FolderState(*row[5:8]), row[8], row[9], row[10], bool(row[11])
+                    )
                     for row in db.execute(
-                        "SELECT slug, folder, parent, card, moderation, news, pages, assets, fingerprint, posts, feeds"
-                        " FROM orgs"
+                        "SELECT slug, folder, parent, card, moderation, news, pages, assets, fingerprint, posts, feeds,"
+                        " problems FROM orgs"
                     )
                 }
         except sqlite3.DatabaseError:
@@ -167,28 +186,19 @@ class BuildMemory:
         return loaded[1] if loaded else {}
 
     # -- what changed --------------------------------------------------------------------
-    def scope(
-        self,
-        network: Network,
-        reached: Mapping[str, list[str]],
-        folders: Mapping[str, FolderState],
-        context: Mapping[str, str],
-        published: Mapping[str, str],
-    ) -> Scope:
+    def scope(self, seen: Reading, published: Mapping[str, str]) -> Scope:
         """Which sites this build must plan, given the memory of the build that made ``published``
-        (the published manifest: slug -> fingerprint) in the same ``context`` (environment, ...)."""
+        (the published manifest: slug -> fingerprint) in the same context (environment, ...)."""
+        network, reached, folders, context = seen.network, seen.reached, seen.folders, seen.context
         loaded = self._load()
         if loaded is None:
             return Scope(None, ["нет памяти о прошлой сборке"])
         meta, old = loaded
-        why = _not_comparable(meta, old, network, context, published)
+        why = _not_comparable(meta, old, network.build_time, context, published)
         if why:
             return Scope(None, [why])
-        new = {org.slug: org for org in network.registry}
-        trees = (Tree({s: m.parent for s, m in old.items()}), Tree({o.slug: o.parent for o in network.registry}))
-        scope = Scope(set())
-        for slug in sorted(set(old) | set(new)):
-            _org_changes(scope, slug, old.get(slug), network, folders, trees)
+        view = _View(network.root_dir, network.registry, network.moderation)
+        scope, trees = _org_scope(old, view, folders)
         if scope.news_changed:
             new_traces = {
                 _rel(p.path, network.root_dir): trace(network, p, reached)
@@ -197,28 +207,112 @@ class BuildMemory:
             }
             _post_changes(scope, self._traces(scope.news_changed), new_traces, trees)
         assert scope.sites is not None
-        scope.sites &= set(new)
+        scope.sites &= set(network.registry.orgs)
         return scope
+
+    # -- reading only the news a change reaches --------------------------------------------
+    def selector(self, root_dir: Path, now: datetime, context: Mapping[str, str], published: Mapping[str, str]):
+        """A :data:`~union_network.read.load.Selector` for this build: when the memory can vouch for the
+        orgs no change touched, read the news of the orgs whose folders changed (or had problems),
+        find the sites their changes reach, then read the news of the orgs whose posts those sites show
+        (routed there at the last build: :meth:`feeders`); the others' posts are never loaded, their
+        assessments come from the memory. None (read everything) when a card or moderation file
+        changed (any route may have), or the memory does not match."""
+        from union_network.read.load import Selection
+
+        def select(registry: Registry, decisions: Mapping[str, Moderation], read) -> Selection | None:
+            loaded = self._load()
+            if loaded is None or _not_comparable(loaded[0], loaded[1], now, context, published):
+                return None
+            old = loaded[1]
+            view = _View(root_dir, registry, decisions)
+            folders = {org.slug: folder_state(org.folder) for org in registry}
+            scope, trees = _org_scope(old, view, folders)
+            if scope.rerouted:
+                return None
+            touched = {
+                slug
+                for slug, state in folders.items()
+                if slug not in old or old[slug].files != state or old[slug].problems or slug in scope.news_changed
+            }
+            posts = read(touched)
+            new_traces = {_rel(p.path, root_dir): _trace(view, p, now) for p in posts if p.org in scope.news_changed}
+            _post_changes(scope, self._traces(scope.news_changed), new_traces, trees)
+            assert scope.sites is not None
+            scope.sites &= set(registry.orgs)
+            scope.folders = folders
+            feeding = self.feeders(scope.sites, registry) - touched
+            posts += read(feeding)
+            orgs = touched | feeding
+            return Selection(orgs, posts, self.post_ids(orgs), self.figures(orgs), scope)
+
+        return select
+
+    def feeders(self, sites: Iterable[str], registry: Registry) -> set[str]:
+        """The orgs whose posts ``sites`` showed at the last build: their own, the orgs whose network
+        news reached them (§5.2–5.3), their ancestors (broadcasts, §5.5), and for the root every org
+        with a support item (§5.4)."""
+        sites = set(sites)
+        orgs = set(sites)
+        for slug in sites:
+            if slug in registry.orgs:
+                orgs.update(registry.ancestors(slug))
+        try:
+            with self._connect() as db:
+                for org, reached, key in db.execute("SELECT org, reached, key FROM posts"):
+                    if org not in orgs and (
+                        not sites.isdisjoint(json.loads(reached))
+                        or (registry.root.slug in sites and json.loads(key)[2])
+                    ):
+                        orgs.add(org)
+        except sqlite3.DatabaseError:
+            return set(registry.orgs)
+        return orgs
+
+    def post_ids(self, read: set[str]) -> dict[str, str]:
+        """Post id -> org of the remembered posts of the orgs not in ``read``."""
+        ids: dict[str, str] = {}
+        with self._connect() as db:
+            for path, org in db.execute("SELECT path, org FROM posts"):
+                if org not in read:
+                    ids[f"{org}/{PurePosixPath(path).stem}"] = org
+        return ids
+
+    def figures(self, read: set[str]) -> dict[str, dict[str, Any]]:
+        """Per-org figures (features/registry.py FIGURES) the last build computed, of the orgs not in ``read``."""
+        found: dict[str, dict[str, Any]] = {}
+        with self._connect() as db:
+            for name, org, value in db.execute("SELECT name, org, value FROM figures"):
+                if org not in read:
+                    found.setdefault(name, {})[org] = pickle.loads(value)
+        return found
+
+    def valid_until(self) -> datetime | None:
+        loaded = self._load()
+        value = loaded[0].get("valid_until") if loaded else None
+        return datetime.fromisoformat(value) if value else None
 
     # -- remembering -----------------------------------------------------------------------
     def save(
         self,
-        network: Network,
-        reached: Mapping[str, list[str]],
-        folders: Mapping[str, FolderState],
-        context: Mapping[str, str],
+        seen: Reading,
         sites: Mapping[str, tuple[str, int, int]],
         valid_until: datetime | None,
         scope: Scope | None = None,
         pages: Mapping[str, Mapping[str, str]] | None = None,
+        problems: Collection[str] = (),
+        figures: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
         """Remember the build just published: ``sites`` is slug -> (fingerprint, posts, feeds), ``pages``
-        the page digests of the sites rendered this time (the others keep theirs).
+        the page digests of the sites rendered this time (the others keep theirs), ``problems`` the orgs
+        whose folders had problems, ``figures`` per-org figures of the orgs whose news were read
+        (feature -> org -> value; the others keep theirs).
 
         After a build planned from this memory (``scope``) with no card or moderation change, only
         the posts of the orgs whose news changed are written again; otherwise every post is. One
         transaction: a half-written memory would mislead the next build."""
-        orgs = _org_rows(network, folders, sites)
+        network, reached, folders, context = seen.network, seen.reached, seen.folders, seen.context
+        orgs = _org_rows(network, folders, sites, problems)
         meta = {**context, "format": FORMAT, "valid_until": valid_until.isoformat() if valid_until else ""}
         partial = scope is not None and scope.sites is not None and not scope.rerouted and self.path.is_file()
         changed = scope.news_changed if partial and scope is not None else set()
@@ -230,7 +324,15 @@ class BuildMemory:
                 db.execute("DELETE FROM meta")
                 db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
                 db.execute("DELETE FROM orgs")
-                db.executemany("INSERT INTO orgs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", orgs)
+                db.executemany("INSERT INTO orgs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", orgs)
+                if network.selection is None:
+                    db.execute("DELETE FROM figures")
+                db.execute("DELETE FROM figures WHERE org NOT IN (SELECT slug FROM orgs)")
+                for name, values in (figures or {}).items():
+                    db.executemany(
+                        "INSERT OR REPLACE INTO figures VALUES (?, ?, ?)",
+                        [(name, org, pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)) for org, v in values.items()],
+                    )
                 if partial:
                     db.executemany("DELETE FROM posts WHERE org = ?", [(slug,) for slug in sorted(changed)])
                 else:
@@ -273,7 +375,7 @@ class BuildMemory:
 def _not_comparable(
     meta: Mapping[str, str],
     old: Mapping[str, SiteMemory],
-    network: Network,
+    now: datetime | None,
     context: Mapping[str, str],
     published: Mapping[str, str],
 ) -> str | None:
@@ -281,7 +383,7 @@ def _not_comparable(
     if meta.get("format") != FORMAT or any(meta.get(k) != v for k, v in context.items()):
         return "изменились тема, настройки или версия"
     valid_until = meta.get("valid_until")
-    if not valid_until or network.build_time is None or network.build_time >= datetime.fromisoformat(valid_until):
+    if not valid_until or now is None or now >= datetime.fromisoformat(valid_until):
         return "наступило время, меняющее вывод (дата новости, событие, новый день)"
     if {slug: site.fingerprint for slug, site in old.items()} != dict(published):
         return "опубликованный вывод сделан не этой сборкой"
@@ -292,7 +394,7 @@ def _org_changes(
     scope: Scope,
     slug: str,
     before: SiteMemory | None,
-    network: Network,
+    network: _View,
     folders: Mapping[str, FolderState],
     trees: tuple[Tree, Tree],
 ) -> None:
@@ -340,7 +442,10 @@ def _post_changes(
 
 
 def _org_rows(
-    network: Network, folders: Mapping[str, FolderState], sites: Mapping[str, tuple[str, int, int]]
+    network: Network,
+    folders: Mapping[str, FolderState],
+    sites: Mapping[str, tuple[str, int, int]],
+    problems: Collection[str] = (),
 ) -> list[tuple]:
     rows = []
     for org in network.registry:
@@ -348,8 +453,28 @@ def _org_rows(
             files = folders[org.slug]
             card, moderation = card_digest(network, org.slug), moderation_digest(network, org.slug)
             folder = _rel(org.folder, network.root_dir)
-            rows.append((org.slug, folder, org.parent, card, moderation, *astuple(files), *sites[org.slug]))
+            had = int(org.slug in problems)
+            rows.append((org.slug, folder, org.parent, card, moderation, *astuple(files), *sites[org.slug], had))
     return rows
+
+
+@dataclass(frozen=True)
+class _View:
+    """What the change scope reads of a network: enough before its news are read."""
+
+    root_dir: Path
+    registry: Registry
+    moderation: Mapping[str, Moderation]
+
+
+def _org_scope(old: Mapping[str, SiteMemory], view: _View, folders: Mapping[str, FolderState]) -> tuple[Scope, tuple]:
+    """The sites the changes of cards, moderation files and folders reach (:func:`_org_changes`)."""
+    registry = view.registry
+    trees = (Tree({s: m.parent for s, m in old.items()}), Tree({o.slug: o.parent for o in registry}))
+    scope = Scope(set())
+    for slug in sorted(set(old) | set(registry.orgs)):
+        _org_changes(scope, slug, old.get(slug), view, folders, trees)
+    return scope, trees
 
 
 def _rel(path: Path, root: Path) -> str:
@@ -359,19 +484,21 @@ def _rel(path: Path, root: Path) -> str:
 def trace(network: Network, post: Post, reached: Mapping[str, list[str]]) -> PostTrace:
     published = network.is_published(post)
     if published and post.id in reached:
-        went = reached[post.id]
-    elif published:
-        went = reached_ancestors(post, network.registry, network.moderation)
-    else:
-        went = []
+        return PostTrace(post.org, post_key(post, True), tuple(reached[post.id]), _digest(repr(post)))
+    return _trace(network, post, network.build_time)
+
+
+def _trace(view: _View | Network, post: Post, now: datetime | None) -> PostTrace:
+    published = not post.draft and (now is None or post.date <= now)  # Network.is_published
+    went = reached_ancestors(post, view.registry, view.moderation) if published else []
     return PostTrace(post.org, post_key(post, published), tuple(went), _digest(repr(post)))
 
 
-def card_digest(network: Network, slug: str) -> str:
+def card_digest(network: Network | _View, slug: str) -> str:
     return _digest(network.registry[slug].card.model_dump_json())
 
 
-def moderation_digest(network: Network, slug: str) -> str:
+def moderation_digest(network: Network | _View, slug: str) -> str:
     decisions = network.moderation.get(slug)
     return _digest(decisions.model_dump_json() if decisions is not None else "")
 

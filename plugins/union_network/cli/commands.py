@@ -181,6 +181,7 @@ def build(
             if 0 < len(result.planned) < result.sites
             else ""
         )
+        + (f", прочитаны новости {len(result.news_read)}" if result.news_read is not None else "")
         + (f", удалено {len(result.removed)}" if result.removed else "")
         + f"), новостей — {result.posts}, лент — {result.feeds}, "
         f"предупреждений — {len(result.warnings)}, время — {result.seconds:.1f} с → {result.out_dir}",

@@ -6,6 +6,7 @@ site plans read them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from functools import cached_property
@@ -119,6 +120,17 @@ class Network:
     build_time: datetime | None = None
     brandbook: Any = None  # brandbook.Brandbook of theme/brandbook.yml, None without one
     cache_stats: tuple[int, int] = (0, 0)  # posts found in / read past the news-index cache (hits, misses)
+    #: read/load.Selection when only some orgs' news were read (the build's memory vouched for the rest);
+    #: None: ``posts`` are every org's.
+    selection: Any = None
+
+    def figures(self, name: str) -> Mapping[str, Any]:
+        """What the last build computed from the posts not read this time (feature ``name`` -> by org)."""
+        return self.selection.figures.get(name, {}) if self.selection is not None else {}
+
+    def read_news_of(self, slug: str) -> bool:
+        """Whether ``slug``'s posts were read (all were, unless a selection says otherwise)."""
+        return self.selection is None or slug in self.selection.orgs
 
     def is_published(self, post: Post) -> bool:
         return not post.draft and (self.build_time is None or post.date <= self.build_time)

@@ -189,10 +189,20 @@ def dashboard_data(scope: str, assessments: dict[str, Assessment], planner, now:
 _CACHE: WeakKeyDictionary = WeakKeyDictionary()
 
 
+#: The per-org figures a build remembers (build/changes.py) so that the next one, reading only the
+#: news its changes reach, takes the other orgs' assessments from them (features/registry.py FIGURES).
+FIGURES = "maturity"
+
+
 def network_assessments(planner: Planner) -> dict[str, Assessment]:
-    """Every org assessed once per planner (all sites share them)."""
+    """Every org assessed once per planner (all sites share them): from its posts when they were read,
+    else as the last build assessed it (its posts, card and routes unchanged since: build/changes.py)."""
     if planner not in _CACHE:
-        _CACHE[planner] = assess(planner.network, planner.routes, planner.network.build_time)
+        network = planner.network
+        remembered = network.figures(FIGURES)
+        read = [slug for slug in scope_of(network.registry) if network.read_news_of(slug)]
+        fresh = assess(network, planner.routes, network.build_time, read)
+        _CACHE[planner] = {s: fresh[s] if s in fresh else remembered[s] for s in scope_of(network.registry)}
     return _CACHE[planner]
 
 

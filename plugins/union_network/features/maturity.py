@@ -404,8 +404,11 @@ def scope_of(registry: Registry, slug: str | None = None) -> list[str]:
     return [slug, *registry.descendants(slug)]
 
 
-def assess(network: Network, routes: Routes | None = None, now: datetime | None = None) -> dict[str, Assessment]:
-    """Assess every organisation of the network relative to its build time; keyed by slug, in tree order."""
+def assess(
+    network: Network, routes: Routes | None = None, now: datetime | None = None, orgs: Iterable[str] | None = None
+) -> dict[str, Assessment]:
+    """Assess every organisation of the network (or ``orgs``) relative to its build time; keyed by slug,
+    in tree order."""
     from union_network.core.dates import build_time
 
     now = now or network.build_time or build_time()
@@ -414,7 +417,7 @@ def assess(network: Network, routes: Routes | None = None, now: datetime | None 
     tz = network.options.tz
     return {
         slug: assess_org(registry[slug], routes.own.get(slug, []), routes, now, tz, len(registry.ancestors(slug)))
-        for slug in scope_of(registry)
+        for slug in (scope_of(registry) if orgs is None else orgs)
     }
 
 

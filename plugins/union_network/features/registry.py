@@ -16,7 +16,7 @@ pages belong in the navigation.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from union_network.core.network import Network
@@ -32,7 +32,8 @@ from union_network.features.admin import (
 from union_network.features.branding import brand_section, write_brand_css, write_card
 from union_network.features.bulletin import bulletin_section, render_bulletin_rss, render_email
 from union_network.features.crawl import crawl_section, write_robots, write_urlset
-from union_network.features.dashboard import maturity_csv, maturity_section
+from union_network.features.dashboard import FIGURES as MATURITY_FIGURES
+from union_network.features.dashboard import maturity_csv, maturity_section, network_assessments
 from union_network.features.events import events_section, render_ics
 from union_network.features.images import images_section, write_derivative
 from union_network.features.jsonfeed import jsonfeed_section, render_json_feed
@@ -69,6 +70,21 @@ FEATURES: tuple[Feature, ...] = (
     Feature("admin", admin_section, (write_admin_html, write_admin_config, write_admin_script, write_decap_file)),
     Feature("crawl", crawl_section, (write_robots, write_urlset)),  # robots.txt, sitemaps beside feeds (last)
 )
+
+
+#: Figures per organisation that a build remembers for the next one (build/changes.py), so that a build
+#: reading only the news its changes reach takes the other orgs' figures as they were: name -> what
+#: computes them for every org of a planner's network.
+FIGURES: dict[str, Callable[[Planner], Mapping[str, object]]] = {MATURITY_FIGURES: network_assessments}
+
+
+def figures(planner: Planner) -> dict[str, dict[str, object]]:
+    """:data:`FIGURES` of the orgs whose news the planner's network read."""
+    network = planner.network
+    return {
+        name: {org: value for org, value in compute(planner).items() if network.read_news_of(org)}
+        for name, compute in FIGURES.items()
+    }
 
 
 def sections(features: Iterable[Feature] = FEATURES) -> tuple[Section, ...]:

@@ -21,7 +21,7 @@ from union_network.core.files import write_atomic
 from union_network.core.network import Post
 
 #: Parsed posts kept in this process between builds, per cache file (:func:`keep_in_memory`).
-_KEPT: dict[str, tuple[tuple[int, int] | None, dict, dict]] = {}
+_KEPT: dict[str, tuple[tuple[int, int] | None, dict, dict, set]] = {}
 _keeping = False
 
 
@@ -46,26 +46,58 @@ SCHEMA = "CREATE TABLE IF NOT EXISTS posts (path TEXT PRIMARY KEY, size INTEGER,
 
 
 class IndexCache:
+    """Parsed posts by path. Rows are read from SQLite a folder at a time, when a post of that
+    folder is first asked for: a build that reads only some orgs' news (build/changes.py) never
+    loads the others' posts."""
+
     def __init__(self, path: Path):
         self.path = path
         self._rows: dict[str, tuple[int, int, str, bytes]] = {}
         self._dirty: dict[str, tuple[int, int, str, bytes]] = {}
         self._seen: set[str] = set()
+        self._folders: set[str] = set()  # folders whose rows are in ``_rows``
+        self._visited: set[str] = set()  # folders whose posts were asked for this run
         self.hits = 0
         self.misses = 0
         self._posts: dict[str, tuple[tuple, Post]] = {}  # key -> (its row, the post unpickled from it)
+        self._db: sqlite3.Connection | None = None
         kept = _KEPT.get(str(path)) if _keeping else None
         if kept is not None and kept[0] is not None and kept[0] == _stamp(path):
-            self._rows, self._posts = kept[1], kept[2]
+            self._rows, self._posts, self._folders = kept[1], kept[2], kept[3]
+
+    def _connect(self) -> sqlite3.Connection | None:
+        if self._db is None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._db = sqlite3.connect(self.path)
+                self._db.execute(SCHEMA)
+            except (OSError, sqlite3.DatabaseError):
+                self._reset()
+        return self._db
+
+    def _reset(self) -> None:
+        """A corrupt cache is only a slower build."""
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+        self.path.unlink(missing_ok=True)
+
+    def _load_folder(self, folder: str) -> None:
+        """The rows of the posts directly in ``folder`` (paths ``<folder>/<name>``)."""
+        self._folders.add(folder)
+        db = self._connect()
+        if db is None:
             return
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with sqlite3.connect(path) as db:
-                db.execute(SCHEMA)
-                self._rows = {row[0]: row[1:] for row in db.execute("SELECT path, size, mtime, ctx, post FROM posts")}
+            found = db.execute(
+                "SELECT path, size, mtime, ctx, post FROM posts WHERE path > ? AND path < ?",
+                (folder + os.sep, folder + chr(ord(os.sep) + 1)),
+            )
+            for row in found:
+                if os.path.dirname(row[0]) == folder:
+                    self._rows.setdefault(row[0], row[1:])
         except sqlite3.DatabaseError:
-            path.unlink(missing_ok=True)  # a corrupt cache is only a slower build
-            self._rows = {}
+            self._reset()
 
     @staticmethod
     def context(*parts: object) -> str:
@@ -74,6 +106,10 @@ class IndexCache:
     def get(self, path: Path, ctx: str) -> Post | None:
         key = str(path)
         self._seen.add(key)
+        folder = os.path.dirname(key)
+        self._visited.add(folder)
+        if folder not in self._folders:
+            self._load_folder(folder)
         row = self._rows.get(key)
         if row is not None:
             st = path.stat()
@@ -101,31 +137,42 @@ class IndexCache:
         if _keeping:
             self._posts[str(path)] = (row, post)
 
-    def save(self) -> None:
-        """Write new entries and drop entries of files not seen this run."""
-        gone = [k for k in self._rows if k not in self._seen]
-        if not self._dirty and not gone:
-            self._keep()
-            return
-        try:
-            with sqlite3.connect(self.path) as db:
-                db.execute(SCHEMA)
-                db.executemany(
-                    "INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?, ?)", [(k, *v) for k, v in self._dirty.items()]
-                )
-                db.executemany("DELETE FROM posts WHERE path = ?", [(k,) for k in gone])
-        except sqlite3.DatabaseError:
-            pass
-        self._rows.update(self._dirty)
-        self._dirty.clear()
-        for key in gone:
-            self._rows.pop(key, None)
-            self._posts.pop(key, None)
+    def save(self, complete: bool = True) -> None:
+        """Write new entries and drop those of files not seen this run: of any file when the whole
+        network was read (``complete``), else only of the folders read."""
+        gone = [k for k in self._rows if k not in self._seen and os.path.dirname(k) in self._visited]
+        if complete:
+            gone += [k for k in self.stored_paths() if k not in self._seen and k not in self._rows]
+        if self._dirty or gone:
+            try:
+                with sqlite3.connect(self.path) as db:
+                    db.execute(SCHEMA)
+                    db.executemany(
+                        "INSERT OR REPLACE INTO posts VALUES (?, ?, ?, ?, ?)", [(k, *v) for k, v in self._dirty.items()]
+                    )
+                    db.executemany("DELETE FROM posts WHERE path = ?", [(k,) for k in gone])
+            except sqlite3.DatabaseError:
+                pass
+            self._rows.update(self._dirty)
+            self._dirty.clear()
+            for key in gone:
+                self._rows.pop(key, None)
+                self._posts.pop(key, None)
+        if self._db is not None:
+            self._db.close()
+            self._db = None
         self._keep()
+
+    def stored_paths(self) -> list[str]:
+        db = self._connect()
+        try:
+            return [row[0] for row in db.execute("SELECT path FROM posts")] if db is not None else []
+        except sqlite3.DatabaseError:
+            return []
 
     def _keep(self) -> None:
         if _keeping:
-            _KEPT[str(self.path)] = (_stamp(self.path), self._rows, self._posts)
+            _KEPT[str(self.path)] = (_stamp(self.path), self._rows, self._posts, self._folders)
 
 
 class CleanFiles:

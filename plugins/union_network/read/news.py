@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import stat
+from collections.abc import Collection
 from concurrent.futures import Executor
 from pathlib import Path
 
@@ -272,8 +273,10 @@ def read_news(
     problems: Problems,
     cache: IndexCache | None = None,
     pool: Executor | None = None,
+    orgs: Collection[str] | None = None,
 ) -> list[Post]:
-    """Every valid post of every org; unchanged files come from ``cache`` without being read.
+    """Every valid post of every org (of ``orgs`` only, when given); unchanged files come from
+    ``cache`` without being read.
 
     Posts not in the cache are parsed in ``pool``'s worker processes when there are many of them
     (a cold build of a large network), in this process otherwise.
@@ -283,7 +286,7 @@ def read_news(
     todo: list[tuple[int, _Job, str]] = []  # slot, job, cache context
     for org in registry:
         folder = org.folder / NEWS_FOLDER
-        if not folder.is_dir():
+        if (orgs is not None and org.slug not in orgs) or not folder.is_dir():
             continue
         has_members = registry.has_members(org.slug)
         ctx = IndexCache.context(options_key, org.slug, org.card.news_reach, has_members)
