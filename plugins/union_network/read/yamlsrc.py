@@ -259,22 +259,21 @@ def _alias_or_anchor(e: _Syntax) -> tuple[int, str] | None:
     return e.where, "значение не может начинаться с «*» или «&»; заключите значение в кавычки целиком"
 
 
-def _unclosed_list(e: _Syntax) -> tuple[int, str] | None:
-    if "flow sequence" not in e.context and "',' or ']'" not in e.problem:
-        return None
-    return e.opened, (
-        f"список в квадратных скобках в строке {e.number(e.opened)} не закрыт: {_snippet(e.text, e.opened)}; "
-        "добавьте «]» или заключите значение в кавычки"
-    )
+#: Flow collections left open: (the parser's context, its problem, what is not closed, the closer).
+_FLOW = (
+    ("flow sequence", "',' or ']'", "список в квадратных скобках в строке {} не закрыт", "]"),
+    ("flow mapping", "',' or '}'", "фигурная скобка в строке {} не закрыта", "}"),
+)
 
 
-def _unclosed_brace(e: _Syntax) -> tuple[int, str] | None:
-    if "flow mapping" not in e.context and "',' or '}'" not in e.problem:
-        return None
-    return e.opened, (
-        f"фигурная скобка в строке {e.number(e.opened)} не закрыта: {_snippet(e.text, e.opened)}; "
-        "добавьте «}» или заключите значение в кавычки"
-    )
+def _unclosed_flow(e: _Syntax) -> tuple[int, str] | None:
+    for context, problem, unclosed, closer in _FLOW:
+        if context in e.context or problem in e.problem:
+            return e.opened, (
+                f"{unclosed.format(e.number(e.opened))}: {_snippet(e.text, e.opened)}; "
+                f"добавьте «{closer}» или заключите значение в кавычки"
+            )
+    return None
 
 
 def _bad_indent(e: _Syntax) -> tuple[int, str] | None:
@@ -300,8 +299,7 @@ _EXPLAINED: tuple[_Rule, ...] = (
     _colon_missing,
     _bad_first_character,
     _alias_or_anchor,
-    _unclosed_list,
-    _unclosed_brace,
+    _unclosed_flow,
     _bad_indent,
     _unhashable_key,
 )
