@@ -58,6 +58,14 @@ def folder_of(root: Path, slug: str, root_slug: str) -> Path:
     return root / "content" if slug == root_slug else root / "orgs" / slug
 
 
+#: The smallest network with every kind of org: fed › terr › prim (slug -> (parent, kind)).
+CHAIN: dict[str, tuple[str | None, str]] = {
+    "fed": (None, "federation"),
+    "terr": ("fed", "territorial"),
+    "prim": ("terr", "primary"),
+}
+
+
 def write_network(
     root: Path,
     tree: dict[str, tuple[str | None, str]] | None = None,
@@ -70,7 +78,7 @@ def write_network(
     pages: bool = True,
 ) -> Path:
     """``tree``: slug -> (parent or None for the root, kind). ``posts``: dicts with ``org``, ``stem`` and front matter."""
-    tree = tree or {"fed": (None, "federation"), "terr": ("fed", "territorial"), "prim": ("terr", "primary")}
+    tree = tree or CHAIN
     root.mkdir(parents=True, exist_ok=True)
     (root / "mkdocs.yml").write_text(MKDOCS_YML.format(feed_size=feed_size, per_page=per_page), encoding="utf-8")
     root_slug = next(slug for slug, (parent, _) in tree.items() if parent is None)

@@ -10,14 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from netfactory import write_network
+from netfactory import CHAIN, write_network
 
-TREE = {
-    "fed": (None, "federation"),
-    "terr": ("fed", "territorial"),
-    "prim": ("terr", "primary"),
-    "other": ("terr", "primary"),
-}
+TREE = {**CHAIN, "other": ("terr", "primary")}
 XSS_TITLE = 'Собрание <img src=x onerror="window.__unXss=1"><script>window.__unXss=1</script> итоги'
 XSS_TEXT = '<img src=x onerror="window.__unXss=2">'  # shown as code: text in the index, never markup
 POSTS = [

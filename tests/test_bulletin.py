@@ -20,19 +20,14 @@ import lxml.html
 import pytest
 import yaml
 from conftest import run_cli
-from netfactory import write_network, write_yaml
+from netfactory import CHAIN, write_network, write_yaml
 
 from union_network.core.siteplan import Category, Item
 from union_network.features.bulletin import by_month, group_by_category, month_of, month_text
 
 DOMAIN = "net.example"
 MSK = ZoneInfo("Europe/Moscow")
-TREE = {
-    "fed": (None, "federation"),
-    "terr": ("fed", "territorial"),
-    "prim": ("terr", "primary"),
-    "prim2": ("terr", "primary"),
-}
+TREE = {**CHAIN, "prim2": ("terr", "primary")}
 TERR_NAME = "Теркомитет «A&B» <i>Север</i>"
 TRICKY_TITLE = 'Итоги: 5 < 7 & "x"'
 # Build time (conftest): 2026-06-01T12:00:00Z.

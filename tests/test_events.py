@@ -17,16 +17,11 @@ import icalendar
 import lxml.html
 import pytest
 from conftest import EPOCH, run_cli
-from netfactory import write_network
+from netfactory import CHAIN, write_network
 
 DOMAIN = "net.example"
 MSK = ZoneInfo("Europe/Moscow")
-TREE = {
-    "fed": (None, "federation"),
-    "terr": ("fed", "territorial"),
-    "prim": ("terr", "primary"),
-    "prim2": ("terr", "primary"),
-}
+TREE = {**CHAIN, "prim2": ("terr", "primary")}
 LONG_TITLE = "Семинар уполномоченных по охране труда: " + "очень длинное название события " * 4
 PLACE = "г. Северогорск, Дом профсоюзов; зал № 1, «Большой»"
 # Build time (conftest): 2026-06-01T12:00:00Z.

@@ -16,15 +16,11 @@ from pathlib import Path
 
 import pytest
 from conftest import EPOCH
-from netfactory import write_network, write_post
+from netfactory import CHAIN, write_network, write_post
 
 from union_network.build.fingerprint import tree_digest
 
-TREE = {
-    "fed": (None, "federation"),
-    "terr": ("fed", "territorial"),
-    "prim": ("terr", "primary"),
-}
+TREE = CHAIN
 POSTS = [
     dict(org="prim", stem="2026-01-05-a", title="Собрание", date="2026-01-05", reach="federation"),
     dict(org="terr", stem="2026-02-01-c", title="Всем", date="2026-02-01", broadcast=True),

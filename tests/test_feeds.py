@@ -22,7 +22,7 @@ import lxml.html
 import pytest
 from click.testing import CliRunner
 from conftest import rglob
-from netfactory import write_network
+from netfactory import CHAIN, write_network
 from PIL import Image
 
 from union_network.cli.commands import main
@@ -39,12 +39,7 @@ NS = {
 A = "{http://www.w3.org/2005/Atom}"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
-TREE = {
-    "fed": (None, "federation"),
-    "terr": ("fed", "territorial"),
-    "prim": ("terr", "primary"),
-    "prim2": ("terr", "primary"),
-}
+TREE = {**CHAIN, "prim2": ("terr", "primary")}
 SPECIAL_TITLE = 'Собрание "A&B" — итоги <b>года</b>'
 SPECIAL_TITLE_TEXT = 'Собрание "A&B" — итоги года'
 

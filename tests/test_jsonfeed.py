@@ -20,13 +20,13 @@ import lxml.etree as ET
 import lxml.html
 import pytest
 from conftest import rglob, run_cli
-from netfactory import write_network
+from netfactory import CHAIN, write_network
 
 from union_network.features.jsonfeed import VERSION
 
 SCHEMA = json.loads((Path(__file__).parent / "jsonfeed-1.1.schema.json").read_text(encoding="utf-8"))
 DOMAIN = "net.example"
-TREE = {"fed": (None, "federation"), "terr": ("fed", "territorial"), "prim": ("terr", "primary")}
+TREE = CHAIN
 POSTS = [
     {
         "org": "prim",

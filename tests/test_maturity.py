@@ -12,7 +12,7 @@ from xml.etree import ElementTree as ET
 
 import pytest
 from conftest import EPOCH, run_cli
-from netfactory import write_network
+from netfactory import CHAIN, write_network
 
 from union_network.core.models import Moderation, OrgCard
 from union_network.core.network import Network, Org, Post, Registry
@@ -66,7 +66,7 @@ def post(org: str, stem: str, when: datetime, reach: str = "parent") -> Post:
     return Post(org=org, stem=stem, path=Path(f"{org}/news/{stem}.md"), title=stem, date=when, summary="", reach=reach)
 
 
-TREE = {"fed": (None, "federation"), "terr": ("fed", "territorial"), "prim": ("terr", "primary")}
+TREE = CHAIN
 
 
 def days_ago(days: float) -> datetime:

@@ -10,16 +10,11 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import run_cli
-from netfactory import write_network, write_post
+from netfactory import CHAIN, write_network, write_post
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
-TREE = {
-    "fed": (None, "federation"),
-    "terr": ("fed", "territorial"),
-    "prim": ("terr", "primary"),
-    "other": ("terr", "primary"),
-}
+TREE = {**CHAIN, "other": ("terr", "primary")}
 CARDS = {
     "fed": {"editors": ["@fed-press"]},
     "terr": {"editors": ["@ivanova", "@terr-org/web"]},

@@ -15,14 +15,14 @@ import lxml.etree as ET
 import lxml.html
 import pytest
 from conftest import run_cli
-from netfactory import write_network
+from netfactory import CHAIN, write_network
 from PIL import Image
 
 from union_network.core.pictures import ImageInfo, derivative_widths, picture
 from union_network.features import images
 
 DOMAIN = "net.example"
-TREE = {"fed": (None, "federation"), "terr": ("fed", "territorial"), "prim": ("terr", "primary")}
+TREE = CHAIN
 ALT = "Участники собрания в актовом зале"
 POSTS = [
     {

@@ -22,18 +22,13 @@ from pathlib import Path
 
 import pytest
 from conftest import EPOCH, leftovers, rglob
-from netfactory import write_network
+from netfactory import CHAIN, write_network
 
 from union_network.build.builder import build_network, read_manifest
 from union_network.build.publish import STOP_AT_ENV, Output
 from union_network.render.mkdocs.render import MkDocsRenderer
 
-TREE = {
-    "fed": (None, "federation"),
-    "terr": ("fed", "territorial"),
-    "prim": ("terr", "primary"),
-    "prim2": ("terr", "primary"),
-}
+TREE = {**CHAIN, "prim2": ("terr", "primary")}
 POSTS = [
     dict(org="prim", stem="2026-01-05-a", title="Собрание", date="2026-01-05", reach="federation"),
     dict(org="prim2", stem="2026-01-06-b", title="Вторая", date="2026-01-06"),

@@ -7,17 +7,13 @@ import hashlib
 import os
 from pathlib import Path
 
-from netfactory import write_network
+from netfactory import CHAIN, write_network
 
 from union_network.build.builder import build_network
 from union_network.render.mkdocs.render import MkDocsRenderer
 from union_network.tools.serve import Preview
 
-TREE = {
-    "fed": (None, "federation"),
-    "terr": ("fed", "territorial"),
-    "prim": ("terr", "primary"),
-}
+TREE = CHAIN
 POSTS = [
     dict(org="prim", stem="2026-01-05-a", title="Собрание", date="2026-01-05", reach="federation"),
     dict(org="terr", stem="2026-02-01-c", title="Всем", date="2026-02-01", broadcast=True),

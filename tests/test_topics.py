@@ -16,10 +16,10 @@ import lxml.etree as ET
 import lxml.html
 import pytest
 from conftest import rglob, run_cli
-from netfactory import write_network
+from netfactory import CHAIN, write_network
 
 DOMAIN = "net.example"
-TREE = {"fed": (None, "federation"), "terr": ("fed", "territorial"), "prim": ("terr", "primary")}
+TREE = CHAIN
 SCHEMA = json.loads((Path(__file__).parent / "jsonfeed-1.1.schema.json").read_text(encoding="utf-8"))
 ATOM = "{http://www.w3.org/2005/Atom}"
 POSTS = [

@@ -14,8 +14,8 @@ import pytest
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # tests/: netfactory, themenet
 
-from .kit import need  # noqa: E402
-from .siteserver import CHROMIUM_ARGS, CHROMIUM_PATH, SiteServer  # noqa: E402
+from .kit import chromium  # noqa: E402
+from .siteserver import SiteServer  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -32,10 +32,5 @@ def server(branded_site):
 
 @pytest.fixture(scope="package")  # closed when tests/browser/ is done: other suites start Playwright of their own
 def browser():
-    need(Path(CHROMIUM_PATH), "Chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+
+from .siteserver import CHROMIUM_ARGS, CHROMIUM_PATH
 
 REPO = Path(__file__).resolve().parent.parent.parent
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
@@ -37,3 +41,15 @@ PAGES = [
 def need(path: Path, what: str) -> None:
     if not path.exists():
         pytest.fail(f"{what} is missing ({path}): run `make test-deps` (make test installs it)", pytrace=False)
+
+
+@contextmanager
+def chromium() -> Iterator:
+    """Debian's headless Chromium, driven by Playwright, closed on exit."""
+    need(Path(CHROMIUM_PATH), "Chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -24,6 +24,16 @@ CHROMIUM_ARGS = [
 ]
 
 
+def fulfil(route, target: Path) -> None:
+    """Answer a Playwright route with a built file (a folder: its ``index.html``), or 404."""
+    if target.is_dir():
+        target = target / "index.html"
+    if target.is_file():
+        route.fulfill(status=200, path=str(target))
+    else:
+        route.fulfill(status=404, body="not found")
+
+
 class _QuietHandler(SimpleHTTPRequestHandler):
     font_delay = 0.0  # seconds before a .woff2 file is answered (a slow network, for layout-shift tests)
 
@@ -71,14 +81,10 @@ class SiteServer:
         folder = self.out / slug
 
         def answer(route):
-            path = route.request.url[len(self.public_origin(slug)) :].split("?")[0].split("#")[0].lstrip("/")
-            target = folder / path
-            if target.is_dir():
-                target = target / "index.html"
-            if target.is_file():
-                route.fulfill(status=200, path=str(target))
-            else:
-                route.fulfill(status=404, body="not found")
+            fulfil(
+                route,
+                folder / route.request.url[len(self.public_origin(slug)) :].split("?")[0].split("#")[0].lstrip("/"),
+            )
 
         context.route(f"{self.public_origin(slug)}/**", answer)
 

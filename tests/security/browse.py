@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from browser.siteserver import SiteServer
+from browser.siteserver import SiteServer, fulfil
 
 DOMAIN = "net.example"
 ROOT = "fed"
@@ -110,24 +110,15 @@ class Browse:
         path = route.request.url.split("/", 3)[3].split("?")[0].split("#")[0]
         slug, _, rest = path.partition("/")
         if (self.server.out / slug).is_dir():
-            self._fulfil(route, self.server.out / slug / rest)
+            fulfil(route, self.server.out / slug / rest)
         else:
             route.continue_()
-
-    @staticmethod
-    def _fulfil(route, target: Path) -> None:
-        if target.is_dir():
-            target = target / "index.html"
-        if target.is_file():
-            route.fulfill(status=200, path=str(target))
-        else:
-            route.fulfill(status=404, body="not found")
 
     def _intercept(self, route) -> None:
         url = route.request.url
         public = self._own[1]
         if url.startswith(public):
-            self._fulfil(route, self._folder / url[len(public) :].split("?")[0].split("#")[0])
+            fulfil(route, self._folder / url[len(public) :].split("?")[0].split("#")[0])
             return
         self._record(url)
         route.abort()

@@ -16,8 +16,7 @@ import yaml
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))  # tests/: netfactory, themenet, browser
 
-from browser.kit import need  # noqa: E402
-from browser.siteserver import CHROMIUM_ARGS, CHROMIUM_PATH  # noqa: E402
+from browser.kit import chromium  # noqa: E402
 from netfactory import write_post  # noqa: E402
 from themenet import build, write_branded_network  # noqa: E402
 
@@ -86,10 +85,5 @@ def unprotected_site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="package")
 def browser():
-    need(Path(CHROMIUM_PATH), "Chromium")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM_PATH, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+    with chromium() as launched:
+        yield launched

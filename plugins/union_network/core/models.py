@@ -97,25 +97,18 @@ class InfoOfficer(_Strict):
     phone: Text | None = None
 
 
+#: The social networks an org card may link to, in display order; a field's title is its label.
 class Social(_Strict):
-    vk: Url | None = None
-    telegram: Url | None = None
-    ok: Url | None = None
-    dzen: Url | None = None
-    max: Url | None = None
-    youtube: Url | None = None
-    rutube: Url | None = None
+    vk: Url | None = Field(None, title="ВКонтакте")
+    telegram: Url | None = Field(None, title="Telegram")
+    ok: Url | None = Field(None, title="Одноклассники")
+    dzen: Url | None = Field(None, title="Дзен")
+    max: Url | None = Field(None, title="MAX")
+    youtube: Url | None = Field(None, title="YouTube")
+    rutube: Url | None = Field(None, title="Rutube")
 
 
-SOCIAL_LABELS = {
-    "vk": "ВКонтакте",
-    "telegram": "Telegram",
-    "ok": "Одноклассники",
-    "dzen": "Дзен",
-    "max": "MAX",
-    "youtube": "YouTube",
-    "rutube": "Rutube",
-}
+SOCIAL_LABELS = {key: str(field.title) for key, field in Social.model_fields.items()}
 
 
 class OrgCard(_Strict):

@@ -595,41 +595,58 @@ def tag_findings(
     tag: str, line: int, attrs: list[tuple[str, str | None, int]], rules: ContentRules, svg: bool
 ) -> list[Finding]:
     """What is wrong with one start tag; ``attrs``: (name, value, line) with names in lower case."""
-    if svg:
-        if tag == "script":
-            message = (
-                "тег <script> запрещён: SVG со скриптом выполняет код на сайте; сохраните изображение без скриптов"
-            )
-            return [(line, ("tag", tag), message)]
-    elif tag in TAG_MESSAGES:
-        return [(line, ("tag", tag), TAG_MESSAGES[tag])]
-    found: list[Finding] = []
-    if not svg and tag == "iframe":
-        values = {name: value for name, value, _ in reversed(attrs)}  # the first of a repeated attribute wins
-        problem = iframe_problem(values, rules)
-        if problem:
-            at = next((at for name, _, at in attrs if name == "src"), line)
-            found.append((at, ("iframe",), problem))
-    if not svg and tag in EMBEDDED_MEDIA:
-        for name, value, at in attrs:
-            if name in ("src", "srcset", "poster") and value and is_external(value):
-                found.append((at, ("external", name), f"<{tag} {name}=…>: {EXTERNAL_MEDIA}"))
-    for name, value, at in attrs:
-        if name.startswith("on"):
-            message = f"обработчик события {name}= у тега <{tag}> запрещён (это скрипт); удалите атрибут"
-        elif not svg and name == "style":
-            message = f"атрибут style= у тега <{tag}> запрещён: {WHY}; удалите атрибут"
-        elif not svg and name in PRESENTATIONAL_ATTRS:
-            message = (
-                f"атрибут {name}= у тега <{tag}> запрещён: цвета и шрифты задаёт брендбук федерации; удалите атрибут"
-            )
-        elif value and is_script_url(value):
-            found.append((at, ("url", name), f"<{tag} {name}=…>: {SCRIPT_URL}"))
-            continue
-        else:
-            continue
-        found.append((at, ("attr", name), message))
+    refused = _refused_tag(tag, line, svg)
+    if refused:
+        return refused
+    found = [] if svg else _embedding_findings(tag, line, attrs, rules)
+    found += [finding for name, value, at in attrs if (finding := _attr_finding(tag, name, value, at, svg))]
     return found
+
+
+def _refused_tag(tag: str, line: int, svg: bool) -> list[Finding]:
+    """A tag refused whatever its attributes: in a page, :data:`TAG_MESSAGES`; in an SVG, ``<script>``."""
+    if svg and tag == "script":
+        message = "тег <script> запрещён: SVG со скриптом выполняет код на сайте; сохраните изображение без скриптов"
+        return [(line, ("tag", tag), message)]
+    if not svg and tag in TAG_MESSAGES:
+        return [(line, ("tag", tag), TAG_MESSAGES[tag])]
+    return []
+
+
+def _embedding_findings(
+    tag: str, line: int, attrs: list[tuple[str, str | None, int]], rules: ContentRules
+) -> list[Finding]:
+    """A page's ``<iframe>`` (a video host of the brandbook only) and media loaded from elsewhere."""
+    found = _iframe_findings(line, attrs, rules) if tag == "iframe" else []
+    if tag in EMBEDDED_MEDIA:
+        found += [
+            (at, ("external", name), f"<{tag} {name}=…>: {EXTERNAL_MEDIA}")
+            for name, value, at in attrs
+            if name in ("src", "srcset", "poster") and value and is_external(value)
+        ]
+    return found
+
+
+def _iframe_findings(line: int, attrs: list[tuple[str, str | None, int]], rules: ContentRules) -> list[Finding]:
+    values = {name: value for name, value, _ in reversed(attrs)}  # the first of a repeated attribute wins
+    problem = iframe_problem(values, rules)
+    if not problem:
+        return []
+    return [(next((at for name, _, at in attrs if name == "src"), line), ("iframe",), problem)]
+
+
+def _attr_finding(tag: str, name: str, value: str | None, at: int, svg: bool) -> Finding | None:
+    """An event handler, a style or a presentational attribute (pages), a ``javascript:`` URL."""
+    if name.startswith("on"):
+        return at, ("attr", name), f"обработчик события {name}= у тега <{tag}> запрещён (это скрипт); удалите атрибут"
+    if not svg and name == "style":
+        return at, ("attr", name), f"атрибут style= у тега <{tag}> запрещён: {WHY}; удалите атрибут"
+    if not svg and name in PRESENTATIONAL_ATTRS:
+        message = f"атрибут {name}= у тега <{tag}> запрещён: цвета и шрифты задаёт брендбук федерации; удалите атрибут"
+        return at, ("attr", name), message
+    if value and is_script_url(value):
+        return at, ("url", name), f"<{tag} {name}=…>: {SCRIPT_URL}"
+    return None
 
 
 def iframe_problem(attrs: dict[str, str | None], rules: ContentRules) -> str | None:

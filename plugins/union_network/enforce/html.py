@@ -29,6 +29,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import partial
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -94,57 +95,31 @@ LOADS = frozenset({"src", "poster"})
 LINKS = frozenset({"href", "cite"})
 LINK_SCHEMES = frozenset({"http:", "https:", "mailto:", "tel:"})
 
-ADMONITION_TYPES = [
-    "note",
-    "abstract",
-    "summary",
-    "tldr",
-    "info",
-    "todo",
-    "tip",
-    "hint",
-    "important",
-    "success",
-    "check",
-    "done",
-    "question",
-    "help",
-    "faq",
-    "warning",
-    "caution",
-    "attention",
-    "failure",
-    "fail",
-    "missing",
-    "danger",
-    "error",
-    "bug",
-    "example",
-    "quote",
-    "cite",
-]
-#: Classes a page may use: admonitions, Material's buttons, code highlighting, footnotes, tables.
+#: Material's admonition types, each with its aliases: every one is a class of its own.
+ADMONITION_TYPES: dict[str, tuple[str, ...]] = {
+    "note": (),
+    "abstract": ("summary", "tldr"),
+    "info": ("todo",),
+    "tip": ("hint", "important"),
+    "success": ("check", "done"),
+    "question": ("help", "faq"),
+    "warning": ("caution", "attention"),
+    "failure": ("fail", "missing"),
+    "danger": ("error",),
+    "bug": (),
+    "example": (),
+    "quote": ("cite",),
+}
+#: Classes a page may use, by what writes them.
 ALLOWED_CLASSES = frozenset(
-    [
-        "admonition",
-        "admonition-title",
-        "md-button",
-        "md-button--primary",
-        "highlight",
-        "codehilite",
-        "linenos",
-        "linenodiv",
-        "filename",
-        "footnote",
-        "footnote-ref",
-        "footnote-backref",
-        "toc",
-        "headerlink",
-        "un-text-left",
-        "un-text-center",
-        "un-text-right",
-        *ADMONITION_TYPES,
-    ]
+    chain(
+        ("admonition", "admonition-title", *ADMONITION_TYPES, *chain.from_iterable(ADMONITION_TYPES.values())),
+        ("md-button", "md-button--primary"),  # Material's buttons
+        ("highlight", "codehilite", "linenos", "linenodiv", "filename"),  # code highlighting
+        ("footnote", "footnote-ref", "footnote-backref"),  # footnotes
+        ("toc", "headerlink"),  # the table of contents, heading anchors
+        ("un-text-left", "un-text-center", "un-text-right"),  # table alignment (_ALIGN, below)
+    )
 )
 #: Pygments' token classes (``k``, ``nf``, ``s2`` …) and ``language-xyz`` on code blocks.
 _CODE_CLASS = re.compile(r"^(?:[a-z]{1,2}[0-9]?|language-[a-z0-9_+-]{1,30})$")

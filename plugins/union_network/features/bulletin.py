@@ -56,6 +56,11 @@ class Group:
     label: str
     items: tuple[Item, ...]
 
+    @property
+    def summary(self) -> str:
+        """Plain text for the feed: «Рубрика: заголовок; заголовок»."""
+        return f"{self.label}: " + "; ".join(item.title for item in self.items)
+
 
 @dataclass(frozen=True)
 class Issue:
@@ -69,34 +74,34 @@ class Issue:
     date: datetime  # newest item's date
     count: int
     groups: tuple[Group, ...]
-    org_name: str
-    org_url: str
+    site: SiteRef  # the org's site: the e-mail version names it
     prev_path: str | None = None  # the previous (older) issue
     next_path: str | None = None
 
 
 @dataclass(frozen=True)
-class BulletinIndex:
-    title: str
-    issues: tuple[Issue, ...]  # newest first
-    feed_url: str
-
-
-@dataclass(frozen=True)
-class EmailIssue:
-    """What the e-mail writer needs: the issue and its site."""
+class Bulletin:
+    """A site's issues, newest first: its index page shows them all, its RSS feed the newest."""
 
     site: SiteRef
-    issue: Issue
+    issues: tuple[Issue, ...]
+    feed_size: int
 
+    @property
+    def title(self) -> str:
+        return MASTHEAD
 
-@dataclass(frozen=True)
-class BulletinFeed:
-    site: SiteRef
-    title: str
-    page_url: str
-    feed_url: str
-    issues: tuple[Issue, ...]  # newest first, at most feed_size
+    @property
+    def page_url(self) -> str:
+        return self.site.url + "bulletin/"
+
+    @property
+    def feed_url(self) -> str:
+        return self.site.url + FEED_PATH
+
+    @property
+    def feed_issues(self) -> tuple[Issue, ...]:
+        return self.issues[: self.feed_size]
 
 
 # -- pure functions ------------------------------------------------------------
@@ -156,8 +161,7 @@ def make_issues(plan: SitePlan, items: Iterable[Item], zone: tzinfo, vocabulary:
                 date=max(month_items, key=lambda i: (i.date.timestamp(), i.id)).date,
                 count=len(month_items),
                 groups=group_by_category(month_items, vocabulary),
-                org_name=plan.org.name,
-                org_url=plan.site_url,
+                site=plan.ref,
                 prev_path=f"bulletin/{keys[number - 2]}/" if number > 1 else None,
                 next_path=f"bulletin/{keys[number]}/" if number < len(keys) else None,
             )
@@ -172,21 +176,12 @@ def bulletin_section(planner: Planner, plan: SitePlan) -> None:
     options = planner.options
     items = planner.items(planner.routes.network[plan.slug])
     issues = make_issues(plan, items, options.tz, options.categories)
-    newest_first = tuple(reversed(issues))
-    feed_url = plan.site_url + FEED_PATH
-    index = BulletinIndex(MASTHEAD, newest_first, feed_url)
-    plan.add_page(Page("bulletin/index.md", MASTHEAD, TEMPLATE_INDEX, index), BULLETIN_TITLE)
+    bulletin = Bulletin(plan.ref, tuple(reversed(issues)), options.feed_size)
+    plan.add_page(Page("bulletin/index.md", MASTHEAD, TEMPLATE_INDEX, bulletin), BULLETIN_TITLE)
     for issue in issues:
         plan.add_page(Page(f"{issue.path}index.md", issue.title, TEMPLATE_ISSUE, issue, searchable=False))
-        plan.add_file(issue.email_path, render_email, EmailIssue(plan.ref, issue))
-    feed = BulletinFeed(
-        site=plan.ref,
-        title=f"{plan.org.short_name}: {MASTHEAD.lower()}",
-        page_url=plan.site_url + "bulletin/",
-        feed_url=feed_url,
-        issues=newest_first[: options.feed_size],
-    )
-    plan.add_file(FEED_PATH, render_bulletin_rss, feed)
+        plan.add_file(issue.email_path, render_email, issue)
+    plan.add_file(FEED_PATH, render_bulletin_rss, bulletin)
     plan.counts["feeds"] = plan.counts.get("feeds", 0) + 1
 
 
@@ -205,42 +200,42 @@ def _email_environment() -> jinja2.Environment:
     )
 
 
-def render_email(data: EmailIssue) -> bytes:
+def render_email(issue: Issue) -> bytes:
     template = _email_environment().get_template(EMAIL_TEMPLATE)
     return template.render(
-        issue=data.issue,
-        org=data.site.org,
+        issue=issue,
+        org=issue.site.org,
         masthead=MASTHEAD,
         width=EMAIL_WIDTH,
-        index_url=data.site.url + "bulletin/",
+        index_url=issue.site.url + "bulletin/",
     ).encode("utf-8")
 
 
 def issue_summary(issue: Issue) -> str:
     """Plain text for the feed: what the issue holds, section by section."""
-    parts = [f"{group.label}: " + "; ".join(item.title for item in group.items) for group in issue.groups]
-    return f"Материалов: {issue.count}. " + " · ".join(parts)
+    return f"Материалов: {issue.count}. " + " · ".join(group.summary for group in issue.groups)
 
 
-def render_bulletin_rss(feed: BulletinFeed) -> bytes:
+def render_bulletin_rss(bulletin: Bulletin) -> bytes:
     from feedgen.feed import FeedGenerator
 
+    org = bulletin.site.org
     fg = FeedGenerator()
-    fg.id(feed.page_url)
-    fg.title(feed.title)
-    fg.description(f"{feed.site.org.name}: {MASTHEAD.lower()}, выпуски по месяцам")
+    fg.id(bulletin.page_url)
+    fg.title(f"{org.short_name}: {MASTHEAD.lower()}")
+    fg.description(f"{org.name}: {MASTHEAD.lower()}, выпуски по месяцам")
     # feedgen uses the last link added as the RSS <channel><link>: the page, so the self link goes first.
-    fg.link(href=feed.feed_url, rel="self", type="application/rss+xml")
-    fg.link(href=feed.page_url, rel="alternate", type="text/html")
+    fg.link(href=bulletin.feed_url, rel="self", type="application/rss+xml")
+    fg.link(href=bulletin.page_url, rel="alternate", type="text/html")
     fg.language(LANGUAGE)
     fg.generator("union-network", version=__version__)
-    updated = feed.issues[0].date if feed.issues else NEVER
-    fg.lastBuildDate(updated)
-    for issue in feed.issues:
+    issues = bulletin.feed_issues
+    fg.lastBuildDate(issues[0].date if issues else NEVER)
+    for issue in issues:
         entry = fg.add_entry(order="append")
         entry.id(issue.url)
         entry.guid(issue.url, permalink=True)
-        entry.title(f"{feed.site.org.short_name}: {issue.title}")
+        entry.title(f"{org.short_name}: {issue.title}")
         entry.link(href=issue.url)
         entry.published(issue.date)
         entry.description(issue_summary(issue))

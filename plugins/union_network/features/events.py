@@ -64,7 +64,6 @@ class Calendar:
 
 @dataclass(frozen=True)
 class EventsPage:
-    title: str
     upcoming: tuple[Item, ...]
     past: tuple[Item, ...]
     ics_url: str  # https://…/events.ics
@@ -112,7 +111,6 @@ def events_section(planner: Planner, plan: SitePlan) -> None:
     past = tuple(reversed([i for i in items if not is_upcoming(i, now)]))
     ics_url = plan.site_url + ICS_PATH
     page = EventsPage(
-        title=EVENTS_TITLE,
         upcoming=upcoming,
         past=past,
         ics_url=ics_url,

@@ -42,7 +42,6 @@ class Topic:
 
 @dataclass(frozen=True)
 class TopicsPage:
-    title: str
     own: tuple[Topic, ...]
     network: tuple[Topic, ...]
 
@@ -94,6 +93,4 @@ def topics_section(planner: Planner, plan: SitePlan) -> None:
     if planner.registry.has_members(plan.slug):
         network = _topics(planner, plan, planner.routes.network[plan.slug], network=True)
     if own or network:
-        plan.add_page(
-            Page("categories/index.md", TOPICS_TITLE, TEMPLATE_TOPICS, TopicsPage(TOPICS_TITLE, own, network))
-        )
+        plan.add_page(Page("categories/index.md", TOPICS_TITLE, TEMPLATE_TOPICS, TopicsPage(own, network)))

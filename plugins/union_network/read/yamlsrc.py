@@ -15,6 +15,7 @@ errors are told in Russian at the line where the mistake is, with what to do.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -158,80 +159,178 @@ def check_events(text: str, *, line_offset: int = 0, loader: type = _Base) -> No
             )
 
 
+@dataclass(frozen=True)
+class _Syntax:
+    """A PyYAML syntax error, as the rules of :data:`_EXPLAINED` read it."""
+
+    problem: str  # lower case
+    context: str
+    problem_mark: Any  # yaml.Mark or None
+    context_mark: Any
+    text: str
+    line_offset: int
+
+    @property
+    def where(self) -> int:
+        """The 0-based line of the problem (of its context when PyYAML gives no problem mark)."""
+        at = self.problem_mark or self.context_mark
+        return at.line if at else 0
+
+    @property
+    def opened(self) -> int:
+        """The line where what is not closed began (the context's line), else :attr:`where`."""
+        return self.context_mark.line if self.context_mark else self.where
+
+    def number(self, where: int) -> int:
+        """The editor's (1-based) line number of 0-based ``where``."""
+        return where + 1 + self.line_offset
+
+    def at(self, where: int) -> str:
+        """«в строке N: <the line>» for 0-based ``where``."""
+        return f"в строке {self.number(where)}: {_snippet(self.text, where)}"
+
+    def no_colon(self, where: int) -> tuple[int, str]:
+        return (
+            where,
+            f"в строке {self.number(where)} нет двоеточия: {_snippet(self.text, where)}; пишите «поле: значение»",
+        )
+
+
+#: A rule: the error's (0-based line, message) when the rule knows the error, else None.
+_Rule = Callable[[_Syntax], "tuple[int, str] | None"]
+
+
+def _unclosed_quote(e: _Syntax) -> tuple[int, str] | None:
+    if "quoted scalar" not in e.context or "end of stream" not in e.problem or e.context_mark is None:
+        return None
+    return e.opened, (
+        f"незакрытая кавычка {e.at(e.opened)}; "
+        "заключите значение в кавычки целиком (открывающая и закрывающая кавычка на одной строке), "
+        "а кавычку внутри значения удвойте ('') или замените на «ёлочки»"
+    )
+
+
+def _unknown_escape(e: _Syntax) -> tuple[int, str] | None:
+    if "unknown escape" not in e.problem:
+        return None
+    return e.where, (
+        "неизвестная последовательность с обратной косой чертой «\\» в двойных кавычках; "
+        "заключите значение в одинарные кавычки или удвойте черту (\\\\)"
+    )
+
+
+def _colon_missing_above(e: _Syntax) -> tuple[int, str] | None:
+    """ "title x" then "date: …": one plain scalar over two lines, the colon is missing above."""
+    if "mapping values are not allowed" not in e.problem or e.where <= 0 or not _no_colon(e.text, e.where - 1):
+        return None
+    return e.no_colon(e.where - 1)
+
+
+def _colon_in_value(e: _Syntax) -> tuple[int, str] | None:
+    if "mapping values are not allowed" not in e.problem:
+        return None
+    return e.where, (
+        f"лишнее двоеточие или сдвиг {e.at(e.where)}; "
+        "если значение содержит «: », заключите его в кавычки целиком, иначе проверьте отступ строки"
+    )
+
+
+def _colon_missing(e: _Syntax) -> tuple[int, str] | None:
+    if "could not find expected ':'" not in e.problem:
+        return None
+    return e.no_colon(e.opened)
+
+
+def _bad_first_character(e: _Syntax) -> tuple[int, str] | None:
+    if "cannot start any token" not in e.problem:
+        return None
+    mark = e.problem_mark
+    char = e.text[mark.index] if mark is not None and 0 <= mark.index < len(e.text) else ""
+    if char == "\t":
+        return e.where, "символ табуляции: отступы в YAML делаются пробелами; замените табуляцию пробелами"
+    if char:
+        return e.where, f"значение не может начинаться с символа «{char}»; заключите значение в кавычки целиком"
+    return e.where, "недопустимый символ в начале значения; заключите значение в кавычки целиком"
+
+
+def _alias_or_anchor(e: _Syntax) -> tuple[int, str] | None:
+    if "alias" not in e.context and "anchor" not in e.context:
+        return None
+    return e.where, "значение не может начинаться с «*» или «&»; заключите значение в кавычки целиком"
+
+
+#: Flow collections left open: (the parser's context, its problem, what is not closed, the closer).
+_FLOW = (
+    ("flow sequence", "',' or ']'", "список в квадратных скобках в строке {} не закрыт", "]"),
+    ("flow mapping", "',' or '}'", "фигурная скобка в строке {} не закрыта", "}"),
+)
+
+
+def _unclosed_flow(e: _Syntax) -> tuple[int, str] | None:
+    for context, problem, unclosed, closer in _FLOW:
+        if context in e.context or problem in e.problem:
+            return e.opened, (
+                f"{unclosed.format(e.number(e.opened))}: {_snippet(e.text, e.opened)}; "
+                f"добавьте «{closer}» или заключите значение в кавычки"
+            )
+    return None
+
+
+def _bad_indent(e: _Syntax) -> tuple[int, str] | None:
+    if not any(words in e.problem for words in ("expected '-' indicator", "expected key", "block end")):
+        return None
+    return e.where, (
+        f"неверный отступ {e.at(e.where)}; поля одного уровня начинаются с одного столбца, элементы списка — с «- »"
+    )
+
+
+def _unhashable_key(e: _Syntax) -> tuple[int, str] | None:
+    if "unhashable key" not in e.problem:
+        return None
+    return e.where, "имя поля должно быть простым словом, а не списком или набором полей"
+
+
+#: The syntax errors told in Russian, first match wins; the others get a general message.
+_EXPLAINED: tuple[_Rule, ...] = (
+    _unclosed_quote,
+    _unknown_escape,
+    _colon_missing_above,
+    _colon_in_value,
+    _colon_missing,
+    _bad_first_character,
+    _alias_or_anchor,
+    _unclosed_flow,
+    _bad_indent,
+    _unhashable_key,
+)
+
+
+def _reader_error(exc: yaml.reader.ReaderError, text: str, line_offset: int) -> YamlError:
+    """A character YAML does not allow (a control character)."""
+    line = text.count("\n", 0, exc.position) + 1 + line_offset if isinstance(exc.position, int) else None
+    char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
+    return YamlError(line, f"ошибка YAML: недопустимый (управляющий) символ {char}; удалите его")
+
+
+def _general(e: _Syntax, pyyaml: str) -> str:
+    return (
+        f"разметка нарушена {e.at(e.where)}; "
+        f"проверьте отступы (пробелы), двоеточия после имён полей и кавычки (PyYAML: {pyyaml})"
+    )
+
+
 def russian_syntax_error(exc: yaml.YAMLError, text: str, line_offset: int = 0) -> YamlError:
     """A PyYAML/libyaml error, told in Russian at the line where the editor has to look."""
     if isinstance(exc, yaml.reader.ReaderError):
-        line = text.count("\n", 0, exc.position) + 1 + line_offset if isinstance(exc.position, int) else None
-        char = f"U+{exc.character:04X}" if isinstance(exc.character, int) else repr(exc.character)
-        return YamlError(line, f"ошибка YAML: недопустимый (управляющий) символ {char}; удалите его")
+        return _reader_error(exc, text, line_offset)
     if not isinstance(exc, yaml.MarkedYAMLError):
         return YamlError(None, f"ошибка YAML: {exc}")
-    problem = (exc.problem or "").lower()
-    context = (exc.context or "").lower()
-    pmark, cmark = exc.problem_mark, exc.context_mark
-    at = pmark or cmark
-    where = at.line if at else 0
-    message = None
-    if "quoted scalar" in context and "end of stream" in problem and cmark is not None:
-        where = cmark.line
-        message = (
-            f"незакрытая кавычка в строке {where + 1 + line_offset}: {_snippet(text, where)}; "
-            "заключите значение в кавычки целиком (открывающая и закрывающая кавычка на одной строке), "
-            "а кавычку внутри значения удвойте ('') или замените на «ёлочки»"
-        )
-    elif "unknown escape" in problem:
-        message = (
-            "неизвестная последовательность с обратной косой чертой «\\» в двойных кавычках; "
-            "заключите значение в одинарные кавычки или удвойте черту (\\\\)"
-        )
-    elif "mapping values are not allowed" in problem and where > 0 and _no_colon(text, where - 1):
-        where -= 1  # "title x" then "date: …": one plain scalar over two lines, the colon is missing above
-        message = f"в строке {where + 1 + line_offset} нет двоеточия: {_snippet(text, where)}; пишите «поле: значение»"
-    elif "mapping values are not allowed" in problem:
-        message = (
-            f"лишнее двоеточие или сдвиг в строке {where + 1 + line_offset}: {_snippet(text, where)}; "
-            "если значение содержит «: », заключите его в кавычки целиком, иначе проверьте отступ строки"
-        )
-    elif "could not find expected ':'" in problem:
-        where = cmark.line if cmark else where
-        message = f"в строке {where + 1 + line_offset} нет двоеточия: {_snippet(text, where)}; пишите «поле: значение»"
-    elif "cannot start any token" in problem:
-        char = text[pmark.index] if pmark is not None and 0 <= pmark.index < len(text) else ""
-        if char == "\t":
-            message = "символ табуляции: отступы в YAML делаются пробелами; замените табуляцию пробелами"
-        else:
-            message = (
-                f"значение не может начинаться с символа «{char}»; заключите значение в кавычки целиком"
-                if char
-                else "недопустимый символ в начале значения; заключите значение в кавычки целиком"
-            )
-    elif "alias" in context or "anchor" in context:
-        message = "значение не может начинаться с «*» или «&»; заключите значение в кавычки целиком"
-    elif "flow sequence" in context or "',' or ']'" in problem:
-        where = cmark.line if cmark else where
-        message = (
-            f"список в квадратных скобках в строке {where + 1 + line_offset} не закрыт: {_snippet(text, where)}; "
-            "добавьте «]» или заключите значение в кавычки"
-        )
-    elif "flow mapping" in context or "',' or '}'" in problem:
-        where = cmark.line if cmark else where
-        message = (
-            f"фигурная скобка в строке {where + 1 + line_offset} не закрыта: {_snippet(text, where)}; "
-            "добавьте «}» или заключите значение в кавычки"
-        )
-    elif "expected '-' indicator" in problem or "expected key" in problem or "block end" in problem:
-        message = (
-            f"неверный отступ в строке {where + 1 + line_offset}: {_snippet(text, where)}; "
-            "поля одного уровня начинаются с одного столбца, элементы списка — с «- »"
-        )
-    elif "unhashable key" in problem:
-        message = "имя поля должно быть простым словом, а не списком или набором полей"
-    if message is None:
-        message = (
-            f"разметка нарушена в строке {where + 1 + line_offset}: {_snippet(text, where)}; "
-            f"проверьте отступы (пробелы), двоеточия после имён полей и кавычки (PyYAML: {exc.problem or exc})"
-        )
-    return YamlError(where + 1 + line_offset, f"ошибка YAML: {message}")
+    error = _Syntax(
+        (exc.problem or "").lower(), (exc.context or "").lower(), exc.problem_mark, exc.context_mark, text, line_offset
+    )
+    explained = next((found for rule in _EXPLAINED if (found := rule(error))), None)
+    where, message = explained or (error.where, _general(error, exc.problem or str(exc)))
+    return YamlError(error.number(where), f"ошибка YAML: {message}")
 
 
 def load_yaml(text: str, *, line_offset: int = 0, tolerant: bool = False) -> YamlDoc:

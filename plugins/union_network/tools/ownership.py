@@ -14,7 +14,9 @@ check is about the commits, not about the working tree).
 from __future__ import annotations
 
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -299,51 +301,65 @@ def check_changes(root: Path, rev_range: str, who: str) -> Problems:
     head_blobs = read_blobs(root, head, [prefix + c.path for c in wanted])
     base_blobs = read_blobs(root, base, [prefix + c.path for c in changes if c.inside and c.status != "A"])
     for change in changes:
-        owner = next(
-            (slug for folder, slug in folders.items() if change.inside and change.path.startswith(folder)), None
-        )
+        owner = _owner(change, folders)
         if owner is None:
             report(change.path, f"изменение вне папки {where}: такие файлы меняет веб-команда федерации")
             continue
         rel = PurePosixPath(change.path[len(org_folder(owner, root_slug)) :])
-        if change.status != "D":
-            refusal = path_refusal(rel.as_posix(), change.mode, theme)
-            if refusal:
-                report(change.path, refusal)
-                continue
-        new = head_blobs.get(prefix + change.path)
-        old = base_blobs.get(prefix + change.path)
-        if rel == PurePosixPath(CARD):
-            if change.status == "D":
-                report(change.path, "карточку организации удаляет только веб-команда федерации")
-                continue
-            if old is None:
-                report(change.path, "новую организацию заводит веб-команда федерации (union-network new-org)")
-                continue
-            old_card, new_card = _yaml(old), _yaml(new)
-            for field in PROTECTED_FIELDS:
-                if _value(old_card, field) != _value(new_card, field):
-                    report(
-                        change.path,
-                        f"поле «{field}» меняет только веб-команда федерации "
-                        f"(было: {_show(_value(old_card, field))}; стало: {_show(_value(new_card, field))})",
-                    )
-        elif rel == PurePosixPath(MODERATION_FILE):
-            if change.status != "D" and not after.members_of(owner):
-                report(change.path, "moderation.yml бывает только у организации, в которую входят другие организации")
-        elif (
-            len(rel.parts) == 2
-            and rel.parts[0] == NEWS_FOLDER
-            and rel.suffix == ".md"
-            and change.status != "D"
-            and _broadcast(new)
-            and not after.members_of(owner)
-        ):
-            report(
-                change.path,
-                "«broadcast: true» возможен только у организации, в которую входят другие организации",
-            )
+        old, new = base_blobs.get(prefix + change.path), head_blobs.get(prefix + change.path)
+        for message in _change_problems(change, rel, theme, old, new, partial(after.members_of, owner)):
+            report(change.path, message)
     return problems
+
+
+def _owner(change: Change, folders: dict[str, str]) -> str | None:
+    """The org whose folder (``folders``: folder -> slug) holds the changed file, if any."""
+    if not change.inside:
+        return None
+    return next((slug for folder, slug in folders.items() if change.path.startswith(folder)), None)
+
+
+def _change_problems(
+    change: Change,
+    rel: PurePosixPath,
+    theme: frozenset[str],
+    old: bytes | None,
+    new: bytes | None,
+    has_members: Callable[[], list[str]],
+) -> list[str]:
+    """What is wrong with one change inside its org's folder (``rel``: the path in that folder)."""
+    if change.status != "D":
+        refusal = path_refusal(rel.as_posix(), change.mode, theme)
+        if refusal:
+            return [refusal]
+    if rel == PurePosixPath(CARD):
+        return _card_problems(change.status, old, new)
+    if change.status == "D":
+        return []
+    if rel == PurePosixPath(MODERATION_FILE) and not has_members():
+        return ["moderation.yml бывает только у организации, в которую входят другие организации"]
+    if _is_post(rel) and _broadcast(new) and not has_members():
+        return ["«broadcast: true» возможен только у организации, в которую входят другие организации"]
+    return []
+
+
+def _is_post(rel: PurePosixPath) -> bool:
+    return len(rel.parts) == 2 and rel.parts[0] == NEWS_FOLDER and rel.suffix == ".md"
+
+
+def _card_problems(status: str, old: bytes | None, new: bytes | None) -> list[str]:
+    """An org card may be edited, but not deleted or added, and its protected fields stay."""
+    if status == "D":
+        return ["карточку организации удаляет только веб-команда федерации"]
+    if old is None:
+        return ["новую организацию заводит веб-команда федерации (union-network new-org)"]
+    old_card, new_card = _yaml(old), _yaml(new)
+    return [
+        f"поле «{field}» меняет только веб-команда федерации "
+        f"(было: {_show(_value(old_card, field))}; стало: {_show(_value(new_card, field))})"
+        for field in PROTECTED_FIELDS
+        if _value(old_card, field) != _value(new_card, field)
+    ]
 
 
 def _merged(before: Cards, after: Cards) -> Cards:

@@ -30,6 +30,7 @@ from union_network.plan.planner import TEMPLATE_HOME, TEMPLATE_POST, nav_tree
 from union_network.read.load import load_network
 from union_network.render.mkdocs.config import UnionNetworkConfig
 from union_network.render.mkdocs.csp import policy as csp_policy
+from union_network.render.mkdocs.fragments import install as install_fragments
 from union_network.render.mkdocs.theme import (
     apply_brand,
     drop_unpublished_theme_files,
@@ -64,6 +65,7 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
         self._writing = False  # MkDocs has read every page and starts writing (on_env)
         self.html_policy: HtmlPolicy | None = None
         self.csp: str = ""
+        self.nav = None  # this build's navigation (on_nav): Material's nav drawn once per site (fragments.py)
 
     @property
     def site_plan(self) -> SitePlan:
@@ -102,8 +104,13 @@ class UnionNetworkPlugin(BasePlugin[UnionNetworkConfig]):
             raise PluginError("\n".join(str(p) for p in problems))
         return planner(network).plan(network.registry.root.slug)
 
+    def on_nav(self, nav, *, config: MkDocsConfig, files: Files):
+        self.nav = nav
+        return nav
+
     def on_env(self, env, *, config: MkDocsConfig, files: Files):
         self._writing = True  # from here on, a reused file is "not modified": not rendered or copied
+        install_fragments(env, self.nav)  # the navigation of pages outside it: rendered once per site
         env.filters.update(TYPOGRAPHY_FILTERS)  # un_number, un_typo (core/typography.py)
         env.filters["un_split_h1"] = split_h1  # un-home.html: the welcome text's heading goes on top
         return env
