@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 from conftest import rglob
-from netfactory import write_network, write_post, write_yaml
+from netfactory import org_card, write_network, write_post, write_yaml
 
 from union_network.build.builder import build_network
 from union_network.plan.flow import PostTrace, Tree, sites_of_moderation, sites_of_org, sites_of_post
@@ -116,6 +116,11 @@ def edit_card(root: Path, slug: str, **changes) -> None:
     write_yaml(path, {**card, **changes})
 
 
+def add_org(root: Path) -> None:
+    write_yaml(root / "orgs/prim4/org.yml", org_card("Первичка 4", parent="terr2"))
+    write_post(root / "orgs/prim4", "2026-04-02-hello", title="Здравствуйте", date="2026-04-02")
+
+
 CHANGES = {
     "title of a post to the parent": (
         lambda r: replace_in(news(r, "prim", "2026-01-05-a"), "Собрание", "Общее собрание"),
@@ -151,24 +156,28 @@ CHANGES = {
         {"terr", "fed", "prim", "prim3"},
     ),
     "a card": (lambda r: edit_card(r, "terr2", short_name="Теркомпрофсоюза-2"), {"terr2", "fed", "prim2"}),
+    "a card's default reach": (lambda r: edit_card(r, "prim3", news_reach="federation"), {"prim3", "terr", "fed"}),
+    "a new org": (add_org, {"prim4", "terr2", "fed"}),
 }
 
 
-#: The orgs whose news a build reads after each change (issue 14: unaffected sites are not loaded): the
-#: touched folder's, the planned sites' and their ancestors', those whose posts reached a planned site
-#: (prim's post reached terr, terr's broadcast fed), and for the root the orgs with support items
-#: (prim2). A card or moderation file may reroute any post: everything is read.
+#: The orgs whose news a build reads whole after each change (issue 14: unaffected sites are not
+#: loaded): the touched folder's and the planned sites'; the other posts those sites show (from below,
+#: ancestors' broadcasts, support items) are read one by one. A moderation file, or a card's parent,
+#: moderation mode or default reach, may reroute any post: everything is read.
 NEWS_READ: dict[str, set[str] | None] = {
-    "title of a post to the parent": {"prim", "terr", "fed"},
-    "title of a post for the org only": {"prim", "terr", "fed"},
-    "a draft": {"prim", "terr", "fed"},
-    "date of a post": {"prim", "terr", "fed", "prim2"},
-    "a support item": {"prim2", "terr2", "fed", "terr"},
-    "a broadcast": {"terr", "fed", "prim", "prim3", "prim2"},
-    "a new post": {"prim3", "terr", "fed", "prim", "prim2"},
-    "an own page": {"prim3", "terr", "fed"},
+    "title of a post to the parent": {"prim", "terr"},
+    "title of a post for the org only": {"prim"},
+    "a draft": {"prim"},
+    "date of a post": {"prim", "terr", "fed"},
+    "a support item": {"prim2", "fed"},
+    "a broadcast": {"terr", "fed", "prim", "prim3"},
+    "a new post": {"prim3", "terr", "fed"},
+    "an own page": {"prim3"},
     "moderation": None,
-    "a card": None,
+    "a card": {"terr2", "fed", "prim2"},  # a name: no post moves (a parent or reach would: all)
+    "a card's default reach": None,
+    "a new org": {"prim4", "terr2", "fed"},  # no other post's route changes
 }
 
 

@@ -38,13 +38,13 @@ from union_network.read.moderation import MODERATION_FILE
 from union_network.read.news import NEWS_FOLDER
 from union_network.read.registry import CARD
 
-FORMAT = "4"
+FORMAT = "5"
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
     (
         "CREATE TABLE IF NOT EXISTS orgs (slug TEXT PRIMARY KEY, folder TEXT, parent TEXT, card TEXT,"
         " moderation TEXT, news TEXT, pages TEXT, assets TEXT, fingerprint TEXT, posts INTEGER, feeds INTEGER,"
-        " problems INTEGER)"
+        " problems INTEGER, routing TEXT)"
     ),
     "CREATE TABLE IF NOT EXISTS figures (name TEXT, org TEXT, value BLOB, PRIMARY KEY (name, org))",
     "CREATE TABLE IF NOT EXISTS posts (path TEXT PRIMARY KEY, org TEXT, key TEXT, reached TEXT, digest TEXT)",
@@ -121,6 +121,7 @@ class SiteMemory:
     posts: int
     feeds: int
     problems: bool  # the build found problems (warnings) in its folder: its news are read again
+    routing: str  # digest of what in its card routes posts (:func:`routing_digest`)
 
 
 @dataclass
@@ -156,11 +157,20 @@ class BuildMemory:
                 meta = dict(db.execute("SELECT key, value FROM meta"))
                 sites = {
                     row[0]: SiteMemory(
-                        row[1], row[2], row[3], row[4], FolderState(*row[5:8]), row[8], row[9], row[10], bool(row[11])
+                        row[1],
+                        row[2],
+                        row[3],
+                        row[4],
+                        FolderState(*row[5:8]),
+                        row[8],
+                        row[9],
+                        row[10],
+                        bool(row[11]),
+                        row[12],
                     )
                     for row in db.execute(
                         "SELECT slug, folder, parent, card, moderation, news, pages, assets, fingerprint, posts, feeds,"
-                        " problems FROM orgs"
+                        " problems, routing FROM orgs"
                     )
                 }
         except sqlite3.DatabaseError:
@@ -214,13 +224,13 @@ class BuildMemory:
     def selector(self, root_dir: Path, now: datetime, context: Mapping[str, str], published: Mapping[str, str]):
         """A :data:`~union_network.read.load.Selector` for this build: when the memory can vouch for the
         orgs no change touched, read the news of the orgs whose folders changed (or had problems),
-        find the sites their changes reach, then read the news of the orgs whose posts those sites show
-        (routed there at the last build: :meth:`feeders`); the others' posts are never loaded, their
-        assessments come from the memory. None (read everything) when a card or moderation file
+        find the sites their changes reach, then read those sites' own news and the other posts they
+        showed (routed there at the last build: :meth:`feeders`); the others' posts are never loaded,
+        and the figures of every org not read whole (assessments) come from the memory. None (read everything) when a card or moderation file
         changed (any route may have), or the memory does not match."""
         from union_network.read.load import Selection
 
-        def select(registry: Registry, decisions: Mapping[str, Moderation], read) -> Selection | None:
+        def select(registry: Registry, decisions: Mapping[str, Moderation], read, read_posts) -> Selection | None:
             loaded = self._load()
             if loaded is None or _not_comparable(loaded[0], loaded[1], now, context, published):
                 return None
@@ -241,40 +251,45 @@ class BuildMemory:
             assert scope.sites is not None
             scope.sites &= set(registry.orgs)
             scope.folders = folders
-            feeding = self.feeders(scope.sites, registry) - touched
-            posts += read(feeding)
-            orgs = touched | feeding
-            return Selection(orgs, posts, self.post_ids(orgs), self.figures(orgs), scope)
+            whole = scope.sites - touched  # a planned site's own posts, drafts included
+            posts += read(whole)
+            orgs = touched | whole
+            try:
+                single = {org: paths for org, paths in self.feeders(scope.sites, registry).items() if org not in orgs}
+            except sqlite3.DatabaseError:
+                return None
+            posts += read_posts(root_dir, single)
+            return Selection(orgs, posts, self.post_ids(orgs, registry), self.figures(orgs), scope)
 
         return select
 
-    def feeders(self, sites: Iterable[str], registry: Registry) -> set[str]:
-        """The orgs whose posts ``sites`` showed at the last build: their own, the orgs whose network
-        news reached them (§5.2–5.3), their ancestors (broadcasts, §5.5), and for the root every org
-        with a support item (§5.4)."""
+    def feeders(self, sites: Iterable[str], registry: Registry) -> dict[str, set[str]]:
+        """The posts ``sites`` showed at the last build, by org (paths relative to the network root):
+        those that reached them from below (§5.2–5.3), their ancestors' broadcasts (§5.5), for the root
+        every support item (§5.4). (Their own posts, drafts included, are read whole.)"""
         sites = set(sites)
-        orgs = set(sites)
-        for slug in sites:
-            if slug in registry.orgs:
-                orgs.update(registry.ancestors(slug))
-        try:
-            with self._connect() as db:
-                for org, reached, key in db.execute("SELECT org, reached, key FROM posts"):
-                    if org not in orgs and (
-                        not sites.isdisjoint(json.loads(reached))
-                        or (registry.root.slug in sites and json.loads(key)[2])
-                    ):
-                        orgs.add(org)
-        except sqlite3.DatabaseError:
-            return set(registry.orgs)
-        return orgs
+        ancestors = {a for slug in sites if slug in registry.orgs for a in registry.ancestors(slug)}
+        root_planned = registry.root.slug in sites
+        wanted: dict[str, set[str]] = {}
+        with self._connect() as db:
+            for path, org, reached, key in db.execute("SELECT path, org, reached, key FROM posts"):
+                if org in sites:
+                    continue
+                routed = json.loads(key)
+                if (
+                    not sites.isdisjoint(json.loads(reached))
+                    or (org in ancestors and routed[3])
+                    or (root_planned and routed[2])
+                ):
+                    wanted.setdefault(org, set()).add(path)
+        return wanted
 
-    def post_ids(self, read: set[str]) -> dict[str, str]:
-        """Post id -> org of the remembered posts of the orgs not in ``read``."""
+    def post_ids(self, read: set[str], registry: Registry) -> dict[str, str]:
+        """Post id -> org of the remembered posts of the registry's orgs not in ``read``."""
         ids: dict[str, str] = {}
         with self._connect() as db:
             for path, org in db.execute("SELECT path, org FROM posts"):
-                if org not in read:
+                if org not in read and org in registry.orgs:
                     ids[f"{org}/{PurePosixPath(path).stem}"] = org
         return ids
 
@@ -324,7 +339,7 @@ class BuildMemory:
                 db.execute("DELETE FROM meta")
                 db.executemany("INSERT INTO meta VALUES (?, ?)", sorted(meta.items()))
                 db.execute("DELETE FROM orgs")
-                db.executemany("INSERT INTO orgs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", orgs)
+                db.executemany("INSERT INTO orgs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", orgs)
                 if network.selection is None:
                     db.execute("DELETE FROM figures")
                 db.execute("DELETE FROM figures WHERE org NOT IN (SELECT slug FROM orgs)")
@@ -403,17 +418,19 @@ def _org_changes(
     sites = scope.sites
     assert sites is not None
     org = network.registry.orgs.get(slug)
-    if before is None or org is None:
+    if before is None or org is None:  # no other post's route changes (its children's cards would)
         sites |= sites_of_org(slug, trees)
         scope.reasons.append(f"{slug}: организация {'добавлена' if before is None else 'удалена'}")
         scope.news_changed.add(slug)
-        scope.rerouted = True
         return
     folder, files = _rel(org.folder, network.root_dir), folders[slug]
     if before.folder != folder or before.parent != org.parent or before.card != card_digest(network, slug):
         sites |= sites_of_org(slug, trees)
         scope.reasons.append(f"{slug}: карточка")
-        scope.rerouted = True
+        # Its name or contacts show where it shows (sites_of_org); its parent, moderation mode, default
+        # reach or folder may move any post of it or below it.
+        if before.folder != folder or before.routing != routing_digest(network, slug):
+            scope.rerouted = True
     if before.moderation != moderation_digest(network, slug):
         sites |= sites_of_moderation(slug, trees)
         scope.reasons.append(f"{slug}: модерация")
@@ -454,7 +471,10 @@ def _org_rows(
             card, moderation = card_digest(network, org.slug), moderation_digest(network, org.slug)
             folder = _rel(org.folder, network.root_dir)
             had = int(org.slug in problems)
-            rows.append((org.slug, folder, org.parent, card, moderation, *astuple(files), *sites[org.slug], had))
+            routing = routing_digest(network, org.slug)
+            rows.append(
+                (org.slug, folder, org.parent, card, moderation, *astuple(files), *sites[org.slug], had, routing)
+            )
     return rows
 
 
@@ -496,6 +516,12 @@ def _trace(view: _View | Network, post: Post, now: datetime | None) -> PostTrace
 
 def card_digest(network: Network | _View, slug: str) -> str:
     return _digest(network.registry[slug].card.model_dump_json())
+
+
+def routing_digest(network: Network | _View, slug: str) -> str:
+    """What in an org's card routes posts (DESIGN §5): its parent, moderation mode, default reach."""
+    card = network.registry[slug].card
+    return _digest(json.dumps([card.parent, card.moderation, card.news_reach]))
 
 
 def moderation_digest(network: Network | _View, slug: str) -> str:

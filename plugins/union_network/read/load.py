@@ -28,7 +28,7 @@ __all__ = ["INDEX_FILE", "Selection", "default_cache_dir", "load_network"]  # de
 @dataclass
 class Selection:
     """The news a build read when its memory of the last build vouched for the rest (build/changes.py):
-    ``posts`` of ``orgs`` only; ``known`` is post id -> org of every other post (moderation files name
+    every post of ``orgs``, and in ``posts`` single posts of other orgs that planned sites show; ``known`` is post id -> org of every other post (moderation files name
     them), ``figures`` what the last build computed from the others' posts (feature -> org -> value),
     ``context`` anything the selector wants back (its change scope)."""
 
@@ -39,9 +39,17 @@ class Selection:
     context: Any = None
 
 
-#: Given the registry, the moderation decisions and a reader of some orgs' news, a selection, or None
-#: to read every org's news.
-Selector = Callable[[Registry, Mapping[str, Moderation], Callable[[Collection[str]], list[Post]]], Selection | None]
+#: Given the registry, the moderation decisions, a reader of some orgs' news and a reader of single posts
+#: (org -> paths relative to the network root), a selection, or None to read every org's news.
+Selector = Callable[
+    [
+        Registry,
+        Mapping[str, Moderation],
+        Callable[[Collection[str]], list[Post]],
+        Callable[[Path, Mapping[str, Collection[str]]], list[Post]],
+    ],
+    Selection | None,
+]
 
 
 def load_network(
@@ -80,7 +88,12 @@ def load_network(
     def read(orgs: Collection[str] | None) -> list[Post]:
         return read_news(registry, options, problems, cache, pool, orgs)
 
-    chosen = select(registry, decisions_of(moderation_files), read) if select is not None else None
+    def read_posts(root: Path, paths: Mapping[str, Collection[str]]) -> list[Post]:
+        return read_news(
+            registry, options, problems, cache, pool, paths, only={o: {root / p for p in ps} for o, ps in paths.items()}
+        )
+
+    chosen = select(registry, decisions_of(moderation_files), read, read_posts) if select is not None else None
     posts = read(None) if chosen is None else _in_registry_order(registry, chosen.posts)
     if cache is not None:
         cache.save(complete=chosen is None)

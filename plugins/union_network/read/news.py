@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import stat
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from concurrent.futures import Executor
 from pathlib import Path
 
@@ -274,9 +274,10 @@ def read_news(
     cache: IndexCache | None = None,
     pool: Executor | None = None,
     orgs: Collection[str] | None = None,
+    only: Mapping[str, Collection[Path]] | None = None,
 ) -> list[Post]:
-    """Every valid post of every org (of ``orgs`` only, when given); unchanged files come from
-    ``cache`` without being read.
+    """Every valid post of every org (of ``orgs`` only, when given; ``only``: just these files of an
+    org, known to be posts); unchanged files come from ``cache`` without being read.
 
     Posts not in the cache are parsed in ``pool``'s worker processes when there are many of them
     (a cold build of a large network), in this process otherwise.
@@ -290,7 +291,8 @@ def read_news(
             continue
         has_members = registry.has_members(org.slug)
         ctx = IndexCache.context(options_key, org.slug, org.card.news_reach, has_members)
-        for path in _post_paths(folder, problems):
+        paths = sorted(only[org.slug]) if only is not None else _post_paths(folder, problems)
+        for path in paths:
             post = cache.get(path, ctx) if cache is not None else None
             if post is not None and not _images_present(org.folder, post):
                 post = None  # a picture it names is gone: read it again, so that the problem is reported
