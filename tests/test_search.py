@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -154,17 +155,20 @@ def contents(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in rglob(folder) if p.is_file()}
 
 
-def test_one_edited_post_re_indexes_only_its_shard(built, tmp_path, monkeypatch):
-    import shutil
-
-    stats = tmp_path / "stats.json"
-    monkeypatch.setenv(search.STATS_ENV, str(stats))
-
-    site, cfg = built
+def built_copy(built, tmp_path: Path) -> tuple[Path, Path]:
+    """The search network copied into ``tmp_path/net`` (its sources only) and built there: (root, mkdocs.yml)."""
     root = tmp_path / "net"
-    shutil.copytree(cfg.parent, root, ignore=shutil.ignore_patterns("site", ".cache"))
+    shutil.copytree(built[1].parent, root, ignore=shutil.ignore_patterns("site", ".cache"))
     cfg = root / "mkdocs.yml"
     assert run_cli("build", "-q", "-f", str(cfg)).exit_code == 0
+    return root, cfg
+
+
+def test_one_edited_post_re_indexes_only_its_shard(built, tmp_path, monkeypatch):
+    stats = tmp_path / "stats.json"
+    monkeypatch.setenv(search.STATS_ENV, str(stats))
+    site, _ = built
+    root, cfg = built_copy(built, tmp_path)
     out = root / "site"
     kept = out / ".union-network" / "search"
     before = {p.name: p.read_bytes() for p in kept.glob("*.json")}
@@ -211,15 +215,9 @@ def test_one_edited_post_re_indexes_only_its_shard(built, tmp_path, monkeypatch)
 def test_k_doubles_when_the_records_outgrow_the_shards(built, tmp_path, monkeypatch):
     """More records than K * SHARD_RECORDS: K doubles, every shard is indexed again, a site's pages move to
     its shard of the new K (n or n + K); the index equals a clean build's."""
-    import shutil
-
     stats = tmp_path / "stats.json"
     monkeypatch.setenv(search.STATS_ENV, str(stats))
-    _, cfg = built
-    root = tmp_path / "net"
-    shutil.copytree(cfg.parent, root, ignore=shutil.ignore_patterns("site", ".cache"))
-    cfg = root / "mkdocs.yml"
-    assert run_cli("build", "-q", "-f", str(cfg)).exit_code == 0
+    root, cfg = built_copy(built, tmp_path)
     monkeypatch.setattr(search, "SHARD_RECORDS", 0.5)  # as if twice the records: K = 16
     (root / "orgs/prim/news/2026-03-01-sobranie.md").touch()
     assert run_cli("build", "-q", "--full", "-f", str(cfg)).exit_code == 0
@@ -238,7 +236,6 @@ def test_the_preview_refreshes_only_the_changed_shard_and_merge_indexes_every_sh
     """serve publishes an edit with the published index (``search_now=False``), then ``refresh_search``
     re-indexes the edited site's shard and carries the others: the output is then a clean build's. And
     ``union-network merge`` of build shards writes the network index of them all, as a clean build does."""
-    import shutil
 
     from union_network.build.builder import build_network, refresh_search
     from union_network.render.mkdocs.render import MkDocsRenderer

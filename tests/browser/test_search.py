@@ -11,17 +11,17 @@ import http.client
 import json
 import re
 import socket
-import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from previewkit import served
 from searchnet import XSS_TEXT, write_search_network
 
 from union_network.features import search
 from union_network.render.mkdocs.render import MkDocsRenderer
-from union_network.tools.serve import Preview, serve
+from union_network.tools.serve import Preview
 
 pytestmark = pytest.mark.browser
 
@@ -46,17 +46,8 @@ def preview(tmp_path_factory):
         preview = Preview(cfg, MkDocsRenderer, port, jobs=1, echo=lambda line: None)
         assert preview.rebuild() is not None
         preview.wait_for_search(120)
-        server = serve(preview, "127.0.0.1", port)
-        threads = [
-            threading.Thread(target=server.serve_forever, daemon=True),
-            threading.Thread(target=preview.watch, daemon=True),
-        ]
-        for t in threads:
-            t.start()
-        yield preview, port, root
-        preview.stop()
-        server.shutdown()
-        server.server_close()
+        with served(preview, port):
+            yield preview, port, root
 
 
 def site(port: int, slug: str, path: str = "") -> str:

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import re
 import socket
-import threading
 from pathlib import Path
 
 import pytest
 from netfactory import write_network
 from playwright.sync_api import expect
+from previewkit import served
 
 from union_network.render.mkdocs.render import MkDocsRenderer
-from union_network.tools.serve import Preview, serve
+from union_network.tools.serve import Preview
 
 pytestmark = pytest.mark.browser
 
@@ -48,17 +48,8 @@ def preview(tmp_path_factory):
     port = free_port()
     preview = Preview(cfg, MkDocsRenderer, port, jobs=1, echo=lambda line: None)
     assert preview.rebuild() is not None
-    server = serve(preview, "127.0.0.1", port)
-    threads = [
-        threading.Thread(target=server.serve_forever, daemon=True),
-        threading.Thread(target=preview.watch, daemon=True),
-    ]
-    for t in threads:
-        t.start()
-    yield preview, port, root
-    preview.stop()
-    server.shutdown()
-    server.server_close()
+    with served(preview, port):
+        yield preview, port, root
 
 
 @pytest.fixture(scope="module")
