@@ -271,3 +271,23 @@ def test_a_re_rendered_site_takes_its_unchanged_pages_from_the_published_one(bas
     result = build_network(cfg, MkDocsRenderer, work / "inc")
     assert result.built == ["prim"] and result.reused_pages == 0
     assert unchanged.stat().st_ino != before
+
+
+def test_moderation_ids_are_checked_against_posts_not_read(base):
+    """A build that does not read prim's news still knows its posts: terr's moderation
+    file naming an existing post of prim gives no warning, naming a missing one does, as in a full build."""
+    work, snapshot = base
+    shutil.rmtree(work)
+    shutil.copytree(snapshot, work, symlinks=True)
+    cfg = work / "net" / "mkdocs.yml"
+    write_yaml(work / "net/orgs/terr/moderation.yml", {"hide": ["prim/2026-01-05-a", "prim/2026-01-01-nope"]})
+    full = build_network(cfg, MkDocsRenderer, work / "inc")
+    assert full.news_read is None
+    replace_in(news(work / "net", "prim2", "2026-01-06-b"), "Поддержим", "Поддержим коллег")
+    partial = build_network(cfg, MkDocsRenderer, work / "inc")
+    assert partial.news_read == ["fed", "prim2", "terr"]  # terr had a warning: its folder is read again
+    assert partial.warnings == full.warnings
+    missing = "hide: новости 'prim/2026-01-01-nope' нет в сети (id = <slug организации>/<имя файла без .md>)"
+    assert [w for w in partial.warnings if "moderation.yml" in w] == [
+        f"orgs/terr/moderation.yml:3: предупреждение: {missing}"
+    ]

@@ -17,7 +17,7 @@ import json
 import os
 import pickle
 import sqlite3
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import astuple, dataclass, field
 from datetime import datetime
 from pathlib import Path, PurePosixPath
@@ -259,7 +259,7 @@ class BuildMemory:
             except sqlite3.DatabaseError:
                 return None
             posts += read_posts(root_dir, single)
-            return Selection(orgs, posts, self.post_ids(orgs, registry), self.figures(orgs), scope)
+            return Selection(orgs, posts, self.post_ids(orgs, registry, root_dir), self.figures(orgs), scope)
 
         return select
 
@@ -284,14 +284,9 @@ class BuildMemory:
                     wanted.setdefault(org, set()).add(path)
         return wanted
 
-    def post_ids(self, read: set[str], registry: Registry) -> dict[str, str]:
+    def post_ids(self, read: set[str], registry: Registry, root_dir: Path) -> RememberedPosts:
         """Post id -> org of the remembered posts of the registry's orgs not in ``read``."""
-        ids: dict[str, str] = {}
-        with self._connect() as db:
-            for path, org in db.execute("SELECT path, org FROM posts"):
-                if org not in read and org in registry.orgs:
-                    ids[f"{org}/{PurePosixPath(path).stem}"] = org
-        return ids
+        return RememberedPosts(self, read, registry, root_dir)
 
     def figures(self, read: set[str]) -> dict[str, dict[str, Any]]:
         """Per-org figures (features/registry.py FIGURES) the last build computed, of the orgs not in ``read``."""
@@ -476,6 +471,41 @@ def _org_rows(
                 (org.slug, folder, org.parent, card, moderation, *astuple(files), *sites[org.slug], had, routing)
             )
     return rows
+
+
+class RememberedPosts(Mapping[str, str]):
+    """Post id -> org of the posts the last build read, of the orgs this build did not read whole:
+    looked up one at a time (moderation files name a few posts; the memory holds every post)."""
+
+    def __init__(self, memory: BuildMemory, read: set[str], registry: Registry, root_dir: Path):
+        self.memory, self.read, self.registry, self.root_dir = memory, read, registry, root_dir
+
+    def __getitem__(self, post_id: str) -> str:
+        org, _, stem = post_id.partition("/")
+        entry = self.registry.orgs.get(org)
+        if entry is None or org in self.read or not stem:
+            raise KeyError(post_id)
+        path = f"{_rel(entry.folder, self.root_dir)}/{NEWS_FOLDER}/{stem}.md"
+        with self.memory._connect() as db:
+            row = db.execute("SELECT org FROM posts WHERE path = ?", (path,)).fetchone()
+        if row is None or row[0] != org:
+            raise KeyError(post_id)
+        return org
+
+    def _all(self) -> dict[str, str]:
+        with self.memory._connect() as db:
+            rows = list(db.execute("SELECT path, org FROM posts"))
+        return {
+            f"{org}/{PurePosixPath(path).stem}": org
+            for path, org in rows
+            if org not in self.read and org in self.registry.orgs
+        }
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
 
 
 @dataclass(frozen=True)

@@ -64,8 +64,8 @@ def check_moderation(
     are warnings, not errors (a primary deleting a post must not break its parent's build). ``known``:
     post id -> org of posts not in ``posts`` (a build that read only some orgs' news knows the others'
     from its memory: build/changes.py). Returns the decisions by slug."""
-    org_of = dict(known or {})
-    org_of.update((p.id, p.org) for p in posts)
+    org_of = {p.id: p.org for p in posts}
+    remembered = known or {}
     for slug, file in files.items():
         problems.items.extend(file.problems)
         if file.decisions is None or file.doc is None:
@@ -73,7 +73,7 @@ def check_moderation(
         below = set(registry.descendants(slug))
         for key in ("hide", "promote"):
             for i, post_id in enumerate(getattr(file.decisions, key)):
-                org = org_of.get(post_id)
+                org = org_of.get(post_id) or remembered.get(post_id)
                 if org is None:
                     problems.warning(
                         file.path,
