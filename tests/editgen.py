@@ -295,12 +295,17 @@ def change_reach(net: Net, rng: random.Random) -> str | None:
     return f"reach of {slug}/{stem} -> {reach}"
 
 
-def toggle_support(net: Net, rng: random.Random) -> str | None:
+def toggle_flag(net: Net, rng: random.Random, flag: str) -> str | None:
+    """A post's boolean front-matter field flipped (``support``, ``draft``; false is written as absent)."""
     if not (chosen := pick_post(net, rng)):
         return None
     slug, stem, meta = chosen
-    set_or_drop(meta, "support", not meta.get("support") or None)
-    return f"support of {slug}/{stem} -> {meta.get('support', False)}"
+    set_or_drop(meta, flag, not meta.get(flag) or None)
+    return f"{flag} of {slug}/{stem} -> {meta.get(flag, False)}"
+
+
+def toggle_support(net: Net, rng: random.Random) -> str | None:
+    return toggle_flag(net, rng, "support")
 
 
 def toggle_broadcast(net: Net, rng: random.Random) -> str | None:
@@ -314,11 +319,7 @@ def toggle_broadcast(net: Net, rng: random.Random) -> str | None:
 
 
 def toggle_draft(net: Net, rng: random.Random) -> str | None:
-    if not (chosen := pick_post(net, rng)):
-        return None
-    slug, stem, meta = chosen
-    set_or_drop(meta, "draft", not meta.get("draft") or None)
-    return f"draft of {slug}/{stem} -> {meta.get('draft', False)}"
+    return toggle_flag(net, rng, "draft")
 
 
 def change_topics(net: Net, rng: random.Random) -> str | None:
